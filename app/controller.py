@@ -1,0 +1,110 @@
+"""The page's brain: holds the open book, reacts to reader events, decides what plays.
+
+It talks to the page only through two ports, so it runs unchanged in CPython tests:
+- `ui`: render_book(json), set_current(index), show_code(json), set_status(text)
+- `player`: play(code) (awaitable), stop() (awaitable)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from app.ingest.plain import paragraphs_from_text
+from app.models import Book
+from app.music.instant import Composition, compose
+from app.sample import sample_book
+from app.segment import DEFAULT_WPM, make_sections
+
+
+class UIPort(Protocol):
+    def render_book(self, book_json: str) -> Any: ...
+    def set_current(self, index: int) -> Any: ...
+    def show_code(self, payload_json: str) -> Any: ...
+    def set_status(self, text: str) -> Any: ...
+
+
+class PlayerPort(Protocol):
+    def play(self, code: str) -> Awaitable[Any]: ...
+    def stop(self) -> Awaitable[Any]: ...
+
+
+@dataclass
+class Controller:
+    ui: UIPort
+    player: PlayerPort
+    wpm: int = DEFAULT_WPM
+    book: Book | None = None
+    current: int = 0
+    playing: bool = False
+    composed: dict[str, Composition] = field(default_factory=dict)
+
+    def open_book(self, book: Book) -> None:
+        self.book = book
+        self.current = 0
+        self.ui.render_book(json.dumps(book.to_json()))
+        self.ui.set_current(0)
+        self.ui.set_status(f"{book.title}: {len(book.sections)} sections")
+
+    def open_sample(self) -> None:
+        self.open_book(sample_book(self.wpm))
+
+    def open_text(self, title: str, text: str, markdown: bool = False) -> None:
+        paragraphs = paragraphs_from_text(text, markdown=markdown)
+        if not paragraphs:
+            self.ui.set_status(f"“{title}” has no readable text.")
+            return
+        source = "markdown" if markdown else "text"
+        book = Book(title, paragraphs, make_sections(paragraphs, self.wpm), source)
+        self.open_book(book)
+
+    def composition_for(self, index: int) -> Composition:
+        assert self.book is not None
+        section = self.book.sections[index]
+        if section.id not in self.composed:
+            self.composed[section.id] = compose(section.id, section.text)
+        return self.composed[section.id]
+
+    async def play(self) -> None:
+        if not self.book or not self.book.sections:
+            return
+        self.playing = True
+        await self._play_current()
+
+    async def pause(self) -> None:
+        self.playing = False
+        await self.player.stop()
+
+    async def reader_at(self, index: int) -> None:
+        """The reader moved to section `index` (scroll, click or keys)."""
+        if not self.book or not 0 <= index < len(self.book.sections) or index == self.current:
+            return
+        self.current = index
+        self.ui.set_current(index)
+        if self.playing:
+            await self._play_current()
+
+    async def _play_current(self) -> None:
+        piece = self.composition_for(self.current)
+        section = self.book.sections[self.current]  # type: ignore[union-attr]
+        self.ui.show_code(
+            json.dumps(
+                {
+                    "section": section.index,
+                    "id": section.id,
+                    "style": piece.style,
+                    "mood": piece.mood.label,
+                    "source": piece.source,
+                    "code": piece.code,
+                }
+            )
+        )
+        await self.player.play(piece.code)
+
+
+def segment_text(text: str, wpm: int = DEFAULT_WPM) -> str:
+    """Page-callable helper: text in, sections out (JSON)."""
+    paragraphs = paragraphs_from_text(text, markdown=True)
+    return json.dumps([s.to_json() for s in make_sections(paragraphs, wpm)])

@@ -1,0 +1,1 @@
+"""From a section's text to Strudel code: mood, styles, composition, validation."""

@@ -1,0 +1,101 @@
+"""Shared benchmark plumbing: the built site on localhost and a headless Chromium like the tests use."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests"), str(ROOT)]
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, SUB_PATH, block_outside  # noqa: E402
+from serve import serve_in_thread  # noqa: E402
+
+
+@contextmanager
+def site_and_browser(extra_args: list[str] | None = None):
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve_in_thread(
+        {SUB_PATH: ROOT / "dist", "/models/": ROOT / "build/models", "/fixtures/": ROOT / "tests/fixtures"}
+    )
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + (extra_args or [])
+            )
+            try:
+                yield base + SUB_PATH, browser
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+
+
+def new_context(browser, cache: bool = True):
+    """A context that records requests leaving localhost.
+
+    Routing (which blocks them) also turns Chromium's HTTP cache off, so warm-load benchmarks
+    only watch; the machine has no outside network anyway, and the record is asserted empty.
+    """
+    ctx = browser.new_context()
+    if not cache:
+        ctx.outside_requests = block_outside(ctx)
+        return ctx
+    ctx.outside_requests = []
+
+    def watch(request):
+        host = urlsplit(request.url).hostname or ""
+        if request.url.startswith(("http", "ws")) and host not in LOCAL_HOSTS:
+            ctx.outside_requests.append(request.url)
+
+    ctx.on("request", watch)
+    return ctx
+
+
+@contextmanager
+def profile_context(playwright, extra_args: list[str] | None = None):
+    """A browser with a fresh on-disk profile, as a reader's browser is (incognito contexts keep
+    only a small in-memory cache, which drops the 9.6 MB Pyodide wasm). Requests leaving
+    localhost are recorded in `ctx.outside_requests`."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bookmusic-profile-") as profile:
+        ctx = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + (extra_args or [])
+        )
+        ctx.outside_requests = []
+
+        def watch(request):
+            host = urlsplit(request.url).hostname or ""
+            if request.url.startswith(("http", "ws")) and host not in LOCAL_HOSTS:
+                ctx.outside_requests.append(request.url)
+
+        ctx.on("request", watch)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+@contextmanager
+def serve_site():
+    server, base = serve_in_thread(
+        {SUB_PATH: ROOT / "dist", "/models/": ROOT / "build/models", "/fixtures/": ROOT / "tests/fixtures"}
+    )
+    try:
+        yield base + SUB_PATH
+    finally:
+        server.shutdown()
+
+
+def summary(values: list[float]) -> dict:
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+        "runs": len(values),
+    }

@@ -1,0 +1,30 @@
+"""PyScript entry point: wires the Python controller to the page's JS modules.
+
+Kept thin on purpose: all logic lives in `app/` (testable in CPython); this file only adapts
+JS calls and events to the controller's ports.
+"""
+
+from pyodide.ffi import create_proxy
+from pyscript import window
+from pyscript.js_modules import bridge, ui
+
+from app.controller import Controller, segment_text
+
+controller = Controller(ui=ui, player=bridge)
+
+
+def on_event(name, handler):
+    ui.on(name, create_proxy(handler))
+
+
+on_event("play", lambda *_: controller.play())
+on_event("pause", lambda *_: controller.pause())
+on_event("section", lambda index, *_: controller.reader_at(int(index)))
+on_event("open-sample", lambda *_: controller.open_sample())
+on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
+
+# Reachable from the page (and from tests): text in, sections out.
+window.bookmusic.segmentText = create_proxy(segment_text)
+
+controller.open_sample()
+ui.set_ready()

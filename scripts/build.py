@@ -1,0 +1,161 @@
+"""Assemble the deployable static folder `dist/` from the repo and locked registry packages.
+
+Everything the page loads comes from this folder through relative URLs, so it can be served
+from any sub-path (GitHub Pages serves https://user.github.io/<repo>/).
+
+Inputs: node_modules/ (from `npm ci`, package-lock.json) and PyPI wheels pinned with hashes in
+requirements/pyodide-wheels.txt. Wheels are cached in build/ so a rebuild needs no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+BUILD = ROOT / "build"
+DIST = ROOT / "dist"
+
+# Source folders and files copied verbatim into dist/.
+APP_FILES = ["index.html", "pyscript.toml", "main.py", "LICENSE"]
+APP_DIRS = ["ui", "webllm_bridge", "prompts", "assets"]
+# Python that PyScript unpacks into the Pyodide filesystem (see pyscript.toml [files]).
+PY_PACKAGES = ["app", "prompts"]
+
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def download_wheels(requirements: Path, dest: Path) -> list[Path]:
+    """Fetch pure-Python wheels pinned by hash; reuse the cache when every pin is present."""
+    dest.mkdir(parents=True, exist_ok=True)
+    pins = [
+        line.split("==")
+        for line in requirements.read_text().splitlines()
+        if "==" in line and not line.startswith((" ", "#"))
+    ]
+    wanted = {(name.strip().lower().replace("-", "_"), ver.split()[0]) for name, ver in pins}
+    have = {
+        (w.name.split("-")[0].lower(), w.name.split("-")[1]): w for w in dest.glob("*.whl")
+    }
+    if not wanted <= have.keys():
+        subprocess.run(
+            [
+                sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                "--only-binary=:all:", "--python-version", "3.14", "--implementation", "py",
+                "--abi", "none", "--platform", "any", "--require-hashes",
+                "-r", str(requirements), "-d", str(dest),
+            ],
+            check=True,
+        )
+        have = {
+            (w.name.split("-")[0].lower(), w.name.split("-")[1]): w for w in dest.glob("*.whl")
+        }
+    return [have[key] for key in sorted(wanted)]
+
+
+def localize_lock(lock_src: Path, wheels: list[Path], out_dir: Path) -> None:
+    """Point pyodide-lock.json at our own copies of the wheels (Pyodide's rebuilt hashes differ)."""
+    lock = json.loads(lock_src.read_text())
+    packages = lock["packages"]
+    for wheel in wheels:
+        name = wheel.name.split("-")[0].lower().replace("_", "-")
+        version = wheel.name.split("-")[1]
+        copy(wheel, out_dir / wheel.name)
+        with zipfile.ZipFile(wheel) as zf:
+            top = sorted(
+                {n.split("/")[0] for n in zf.namelist() if not n.split("/")[0].endswith(".dist-info")}
+            )
+        entry = packages.get(name) or {
+            "name": name,
+            "package_type": "package",
+            "install_dir": "site",
+            "depends": [],
+            "imports": [t.removesuffix(".py") for t in top],
+            "unvendored_tests": False,
+            "shared_library": False,
+        }
+        entry.update(version=version, file_name=wheel.name, sha256=sha256(wheel))
+        packages[name] = entry
+    (out_dir / "pyodide-lock.json").write_text(json.dumps(lock, separators=(",", ":")))
+
+
+def zip_python(dest: Path) -> None:
+    """One zip of the app's Python and data; PyScript unpacks it into the Pyodide cwd."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for pkg in PY_PACKAGES:
+            for path in sorted((ROOT / pkg).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                    zf.write(path, path.relative_to(ROOT).as_posix())
+
+
+def build(dist: Path) -> dict:
+    if not NODE.exists():
+        sys.exit("node_modules/ is missing: run `npm ci` first (make setup does it).")
+    if dist.exists():
+        shutil.rmtree(dist)
+    dist.mkdir(parents=True)
+    vendor = dist / "vendor"
+
+    for name in APP_FILES:
+        if (ROOT / name).exists():
+            copy(ROOT / name, dist / name)
+    for name in APP_DIRS:
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dist / name, ignore=shutil.ignore_patterns("__pycache__"))
+    zip_python(dist / "bookmusic_py.zip")
+
+    # Pyodide runtime plus a lock rewritten so every package we use loads from our folder.
+    pyodide_dir = vendor / "pyodide"
+    for name in PYODIDE_FILES:
+        copy(NODE / "pyodide" / name, pyodide_dir / name)
+    wheels = download_wheels(ROOT / "requirements/pyodide-wheels.txt", BUILD / "wheels")
+    localize_lock(NODE / "pyodide/pyodide-lock.json", wheels, pyodide_dir)
+
+    # PyScript: its code-split chunks are loaded on demand, source maps are not shipped.
+    for src in (NODE / "@pyscript/core/dist").iterdir():
+        if src.suffix in {".js", ".css"}:
+            copy(src, vendor / "pyscript" / src.name)
+
+    # Strudel: one self-contained ES module plus its clock worker.
+    strudel = NODE / "@strudel/web/dist"
+    copy(strudel / "index.mjs", vendor / "strudel" / "index.mjs")
+    for src in (strudel / "assets").iterdir():
+        copy(src, vendor / "strudel" / "assets" / src.name)
+
+    # LLM engines, loaded lazily by webllm_bridge/.
+    copy(NODE / "@mlc-ai/web-llm/lib/index.js", vendor / "web-llm" / "index.js")
+    copy(NODE / "@wllama/wllama/esm/index.js", vendor / "wllama" / "index.js")
+    copy(NODE / "@wllama/wllama/esm/wasm/wllama.wasm", vendor / "wllama" / "wllama.wasm")
+
+    # Wheels that only the in-browser test runner needs live outside dist/.
+    download_wheels(ROOT / "requirements/pyodide-test-wheels.txt", BUILD / "test-wheels")
+
+    files = [p for p in dist.rglob("*") if p.is_file()]
+    return {"dist": str(dist), "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DIST)
+    args = parser.parse_args()
+    print(json.dumps(build(args.out)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Serve a static folder on 127.0.0.1, optionally under a sub-path like GitHub Pages does.
+
+Plain static serving only (no special headers), so what works here works on GitHub Pages.
+Extra mounts (`--mount /prefix/=folder`) let tests serve model files and test wheels beside dist/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import mimetypes
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Types some systems' mime tables lack; wrong ones break module and wasm loading.
+for ext, kind in {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".whl": "application/zip",
+    ".toml": "text/plain",
+    ".gguf": "application/octet-stream",
+    ".webmanifest": "application/manifest+json",
+}.items():
+    mimetypes.add_type(kind, ext)
+
+
+class MountedHandler(SimpleHTTPRequestHandler):
+    """Maps URL prefixes to folders; the longest matching prefix wins."""
+
+    mounts: ClassVar[dict[str, Path]] = {}
+    quiet = True
+
+    def translate_path(self, path: str) -> str:
+        url_path = unquote(urlsplit(path).path)
+        for prefix in sorted(self.mounts, key=len, reverse=True):
+            if url_path.startswith(prefix):
+                rel = url_path[len(prefix):].lstrip("/")
+                base = self.mounts[prefix].resolve()
+                target = (base / rel).resolve()
+                if base != target and base not in target.parents:
+                    return str(base / "__forbidden__")
+                return str(target)
+        return str(ROOT / "__not_mounted__")
+
+    def do_GET(self) -> None:
+        url_path = urlsplit(self.path).path
+        if url_path == "/" and "/" not in self.mounts:
+            # Send visitors of the bare host to the app's sub-path.
+            self.send_response(302)
+            self.send_header("Location", next(iter(self.mounts)))
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        # Revalidate on every load so a rebuilt app is picked up; unchanged files answer 304.
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_server(
+    mounts: dict[str, Path], host: str = "127.0.0.1", port: int = 8000, quiet: bool = True
+) -> ThreadingHTTPServer:
+    handler = type("Handler", (MountedHandler,), {"mounts": dict(mounts), "quiet": quiet})
+    server = ThreadingHTTPServer((host, port), functools.partial(handler))
+    server.daemon_threads = True
+    return server
+
+
+def serve_in_thread(mounts: dict[str, Path], port: int = 0) -> tuple[ThreadingHTTPServer, str]:
+    """Start a server on a free port (tests, benchmarks); returns it and its base URL."""
+    server = make_server(mounts, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def parse_mount(text: str) -> tuple[str, Path]:
+    prefix, _, folder = text.partition("=")
+    return "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/", Path(folder)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=ROOT / "dist")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--prefix", default="/", help="sub-path to serve the app under")
+    parser.add_argument("--mount", action="append", default=[], help="/prefix/=folder")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    mounts = dict([parse_mount(f"{args.prefix}={args.dir}"), *map(parse_mount, args.mount)])
+    server = make_server(mounts, port=args.port, quiet=not args.verbose)
+    prefix = parse_mount(args.prefix + "=")[0]
+    print(f"BookMusic is being served at http://127.0.0.1:{args.port}{prefix}  (Ctrl+C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

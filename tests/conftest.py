@@ -1,0 +1,119 @@
+"""Shared fixtures: the built site served on localhost, and a real headless Chromium.
+
+Every browser context blocks and records requests to any host but localhost; the e2e tests
+assert that record is empty (the `page` fixture does it after each test).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
+
+SUB_PATH = "/bookmusic/"  # served like GitHub Pages serves a project site
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--autoplay-policy=no-user-gesture-required",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """Base URL of dist/ under a sub-path, plus test-only mounts (models, test wheels)."""
+    from serve import serve_in_thread
+
+    dist = ROOT / "dist"
+    if not (dist / "index.html").exists():
+        pytest.fail("dist/ is not built: run `make test` (it builds first)")
+    server, base = serve_in_thread(
+        {
+            SUB_PATH: dist,
+            "/test-wheels/": ROOT / "build" / "test-wheels",
+            "/models/": ROOT / "build" / "models",
+            "/fixtures/": ROOT / "tests" / "fixtures",
+            "/pyodide-runner/": ROOT / "tests" / "pyodide",
+        }
+    )
+    yield base + SUB_PATH
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_args() -> list[str]:
+    return list(CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance, browser_args):
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=browser_args
+    )
+    yield browser
+    browser.close()
+
+
+class OutsideRequests(list):
+    """Requests the browser tried to make to a host that is not this machine."""
+
+
+def block_outside(context) -> OutsideRequests:
+    record = OutsideRequests()
+
+    def handle(route):
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and host not in LOCAL_HOSTS:
+            record.append(url)
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    context.route("**/*", handle)
+    return record
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context()
+    ctx.outside_requests = block_outside(ctx)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda err: page.console_errors.append(str(err)))
+    yield page
+    assert context.outside_requests == [], f"requests left localhost: {context.outside_requests}"
+
+
+@pytest.fixture
+def app(page, site):
+    """The app opened under its sub-path, Python ready."""
+    page.goto(site)
+    page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=60_000)
+    return page

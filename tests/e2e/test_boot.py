@@ -1,0 +1,31 @@
+"""The page boots from our own files only, Python runs, and page and Python talk both ways."""
+
+import json
+
+
+def test_python_boots_and_renders_the_sample_story(app):
+    # Python called into the page: the sample story is rendered from Python's sections.
+    sections = app.locator("#reader .section")
+    assert sections.count() >= 4
+    assert "Lighthouse" in app.locator("#reader h2").first.inner_text()
+    assert app.locator("#play").is_enabled()
+    assert app.console_errors == []
+
+
+def test_page_calls_python_and_gets_an_answer(app):
+    text = "# One\n\n" + "calm sea " * 200 + "\n\n# Two\n\nstorm thunder " * 1
+    result = app.evaluate("(t) => window.bookmusic.segmentText(t)", text)
+    sections = json.loads(result)
+    assert [s["chapter"] for s in sections] == [0, 0, 1] or len(sections) >= 2
+    assert all(len(s["id"]) == 16 for s in sections)
+    # Different text, different ids: computed by app.segment, not a constant.
+    again = json.loads(app.evaluate("(t) => window.bookmusic.segmentText(t)", text + " more"))
+    assert again[-1]["id"] != sections[-1]["id"]
+
+
+def test_served_under_a_sub_path_with_relative_urls(app, site):
+    assert app.url.startswith(site)
+    # Every resource the page loaded came from under the sub-path.
+    urls = app.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert urls, "no resources recorded"
+    assert all(u.startswith(site) for u in urls), [u for u in urls if not u.startswith(site)]

@@ -1,0 +1,35 @@
+"""Real audio: Strudel plays through Web Audio and the master output is measured."""
+
+PATTERN = 'note("c3 e3 g3 b3").sound("triangle").release(0.3).gain(0.5)'
+
+
+def wait_level(page, above=None, below=None, timeout=15_000):
+    cond = f"window.bookmusic.bridge.level() > {above}" if above is not None else (
+        f"window.bookmusic.bridge.level() < {below}"
+    )
+    page.wait_for_function(cond, timeout=timeout, polling=50)
+    return page.evaluate("window.bookmusic.bridge.level()")
+
+
+def test_strudel_plays_a_known_pattern_and_stops(app):
+    assert app.evaluate("window.bookmusic.bridge.level()") == 0
+    app.evaluate("(code) => window.bookmusic.bridge.play(code)", PATTERN)
+    assert wait_level(app, above=0.02) > 0.02
+    app.evaluate("window.bookmusic.bridge.stop()")
+    assert wait_level(app, below=0.001, timeout=15_000) < 0.001
+
+
+def test_play_button_plays_music_composed_for_the_sample(app):
+    app.click("#play")
+    assert wait_level(app, above=0.01, timeout=20_000) > 0.01
+    code = app.input_value("#code")
+    assert "stack(" in code and "setcpm(" in code
+    meta = app.inner_text("#now-meta")
+    assert "Section 1" in meta
+    # Moving to another section (keyboard) composes something different for it.
+    app.keyboard.press("ArrowDown")
+    app.keyboard.press("ArrowDown")
+    app.wait_for_function("document.querySelector('#now-meta').textContent.includes('Section 3')")
+    assert app.input_value("#code") != code
+    app.click("#play")  # pause
+    wait_level(app, below=0.001, timeout=15_000)
