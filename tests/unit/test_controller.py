@@ -1,7 +1,8 @@
-import asyncio
 import json
 
 from app.controller import Controller
+
+from .aio import run
 
 
 class FakeUI:
@@ -30,10 +31,10 @@ def test_play_follows_the_reader_through_sections():
     assert ui.calls[0][0] == "render_book"
     assert len(json.loads(ui.calls[0][1])["sections"]) == len(ctl.book.sections)
 
-    asyncio.run(ctl.play())
-    asyncio.run(ctl.reader_at(2))
-    asyncio.run(ctl.reader_at(2))  # same section again: nothing new plays
-    asyncio.run(ctl.pause())
+    run(ctl.play())
+    run(ctl.reader_at(2))
+    run(ctl.reader_at(2))  # same section again: nothing new plays
+    run(ctl.pause())
     assert len(player.played) == 3 and player.played[-1] is None
     assert player.played[0] != player.played[1]
     shown = [json.loads(c[1]) for c in ui.calls if c[0] == "show_code"]
