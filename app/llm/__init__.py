@@ -1,0 +1,1 @@
+"""The language model side: catalog of models, prompts, and what to compose next."""
