@@ -4,13 +4,17 @@ Kept thin on purpose: all logic lives in `app/` (testable in CPython); this file
 JS calls and events to the controller's ports.
 """
 
+import asyncio
+
 from pyodide.ffi import create_proxy
 from pyscript import window
 from pyscript.js_modules import bridge, ui
 
+from app.composer_service import ComposerService
 from app.controller import Controller, segment_text
 
-controller = Controller(ui=ui, player=bridge)
+composer = ComposerService(llm=bridge, ui=ui, proxy=create_proxy)
+controller = Controller(ui=ui, player=bridge, composer=composer)
 
 
 def on_event(name, handler):
@@ -23,8 +27,14 @@ on_event("section", lambda index, *_: controller.reader_at(int(index)))
 on_event("open-sample", lambda *_: controller.open_sample())
 on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
 
+ui.on_model_change(create_proxy(lambda model_id, *_: composer.choose(str(model_id))))
+
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)
+# What the language model did so far (JSON), for tests, benchmarks and the console.
+window.bookmusic.composerReport = create_proxy(composer.report)
 
 controller.open_sample()
 ui.set_ready()
+# Probe WebGPU/wasm and fill the model picker without holding up the page.
+asyncio.ensure_future(composer.start())

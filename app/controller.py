@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.ingest.plain import paragraphs_from_text
 from app.models import Book
 from app.music.instant import Composition, compose
 from app.sample import sample_book
 from app.segment import DEFAULT_WPM, make_sections
+
+if TYPE_CHECKING:
+    from app.composer_service import ComposerService
 
 
 class UIPort(Protocol):
@@ -40,6 +43,7 @@ class Controller:
     current: int = 0
     playing: bool = False
     composed: dict[str, Composition] = field(default_factory=dict)
+    composer: ComposerService | None = None  # the language model writing ahead (optional)
 
     def open_book(self, book: Book) -> None:
         self.book = book
@@ -47,6 +51,8 @@ class Controller:
         self.ui.render_book(json.dumps(book.to_json()))
         self.ui.set_current(0)
         self.ui.set_status(f"{book.title}: {len(book.sections)} sections")
+        if self.composer:
+            self.composer.set_book(book.sections)
 
     def open_sample(self) -> None:
         self.open_book(sample_book(self.wpm))
@@ -63,6 +69,9 @@ class Controller:
     def composition_for(self, index: int) -> Composition:
         assert self.book is not None
         section = self.book.sections[index]
+        model_piece = self.composer.piece_for(section.id) if self.composer else None
+        if model_piece:
+            return model_piece
         if section.id not in self.composed:
             self.composed[section.id] = compose(section.id, section.text)
         return self.composed[section.id]
@@ -71,6 +80,8 @@ class Controller:
         if not self.book or not self.book.sections:
             return
         self.playing = True
+        if self.composer:
+            self.composer.wake()
         await self._play_current()
 
     async def pause(self) -> None:
@@ -83,6 +94,8 @@ class Controller:
             return
         self.current = index
         self.ui.set_current(index)
+        if self.composer:
+            self.composer.reader_at(index)
         if self.playing:
             await self._play_current()
 

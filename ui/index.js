@@ -179,3 +179,6 @@ function wire() {
 }
 
 wire();
+
+// The language-model picker and engine line (its own module; Python reaches it through this one).
+export { set_models, set_engine, set_section_music, on_model_change, pick_model } from "./model_picker.js";

@@ -1,0 +1,304 @@
+"""Keeps the language model writing music ahead of the reader.
+
+Owns the model's life (capabilities, the picked model, loading with progress) and a small pump
+that composes the sections in the schedule's window one at a time, cancelling a generation when
+the reader gets to its section first. Every piece passes the validator before the controller
+may play it; until a section has one, the instant composer's piece covers it.
+
+Talks to the page through two ports so it runs in CPython tests with fakes:
+- `llm` (webllm_bridge/llm.js): llm_capabilities(), llm_load(spec, on_progress),
+  llm_generate(request, on_token), llm_abort(), llm_unload() — awaitables answer JSON strings.
+- `ui` (ui/model_picker.js via ui/index.js): set_models(json) -> picked id, set_engine(text),
+  set_section_music(index, state), set_status(text), set_progress(fraction, label).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from app.llm import catalog
+from app.llm.catalog import Capabilities, ModelEntry
+from app.llm.prompt import build_request
+from app.llm.schedule import next_job, should_cancel
+from app.models import Section
+from app.music.instant import Composition, compose
+from app.music.mood import score_mood
+from app.music.validate import validate
+
+State = Literal["idle", "loading", "ready", "failed", "refused", "off"]
+
+
+class LLMPort(Protocol):
+    def llm_capabilities(self) -> Awaitable[str]: ...
+    def llm_load(self, spec_json: str, on_progress: Any) -> Awaitable[Any]: ...
+    def llm_generate(self, request_json: str, on_token: Any) -> Awaitable[str]: ...
+    def llm_abort(self) -> Any: ...
+    def llm_unload(self) -> Awaitable[Any]: ...
+
+
+class ComposerUIPort(Protocol):
+    def set_models(self, picker_json: str) -> Any: ...
+    def set_engine(self, text: str) -> Any: ...
+    def set_section_music(self, index: int, state: str) -> Any: ...
+    def set_status(self, text: str) -> Any: ...
+    def set_progress(self, fraction: float, label: str) -> Any: ...
+
+
+@dataclass
+class Attempt:
+    """One generation, for the page's log and for tests/benchmarks."""
+
+    index: int
+    section_id: str
+    ok: bool
+    seconds: float
+    text: str
+    errors: list[str]
+    finish_reason: str | None
+    stats: dict[str, Any]
+
+
+def _spawn(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.ensure_future(coro)
+
+
+def _same(fn: Callable[..., Any]) -> Any:
+    return fn
+
+
+@dataclass
+class ComposerService:
+    llm: LLMPort
+    ui: ComposerUIPort
+    spawn: Callable[[Coroutine[Any, Any, Any]], Any] = _spawn  # runs a coroutine in the background
+    proxy: Callable[[Callable[..., Any]], Any] = _same  # Python callable -> JS callable (create_proxy)
+    depth: int = 2  # prefetch depth: how many sections ahead the model writes
+    caps: Capabilities = field(default_factory=Capabilities)
+    selected: str = catalog.INSTANT_ONLY.id
+    model: ModelEntry | None = None  # loaded (or loading) model
+    state: State = "idle"
+    wanted: bool = False  # the reader pressed Play: load the model
+    probed: bool = False  # start() has read the browser's capabilities
+    sections: Sequence[Section] = ()
+    current: int = 0
+    in_flight: int | None = None
+    pumping: bool = False
+    epoch: int = 0  # bumped when the book changes: late results for the old book are dropped
+    pieces: dict[str, Composition] = field(default_factory=dict)
+    failed: dict[str, list[str]] = field(default_factory=dict)
+    attempts: list[Attempt] = field(default_factory=list)
+
+    # ---- setup and model choice -------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Probe the browser, offer the models that fit, say which engine and why."""
+        self.caps = Capabilities.from_json(str(await self.llm.llm_capabilities()))
+        picked = self.ui.set_models(catalog.picker_json(self.caps))
+        self.selected = str(picked) if picked and catalog.find(str(picked), self.caps) else (
+            catalog.default_model(self.caps).id
+        )
+        self.ui.set_engine(self._engine_line())
+        self.probed = True
+        if self.wanted:  # Play was pressed before the probe finished
+            await self.ensure_loaded()
+
+    def _engine_line(self) -> str:
+        choice = catalog.choose_engine(self.caps)
+        names = {"webllm": "WebLLM on WebGPU", "wllama": "CPU engine (wllama)", "none": "No model"}
+        return f"{names[choice.engine]}: {choice.reason}."
+
+    async def choose(self, model_id: str) -> None:
+        """The reader picked another model in the picker."""
+        if model_id == self.selected and self.state not in ("failed", "refused"):
+            return
+        self.selected = model_id
+        await self._drop_model()
+        if self.wanted:
+            await self.ensure_loaded()
+
+    async def _drop_model(self) -> None:
+        if self.model is not None:
+            self.llm.llm_abort()
+            await self.llm.llm_unload()
+        self.model = None
+        self.state = "idle"
+
+    def wake(self) -> None:
+        """Play was pressed: from now on the model should be loaded and writing (in the
+        background: the instant composer is already playing)."""
+        self.wanted = True
+        if self.state == "idle" and self.probed:
+            self.spawn(self.ensure_loaded())
+
+    async def ensure_loaded(self) -> None:
+        if self.state in ("loading", "ready"):
+            return
+        resolved = catalog.resolve(self.selected, self.caps)
+        if resolved.entry is None:
+            self.state = "refused"
+            self.ui.set_engine(resolved.refusal)
+            self.ui.set_status(f"{resolved.refusal} The instant composer plays meanwhile.")
+            return
+        entry = resolved.entry
+        if entry.engine == "none":
+            self.state = "off"
+            self.ui.set_engine("Instant composer only: no language model is loaded.")
+            return
+        self.model = entry
+        self.state = "loading"
+        label = f"Loading {entry.label}" + (f" ({entry.download_mb} MB once, then cached)" if entry.download_mb
+                                            else "")
+        self.ui.set_engine(resolved.note or f"{label}…")
+        self.ui.set_progress(0.0, f"{label}… the instant composer plays meanwhile.")
+
+        def progress(fraction: Any, text: Any = "") -> None:
+            self.ui.set_progress(float(fraction or 0.0), f"{label}: {round(float(fraction or 0) * 100)}%")
+
+        callback = self.proxy(progress)
+        try:
+            await self.llm.llm_load(json.dumps(entry.to_json()), callback)
+        except Exception as err:  # the engine's message is the useful part: show it
+            if self.model is entry:
+                self.state = "failed"
+                self.model = None
+                message = _js_message(err)
+                self.ui.set_progress(1.0, "")
+                self.ui.set_engine(f"{entry.label} could not load: {message}")
+                self.ui.set_status(f"{entry.label} could not load ({message}). The instant composer plays.")
+            return
+        finally:
+            _release(callback)
+        if self.model is not entry:  # another model was picked while this one loaded
+            return
+        self.state = "ready"
+        self.ui.set_progress(1.0, f"{entry.label} is ready: it writes music ahead of you.")
+        self.ui.set_engine(f"{entry.label} on {_engine_name(entry.engine)}" +
+                           (f" ({resolved.note})" if resolved.note else ""))
+        self.kick()
+
+    # ---- following the reader -----------------------------------------------------------------
+
+    def set_book(self, sections: Sequence[Section]) -> None:
+        self.epoch += 1
+        if self.in_flight is not None:
+            self.llm.llm_abort()
+        self.sections = list(sections)
+        self.current = 0
+        self.kick()
+
+    def reader_at(self, index: int) -> None:
+        self.current = index
+        if should_cancel(self.in_flight, index, len(self.sections), self.depth):
+            self.llm.llm_abort()  # the reader skipped past it: the instant composer covers it
+        self.kick()
+
+    def piece_for(self, section_id: str) -> Composition | None:
+        return self.pieces.get(section_id)
+
+    def kick(self) -> None:
+        if self.state == "ready" and not self.pumping and self._next() is not None:
+            self.pumping = True
+            self.spawn(self._pump())
+
+    def _next(self) -> int | None:
+        settled = {i for i, s in enumerate(self.sections) if s.id in self.pieces or s.id in self.failed}
+        if self.in_flight is not None:
+            settled.add(self.in_flight)
+        return next_job(self.current, len(self.sections), self.depth, settled)
+
+    async def _pump(self) -> None:
+        try:
+            while self.state == "ready" and (job := self._next()) is not None:
+                await self._compose(job)
+        finally:
+            self.pumping = False
+
+    def _previous_code(self, index: int) -> str:
+        if index <= 0:
+            return ""
+        prev = self.sections[index - 1]
+        piece = self.pieces.get(prev.id) or compose(prev.id, prev.text)
+        return piece.code
+
+    async def _compose(self, index: int) -> None:
+        assert self.model is not None
+        section = self.sections[index]
+        epoch = self.epoch
+        request = build_request(section.id, index, section.text, self._previous_code(index),
+                                engine=self.model.engine, thinks=self.model.thinks)
+        self.in_flight = index
+        self.ui.set_section_music(index, "composing")
+        tokens = 0
+
+        def on_token(_text: Any) -> None:
+            nonlocal tokens
+            tokens += 1
+            if tokens % 8 == 1 and self.model is not None:
+                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({tokens} pieces of text)…")
+
+        callback = self.proxy(on_token)
+        try:
+            result = json.loads(str(await self.llm.llm_generate(request.to_json(), callback)))
+        except Exception as err:
+            result = {"text": "", "finish_reason": "error", "error": _js_message(err)}
+        finally:
+            _release(callback)
+            self.in_flight = None
+        if epoch != self.epoch:
+            return  # the book changed meanwhile
+        if result.get("finish_reason") == "abort":
+            self.ui.set_section_music(index, "")
+            return
+        self._accept(index, section, result)
+
+    def _accept(self, index: int, section: Section, result: dict[str, Any]) -> None:
+        assert self.model is not None
+        text = str(result.get("text") or "")
+        checked = validate(text)
+        errors = list(checked.errors) or ([str(result["error"])] if result.get("error") else [])
+        stats = {k: v for k, v in result.items() if k != "text"}
+        self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),
+                                     text, errors, result.get("finish_reason"), stats))
+        if checked.ok:
+            self.pieces[section.id] = Composition(
+                code=checked.code, style="model", mood=score_mood(section.text),
+                source=f"model {self.model.label}",
+            )
+            self.ui.set_section_music(index, "model")
+            self.ui.set_engine(f"{self.model.label}: section {index + 1} written in "
+                               f"{float(result.get('seconds') or 0):.1f} s")
+        else:
+            self.failed[section.id] = errors
+            self.ui.set_section_music(index, "failed")
+
+    def report(self) -> str:
+        """What the model did so far (JSON), for the page's debug handle, tests and benchmarks."""
+        return json.dumps(
+            {
+                "state": self.state,
+                "model": self.model.id if self.model else None,
+                "selected": self.selected,
+                "engine": catalog.choose_engine(self.caps).engine,
+                "attempts": [a.__dict__ for a in self.attempts],
+            }
+        )
+
+
+def _engine_name(engine: str) -> str:
+    return {"webllm": "WebGPU (WebLLM)", "wllama": "the CPU (wllama)"}.get(engine, engine)
+
+
+def _js_message(err: BaseException) -> str:
+    text = str(err).strip()
+    # Pyodide wraps JS errors as "Error: message": keep the message.
+    return text.split("Error: ", 1)[-1] if text.startswith(("Error: ", "JsException")) else text or repr(err)
+
+
+def _release(callback: Any) -> None:
+    destroy = getattr(callback, "destroy", None)
+    if callable(destroy):
+        destroy()

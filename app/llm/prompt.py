@@ -1,0 +1,130 @@
+"""What the language model is asked: a stable system prompt from prompts/llm/prompt.toml, and one
+user message per section (its text, plus the previous section's code for continuity).
+
+The system prompt is the same for every section so engines can reuse its cached prefix; the
+grammar (app/music/grammar.py) does the hard constraining, so the prompt only has to set taste.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.music import grammar
+from app.music.styles import load_styles
+
+PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
+# Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
+PROMPT_SOUNDS = ("sine", "triangle", "square", "sawtooth", "supersaw", "pink", "sbd")
+
+
+@dataclass(frozen=True)
+class PromptConfig:
+    system: str
+    user: str
+    previous: str
+    temperature: float
+    budgets: dict[str, dict[str, int]]
+
+
+@lru_cache(maxsize=4)
+def load_config(path: Path = PROMPT_FILE) -> PromptConfig:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return PromptConfig(
+        system=_fill_system(data),
+        user=data["user"],
+        previous=data["previous"],
+        temperature=float(data["temperature"]),
+        budgets={k: {n: int(v) for n, v in b.items()} for k, b in data["budget"].items()},
+    )
+
+
+def _fill_system(data: dict) -> str:
+    sounds = [s for s in PROMPT_SOUNDS if s in grammar.SOUNDS] or list(grammar.SOUNDS[:6])
+    style = load_styles()[data["example_style"]]
+    layers = [layer.code for layer in style.layers[: int(data["example_layers"])]]
+    example = f"setcpm({style.example_cpm})\nstack(\n  " + ",\n  ".join(layers) + "\n)"
+    return data["system"].format(sounds=", ".join(sounds), example=example)
+
+
+def system_prompt() -> str:
+    return load_config().system
+
+
+def excerpt(text: str, max_words: int) -> str:
+    """The section's text within a word budget: its opening and its close, where mood shifts show."""
+    words = text.split()
+    if len(words) <= max_words:
+        return " ".join(words)
+    head = max_words * 2 // 3
+    tail = max_words - head
+    return " ".join(words[:head]) + " … " + " ".join(words[-tail:])
+
+
+def user_message(text: str, previous_code: str = "", *, max_words: int = 110) -> str:
+    cfg = load_config()
+    message = cfg.user.format(passage=excerpt(text, max_words))
+    if previous_code.strip():
+        message += cfg.previous.format(previous=previous_code.strip())
+    return message
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One section's request, as webllm_bridge/llm.js `llm_generate` takes it (JSON)."""
+
+    section_id: str
+    index: int
+    system: str
+    user: str
+    grammar_gbnf: str  # for wllama (llama.cpp)
+    grammar_ebnf: str  # for WebLLM (XGrammar)
+    max_tokens: int
+    temperature: float
+    thinking_off: bool = False
+    seed: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+
+@lru_cache(maxsize=2)
+def _grammars() -> tuple[str, str]:
+    return grammar.gbnf(), grammar.ebnf()
+
+
+def build_request(
+    section_id: str,
+    index: int,
+    text: str,
+    previous_code: str,
+    *,
+    engine: str,
+    thinks: bool = False,
+) -> GenerationRequest:
+    cfg = load_config()
+    budget = cfg.budgets.get(engine) or cfg.budgets["wllama"]
+    gbnf, ebnf = _grammars()
+    return GenerationRequest(
+        section_id=section_id,
+        index=index,
+        system=cfg.system,
+        user=user_message(text, previous_code, max_words=budget["max_words"]),
+        grammar_gbnf=gbnf if engine == "wllama" else "",
+        grammar_ebnf=ebnf if engine == "webllm" else "",
+        max_tokens=budget["max_tokens"],
+        temperature=cfg.temperature,
+        thinking_off=thinks,
+        seed=int(section_id[:8], 16) if _is_hex(section_id[:8]) else index,
+    )
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        int(text, 16)
+    except ValueError:
+        return False
+    return bool(text)
