@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.music import grammar
-from app.music.styles import load_styles
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
@@ -44,10 +43,7 @@ def load_config(path: Path = PROMPT_FILE) -> PromptConfig:
 
 def _fill_system(data: dict) -> str:
     sounds = [s for s in PROMPT_SOUNDS if s in grammar.SOUNDS] or list(grammar.SOUNDS[:6])
-    style = load_styles()[data["example_style"]]
-    layers = [layer.code for layer in style.layers[: int(data["example_layers"])]]
-    example = f"setcpm({style.example_cpm})\nstack(\n  " + ",\n  ".join(layers) + "\n)"
-    return data["system"].format(sounds=", ".join(sounds), example=example)
+    return data["system"].format(sounds=", ".join(sounds), example=data["example"].strip())
 
 
 def system_prompt() -> str:

@@ -1,0 +1,162 @@
+import json
+
+from app.composer_service import ComposerService
+from app.controller import Controller
+from app.llm.prompt import system_prompt
+
+from .aio import run
+from .test_controller import FakePlayer, FakeUI
+
+NO_GPU = {"webgpu": False, "wasm": True, "jspi": True, "memory64": True,
+          "webgpu_reason": "no WebGPU adapter is available"}
+GOOD = 'setcpm(14)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2)\n)'
+
+
+class FakeLLM:
+    def __init__(self, caps=None, outputs=None, fail_load=None):
+        self.caps = caps or NO_GPU
+        self.outputs = list(outputs or [])
+        self.fail_load = fail_load
+        self.loaded = []
+        self.requests = []
+        self.aborted = 0
+        self.during = None  # called while a generation is "in flight"
+
+    async def llm_capabilities(self):
+        return json.dumps(self.caps)
+
+    async def llm_load(self, spec_json, on_progress):
+        on_progress(0.5, "half")
+        if self.fail_load:
+            raise RuntimeError(self.fail_load)
+        self.loaded.append(json.loads(spec_json))
+
+    async def llm_generate(self, request_json, on_token):
+        self.requests.append(json.loads(request_json))
+        aborted_before = self.aborted
+        if self.during:
+            hook, self.during = self.during, None
+            hook()
+        on_token("set")
+        if self.aborted > aborted_before:
+            return json.dumps({"text": "setcpm(", "finish_reason": "abort"})
+        text = self.outputs.pop(0) if self.outputs else GOOD
+        return json.dumps({"text": text, "finish_reason": "stop", "seconds": 1.5})
+
+    def llm_abort(self):
+        self.aborted += 1
+
+    async def llm_unload(self):
+        self.loaded.append(None)
+
+
+class PickerUI(FakeUI):
+    def __init__(self, picked=None):
+        super().__init__()
+        self.picked = picked
+
+    def set_models(self, picker_json):
+        self.calls.append(("set_models", picker_json))
+        return self.picked or json.loads(picker_json)["default"]
+
+
+def make(llm=None, picked=None):
+    ui, player = PickerUI(picked), FakePlayer()
+    llm = llm or FakeLLM()
+    service = ComposerService(llm=llm, ui=ui, spawn=run)
+    ctl = Controller(ui, player, composer=service)
+    run(service.start())
+    ctl.open_sample()
+    return ctl, service, llm, ui, player
+
+
+def states(ui, index):
+    return [c[2] for c in ui.calls if c[0] == "set_section_music" and c[1] == index]
+
+
+def test_picker_and_engine_line_say_which_engine_and_why():
+    _, service, _, ui, _ = make()
+    picker = json.loads(next(c[1] for c in ui.calls if c[0] == "set_models"))
+    assert picker["engine"] == "wllama" and "no WebGPU adapter" in picker["reason"]
+    assert service.selected == picker["default"]
+    engine_lines = [c[1] for c in ui.calls if c[0] == "set_engine"]
+    assert "CPU engine" in engine_lines[0] and "no WebGPU adapter" in engine_lines[0]
+
+
+def test_play_loads_the_model_and_it_writes_the_next_sections_which_then_play():
+    ctl, service, llm, ui, player = make()
+    assert llm.loaded == []  # nothing downloads before Play
+    run(ctl.play())
+    assert llm.loaded[0]["engine"] == "wllama" and service.state == "ready"
+    # Prefetch depth 2: sections 1 and 2 are written, not the one being read.
+    assert [r["index"] for r in llm.requests] == [1, 2]
+    assert llm.requests[0]["system"] == system_prompt() and llm.requests[0]["grammar_gbnf"]
+    assert states(ui, 1) == ["composing", "model"]
+    # The instant piece covers section 0; at the boundary the model's piece takes over.
+    run(ctl.reader_at(1))
+    assert player.played[-1] == service.piece_for(ctl.book.sections[1].id).code
+    shown = json.loads([c for c in ui.calls if c[0] == "show_code"][-1][1])
+    assert shown["source"].startswith("model")
+    # Reaching section 1 moved the window: section 3 is written next, with section 2's code before it.
+    assert llm.requests[-1]["index"] == 3
+    assert service.pieces[ctl.book.sections[2].id].code.split("\n")[0] in llm.requests[-1]["user"]
+
+
+def test_code_that_fails_the_validator_never_plays():
+    llm = FakeLLM(outputs=['setcpm(14)\nstack(\n  n("0").sound("gm_secret_sampler")\n)', "fetch('x')"])
+    ctl, service, llm, ui, player = make(llm)
+    run(ctl.play())
+    assert states(ui, 1)[-1] == "failed" and states(ui, 2)[-1] == "failed"
+    assert not service.pieces and len(service.attempts) == 2
+    assert all(not a.ok and a.errors for a in service.attempts)
+    run(ctl.reader_at(1))
+    shown = json.loads([c for c in ui.calls if c[0] == "show_code"][-1][1])
+    assert shown["source"] == "instant"
+
+
+def test_skipped_section_generation_is_cancelled():
+    ctl, service, llm, ui, player = make()
+    # While section 1 is being written, the reader jumps to section 3.
+    llm.during = lambda: run(ctl.reader_at(3))
+    run(ctl.play())
+    assert llm.aborted >= 1
+    assert ctl.book.sections[1].id not in service.pieces
+    assert states(ui, 1) == ["composing", ""]
+    assert [r["index"] for r in llm.requests][1:] == [4]  # then the new window: section 4 only (5 sections)
+
+
+def test_load_failure_is_said_and_the_instant_composer_keeps_playing():
+    ctl, service, llm, ui, player = make(FakeLLM(fail_load="out of memory"))
+    run(ctl.play())
+    assert service.state == "failed" and player.played and player.played[0]
+    status = [c[1] for c in ui.calls if c[0] == "set_status"][-1]
+    assert "out of memory" in status and "instant composer" in status
+
+
+def test_an_f16_only_model_on_a_gpu_without_shader_f16_is_refused_before_loading():
+    caps = {**NO_GPU, "webgpu": True, "adapter": "swiftshader", "fallback_adapter": True,
+            "max_storage_binding": 1 << 30, "max_buffer_size": 1 << 30}
+    ctl, service, llm, ui, _ = make(FakeLLM(caps=caps), picked="gemma3-1b-it-q4f16_1-MLC")
+    run(ctl.play())
+    assert llm.loaded == [] and service.state == "refused"
+    assert "shader-f16" in [c[1] for c in ui.calls if c[0] == "set_engine"][-1]
+    # Picking another model loads it.
+    run(service.choose("smollm2-135m-instruct-q8_0"))
+    assert llm.loaded[-1]["id"] == "smollm2-135m-instruct-q8_0" and service.state == "ready"
+
+
+def test_instant_only_choice_loads_nothing():
+    ctl, service, llm, ui, _ = make(picked="instant")
+    run(ctl.play())
+    assert llm.loaded == [] and service.state == "off" and not llm.requests
+
+
+def test_a_new_book_drops_work_for_the_old_one():
+    ctl, service, llm, ui, _ = make()
+    old = ctl.book.sections
+    llm.during = lambda: ctl.open_text("other", "Calm words here.\n\nMore calm words.")
+    run(ctl.play())
+    assert llm.aborted >= 1
+    assert old[1].id not in service.pieces and service.sections == ctl.book.sections
+    report = json.loads(service.report())
+    assert report["state"] == "ready" and report["engine"] == "wllama"

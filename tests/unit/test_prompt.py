@@ -1,0 +1,49 @@
+import json
+
+from app.llm.prompt import build_request, excerpt, load_config, system_prompt, user_message
+from app.music.validate import validate
+from app.sample import sample_book
+
+
+def test_system_prompt_is_assembled_from_prompts_and_stable():
+    text = system_prompt()
+    assert "{sounds}" not in text and "{example}" not in text
+    assert "setcpm(" in text and "stack(" in text and "sine" in text
+    assert text == system_prompt()  # a stable prefix: engines reuse its cache
+    assert len(text.split()) < 160  # the CPU engine reads ~12 tokens/s: keep it short
+
+
+def test_the_example_in_the_system_prompt_passes_the_validator():
+    example = system_prompt().split("Example:\n", 1)[1]
+    assert validate(example).ok
+
+
+def test_excerpt_keeps_opening_and_close_within_budget():
+    words = [f"w{i}" for i in range(300)]
+    text = excerpt(" ".join(words), 30)
+    assert text.startswith("w0 w1") and text.endswith("w299")
+    assert len(text.split()) == 31  # 30 words and the ellipsis
+    assert excerpt("short text", 30) == "short text"
+
+
+def test_user_message_has_the_text_and_the_previous_code():
+    msg = user_message("The sea was calm.", "setcpm(12)\nstack(n(\"0\"))")
+    assert "The sea was calm." in msg and 'stack(n("0"))' in msg
+    first = user_message("The sea was calm.", "")
+    assert "previous" not in first.lower()
+
+
+def test_request_for_each_engine_carries_its_grammar_dialect_and_budget():
+    book = sample_book()
+    section = book.sections[1]
+    cpu = build_request(section.id, 1, section.text, "", engine="wllama")
+    gpu = build_request(section.id, 1, section.text, "", engine="webllm", thinks=True)
+    assert cpu.grammar_gbnf.startswith("#") and "root ::=" in cpu.grammar_gbnf and not cpu.grammar_ebnf
+    assert gpu.grammar_ebnf and not gpu.grammar_gbnf and gpu.thinking_off
+    budgets = load_config().budgets
+    assert cpu.max_tokens == budgets["wllama"]["max_tokens"]
+    assert len(cpu.user.split()) <= budgets["wllama"]["max_words"] + 10
+    assert cpu.system == gpu.system
+    data = json.loads(cpu.to_json())
+    assert data["section_id"] == section.id and 0 < data["temperature"] <= 1
+    assert cpu.seed == build_request(section.id, 1, section.text, "", engine="wllama").seed
