@@ -37,4 +37,4 @@ window.bookmusic.composerReport = create_proxy(composer.report)
 controller.open_sample()
 ui.set_ready()
 # Probe WebGPU/wasm and fill the model picker without holding up the page.
-asyncio.ensure_future(composer.start())
+probe = asyncio.ensure_future(composer.start())

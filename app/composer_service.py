@@ -150,8 +150,8 @@ class ComposerService:
             return
         self.model = entry
         self.state = "loading"
-        label = f"Loading {entry.label}" + (f" ({entry.download_mb} MB once, then cached)" if entry.download_mb
-                                            else "")
+        size = f" ({entry.download_mb} MB once, then cached)" if entry.download_mb else ""
+        label = f"Loading {entry.label}{size}"
         self.ui.set_engine(resolved.note or f"{label}…")
         self.ui.set_progress(0.0, f"{label}… the instant composer plays meanwhile.")
 
@@ -238,7 +238,7 @@ class ComposerService:
             nonlocal tokens
             tokens += 1
             if tokens % 8 == 1 and self.model is not None:
-                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({tokens} pieces of text)…")
+                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({tokens} tokens)…")
 
         callback = self.proxy(on_token)
         try:

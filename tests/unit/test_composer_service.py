@@ -104,7 +104,7 @@ def test_play_loads_the_model_and_it_writes_the_next_sections_which_then_play():
 
 def test_code_that_fails_the_validator_never_plays():
     llm = FakeLLM(outputs=['setcpm(14)\nstack(\n  n("0").sound("gm_secret_sampler")\n)', "fetch('x')"])
-    ctl, service, llm, ui, player = make(llm)
+    ctl, service, llm, ui, _player = make(llm)
     run(ctl.play())
     assert states(ui, 1)[-1] == "failed" and states(ui, 2)[-1] == "failed"
     assert not service.pieces and len(service.attempts) == 2
@@ -115,7 +115,7 @@ def test_code_that_fails_the_validator_never_plays():
 
 
 def test_skipped_section_generation_is_cancelled():
-    ctl, service, llm, ui, player = make()
+    ctl, service, llm, ui, _player = make()
     # While section 1 is being written, the reader jumps to section 3.
     llm.during = lambda: run(ctl.reader_at(3))
     run(ctl.play())
@@ -126,7 +126,7 @@ def test_skipped_section_generation_is_cancelled():
 
 
 def test_load_failure_is_said_and_the_instant_composer_keeps_playing():
-    ctl, service, llm, ui, player = make(FakeLLM(fail_load="out of memory"))
+    ctl, service, _llm, ui, player = make(FakeLLM(fail_load="out of memory"))
     run(ctl.play())
     assert service.state == "failed" and player.played and player.played[0]
     status = [c[1] for c in ui.calls if c[0] == "set_status"][-1]
@@ -146,13 +146,13 @@ def test_an_f16_only_model_on_a_gpu_without_shader_f16_is_refused_before_loading
 
 
 def test_instant_only_choice_loads_nothing():
-    ctl, service, llm, ui, _ = make(picked="instant")
+    ctl, service, llm, _ui, _ = make(picked="instant")
     run(ctl.play())
     assert llm.loaded == [] and service.state == "off" and not llm.requests
 
 
 def test_a_new_book_drops_work_for_the_old_one():
-    ctl, service, llm, ui, _ = make()
+    ctl, service, llm, _ui, _ = make()
     old = ctl.book.sections
     llm.during = lambda: ctl.open_text("other", "Calm words here.\n\nMore calm words.")
     run(ctl.play())
