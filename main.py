@@ -4,8 +4,6 @@ Kept thin on purpose: all logic lives in `app/` (testable in CPython); this file
 JS calls and events to the controller's ports.
 """
 
-import asyncio
-
 from pyodide.ffi import create_proxy
 from pyscript import window
 from pyscript.js_modules import bridge, ui
@@ -37,4 +35,4 @@ window.bookmusic.composerReport = create_proxy(composer.report)
 controller.open_sample()
 ui.set_ready()
 # Probe WebGPU/wasm and fill the model picker without holding up the page.
-probe = asyncio.ensure_future(composer.start())
+composer.background(composer.start())

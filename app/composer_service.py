@@ -91,6 +91,13 @@ class ComposerService:
     pieces: dict[str, Composition] = field(default_factory=dict)
     failed: dict[str, list[str]] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
+    tasks: set[Any] = field(default_factory=set)  # background tasks, held so none is collected early
+
+    def background(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = self.spawn(coro)
+        if isinstance(task, asyncio.Future):
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
     # ---- setup and model choice -------------------------------------------------------------
 
@@ -132,7 +139,7 @@ class ComposerService:
         background: the instant composer is already playing)."""
         self.wanted = True
         if self.state == "idle" and self.probed:
-            self.spawn(self.ensure_loaded())
+            self.background(self.ensure_loaded())
 
     async def ensure_loaded(self) -> None:
         if self.state in ("loading", "ready"):
@@ -202,7 +209,7 @@ class ComposerService:
     def kick(self) -> None:
         if self.state == "ready" and not self.pumping and self._next() is not None:
             self.pumping = True
-            self.spawn(self._pump())
+            self.background(self._pump())
 
     def _next(self) -> int | None:
         settled = {i for i, s in enumerate(self.sections) if s.id in self.pieces or s.id in self.failed}
