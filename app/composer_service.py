@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol
 
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
+from app.llm.code_shape import salvage
 from app.llm.prompt import build_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Section
@@ -266,6 +267,12 @@ class ComposerService:
         assert self.model is not None
         text = str(result.get("text") or "")
         checked = validate(text)
+        if not checked.ok and result.get("finish_reason") == "length" and (kept := salvage(text)):
+            # Cut off by the token cap: its complete layers are still music.
+            salvaged = validate(kept)
+            if salvaged.ok:
+                checked = salvaged
+                result = {**result, "salvaged": True}
         errors = list(checked.errors) or ([str(result["error"])] if result.get("error") else [])
         stats = {k: v for k, v in result.items() if k != "text"}
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),

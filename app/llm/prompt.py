@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from app.llm.code_shape import digest
 from app.music import grammar
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
@@ -64,7 +65,8 @@ def user_message(text: str, previous_code: str = "", *, max_words: int = 110) ->
     cfg = load_config()
     message = cfg.user.format(passage=excerpt(text, max_words))
     if previous_code.strip():
-        message += cfg.previous.format(previous=previous_code.strip())
+        # Its musical core only: tempo, notes, scale, sound, gain (prompt tokens cost time).
+        message += cfg.previous.format(previous=digest(previous_code.strip()))
     return message
 
 

@@ -160,3 +160,18 @@ def test_a_new_book_drops_work_for_the_old_one():
     assert old[1].id not in service.pieces and service.sections == ctl.book.sections
     report = json.loads(service.report())
     assert report["state"] == "ready" and report["engine"] == "wllama"
+
+
+def test_a_program_cut_off_by_the_token_cap_keeps_its_complete_layers():
+    cut = GOOD.replace("\n)", ",\n  n(\"0 2\").scale(\"C4:minor\").sou")
+
+    class CutLLM(FakeLLM):
+        async def llm_generate(self, request_json, on_token):
+            self.requests.append(json.loads(request_json))
+            return json.dumps({"text": cut, "finish_reason": "length", "seconds": 2.0})
+
+    ctl, service, llm, _ui, _ = make(CutLLM())
+    run(ctl.play())
+    piece = service.piece_for(ctl.book.sections[1].id)
+    assert piece is not None and piece.code.count(".scale(") == 1
+    assert service.attempts[0].stats.get("salvaged") is True

@@ -1,0 +1,89 @@
+"""The outline of a generated program: `setcpm(N)` then `stack(` layers `)`.
+
+Two small jobs on model output, both by scanning brackets and quotes (never by evaluating):
+- `salvage`: a generation cut off by the token cap ends mid-layer; keep the complete layers and
+  close the stack, so a long-winded small model still yields music (the validator checks it after).
+- `digest`: the previous section's code, shortened for the next prompt (tempo, and each layer's
+  notes, scale, sound and gain), because every prompt token costs time on the CPU engine.
+"""
+
+from __future__ import annotations
+
+KEEP_IN_DIGEST = {"n", "note", "s", "sound", "scale", "gain"}
+
+
+def _split_top(text: str, sep: str, depth_at: int) -> list[str]:
+    """Split on `sep` where the bracket depth is `depth_at` and we are outside a string."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == sep and depth == depth_at:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def split_program(code: str) -> tuple[str, list[str], bool]:
+    """(the setcpm line, the layers, whether the stack was closed)."""
+    head, _, body = code.partition("stack(")
+    if not _:
+        return head.strip(), [], False
+    layers = _split_top(body, ",", 0)
+    closed = False
+    # The last layer carries the closing ")" of stack( when the program is complete.
+    last = layers[-1].rstrip().rstrip(";").rstrip()
+    if last.endswith(")") and _balance(last) == -1:
+        layers[-1] = last[:-1]
+        closed = True
+    return head.strip(), [ly.strip() for ly in layers if ly.strip()], closed
+
+
+def _balance(text: str) -> int:
+    depth, quote = 0, ""
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+    return depth if not quote else 99
+
+
+def salvage(text: str) -> str | None:
+    """Complete layers of a cut-off program, closed again; None when not even one is complete."""
+    head, layers, closed = split_program(text)
+    if closed or not head.startswith("setcpm("):
+        return None
+    # Only the last layer can be cut off: every one before it ended at a top-level comma.
+    ended_clean = text.rstrip().endswith(",")
+    complete = [ly for ly in (layers if ended_clean else layers[:-1]) if _balance(ly) == 0]
+    if not complete:
+        return None
+    body = ",\n  ".join(complete)
+    return f"{head}\nstack(\n  {body}\n)"
+
+
+def digest(code: str, max_layers: int = 2) -> str:
+    """A short version of a program for the next prompt: tempo, and per layer its musical core."""
+    head, layers, _ = split_program(code)
+    kept = []
+    for layer in layers[:max_layers]:
+        calls = _split_top(layer, ".", 0)
+        core = [c for c in calls if c.split("(", 1)[0].strip() in KEEP_IN_DIGEST]
+        kept.append(".".join(core) if core else calls[0])
+    if not kept:
+        return head
+    return f"{head}\nstack(\n  " + ",\n  ".join(kept) + "\n)"
