@@ -127,6 +127,14 @@ class ComposerService:
         await self._drop_model()
         if self.wanted:
             await self.ensure_loaded()
+            return
+        resolved = catalog.resolve(model_id, self.caps)
+        if resolved.entry is None:
+            self.ui.set_engine(resolved.refusal)  # say it now, not only at Play
+        elif resolved.entry.engine == "none":
+            self.ui.set_engine("Instant composer only: no language model is loaded.")
+        else:
+            self.ui.set_engine(resolved.note or f"{resolved.entry.label}: loads when you press Play.")
 
     async def _drop_model(self) -> None:
         if self.model is not None:

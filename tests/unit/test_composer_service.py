@@ -170,7 +170,7 @@ def test_a_program_cut_off_by_the_token_cap_keeps_its_complete_layers():
             self.requests.append(json.loads(request_json))
             return json.dumps({"text": cut, "finish_reason": "length", "seconds": 2.0})
 
-    ctl, service, llm, _ui, _ = make(CutLLM())
+    ctl, service, _llm, _ui, _ = make(CutLLM())
     run(ctl.play())
     piece = service.piece_for(ctl.book.sections[1].id)
     assert piece is not None and piece.code.count(".scale(") == 1

@@ -27,8 +27,10 @@ def test_excerpt_keeps_opening_and_close_within_budget():
 
 
 def test_user_message_has_the_text_and_the_previous_code():
-    msg = user_message("The sea was calm.", "setcpm(12)\nstack(n(\"0\"))")
-    assert "The sea was calm." in msg and 'stack(n("0"))' in msg
+    previous = 'setcpm(12)\nstack(\n  n("0 2").scale("C3:minor").sound("sine").room(0.5).gain(0.2)\n)'
+    msg = user_message("The sea was calm.", previous)
+    assert "The sea was calm." in msg and 'n("0 2").scale("C3:minor").sound("sine").gain(0.2)' in msg
+    assert ".room(" not in msg  # only the musical core of the previous code
     first = user_message("The sea was calm.", "")
     assert "previous" not in first.lower()
 
