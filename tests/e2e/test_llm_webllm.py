@@ -8,9 +8,9 @@ without shader-f16 before any download, and that our catalog matches the shipped
 import json
 
 import pytest
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, block_outside
 
 from app.llm.catalog import MODELS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, block_outside
 
 
 def open_app(page, site):
