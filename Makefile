@@ -3,7 +3,7 @@
 
 serve:  ## set up, build and serve the app on http://127.0.0.1:8000/
 	@./scripts/setup.sh
-	@.venv/bin/python scripts/serve.py --dir dist --port $${PORT:-8000}
+	@.venv/bin/python scripts/serve.py --dir dist --port $${PORT:-8000} --mount /models/=build/models
 
 test:  ## set up and run the whole suite: CPython unit, the same tests in Pyodide, e2e in Chromium
 	@./scripts/setup.sh --tests

@@ -68,6 +68,8 @@ def measure(page, sections, engine: str) -> tuple[float, list[dict]]:
                 "decode_tps": result.get("decode_tps"),
                 "finish_reason": result.get("finish_reason"),
                 "valid": checked.ok,
+                "errors": checked.errors[:2],
+                "text": result["text"],
             }
         )
         previous = checked.code if checked.ok else compose(section.id, section.text).code

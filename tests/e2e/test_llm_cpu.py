@@ -72,3 +72,34 @@ def test_cpu_engine_writes_validated_music_ahead_of_the_reader_and_it_plays(page
     page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
     assert page.evaluate("window.bookmusic.bridge.level()") > 0
     assert not page.console_errors, page.console_errors
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_abort_stops_a_real_generation_and_the_engine_keeps_working(page, site):
+    """What the page does when the reader skips a section: the generation stops at once."""
+    if not GGUF.exists():
+        pytest.fail(f"{GGUF.relative_to(ROOT)} is missing: run scripts/fetch_test_models.py")
+    page.goto(site)
+    page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=60_000)
+    result = page.evaluate(
+        """async (url) => {
+            const b = window.bookmusic.bridge;
+            const spec = {engine: 'wllama', id: 't', label: 't', url: new URL(url, location.href).href};
+            await b.llm_load(JSON.stringify(spec), () => {});
+            const request = (max_tokens) => JSON.stringify({system: 'You write Strudel code.',
+                user: 'A calm sea.', grammar_gbnf: '', max_tokens, temperature: 0.7, seed: 1});
+            let tokens = 0;
+            const t0 = performance.now();
+            const first = b.llm_generate(request(400), () => { if (++tokens === 3) b.llm_abort(); });
+            const aborted = JSON.parse(await first);
+            const abortedAfter = (performance.now() - t0) / 1000;
+            const next = JSON.parse(await b.llm_generate(request(8), () => {}));
+            await b.llm_unload();
+            return {aborted, abortedAfter, tokens, next};
+        }""",
+        f"../models/{GGUF.name}",
+    )
+    assert result["aborted"]["finish_reason"] == "abort"
+    assert result["tokens"] < 40, "generation went on long after the abort"
+    assert result["next"]["finish_reason"] in ("length", "stop") and result["next"]["text"]

@@ -109,3 +109,19 @@ def test_software_adapter_falls_back_to_cpu_and_refuses_an_f16_only_model(webgpu
     loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert any("vendor/web-llm/index.js" in url for url in loaded)
     assert not any("huggingface" in url or "githubusercontent" in url for url in loaded)
+
+
+def test_the_model_choice_is_remembered(page, site):
+    open_app(page, site)
+    offered = page.eval_on_selector_all("#model option", "els => els.map(e => e.value)")
+    other = next(v for v in offered if v != page.input_value("#model") and v != "instant")
+    page.select_option("#model", other)
+    page.wait_for_function("document.querySelector('#engine').textContent.includes('when you press Play')")
+    page.reload()
+    open_app(page, site)
+    assert page.input_value("#model") == other
+    page.select_option("#model", "instant")
+    page.click("#play")
+    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    assert "Instant composer only" in page.inner_text("#engine")
+    assert json.loads(page.evaluate("window.bookmusic.composerReport()"))["state"] == "off"

@@ -49,3 +49,46 @@ def test_request_for_each_engine_carries_its_grammar_dialect_and_budget():
     data = json.loads(cpu.to_json())
     assert data["section_id"] == section.id and 0 < data["temperature"] <= 1
     assert cpu.seed == build_request(section.id, 1, section.text, "", engine="wllama").seed
+
+
+def test_the_model_grammar_is_a_narrower_version_of_the_subset_grammar():
+    import pytest
+
+    from app.llm.prompt import narrow
+    from app.music.grammar import gbnf
+
+    from .gbnf_match import accepts, parse_gbnf
+
+    example = system_prompt().split("Example:\n", 1)[1]
+    three = example.replace("\n)", ',\n  s("sbd ~ sbd ~").gain(0.2)\n)')
+    many_calls = example.replace(".gain(0.1)", ".gain(0.1).room(0.2).pan(0.5).delay(0.1)")
+    full, small = parse_gbnf(gbnf()), parse_gbnf(narrow(gbnf(), 2, 6))
+    assert accepts(small, example) and accepts(full, example)
+    assert not accepts(small, three) and accepts(full, three)
+    assert not accepts(small, many_calls) and accepts(full, many_calls)
+    request = build_request("ab12", 0, "Calm sea.", "", engine="wllama")
+    assert accepts(parse_gbnf(request.grammar_gbnf), example)
+    with pytest.raises(ValueError):
+        narrow("nothing ::= here", 2, 6)
+
+
+def test_the_narrowed_webllm_grammar_compiles_in_webllms_own_xgrammar():
+    import pytest
+
+    shutil = pytest.importorskip("shutil")
+    subprocess = pytest.importorskip("subprocess")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("node") is None or not (root / "node_modules").exists():
+        pytest.skip("needs node and node_modules (CPython side)")
+    request = build_request("ab12", 0, "Calm sea.", "", engine="webllm")
+    example = system_prompt().split("Example:\n", 1)[1]
+    out = subprocess.run(
+        ["node", str(root / "tests/grammar/xgrammar_accepts.mjs")],
+        input=json.dumps({"grammar": request.grammar_ebnf, "inputs": [example, "fetch('x')"]}),
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    result = json.loads(out.stdout)
+    assert result["compiled"], result
+    assert result["accepted"] == [True, False]
