@@ -2,15 +2,18 @@
 
 import base64
 import io
+import json
 import math
 import statistics
 import struct
 import wave
+from pathlib import Path
 
 import pytest
 
 from app.music.grammar import SOUNDS
 from app.music.styles import load_styles
+from app.music.subset import GM_SOUNDS
 
 STYLES = load_styles()
 BRIDGE = "window.bookmusic.bridge"
@@ -143,3 +146,16 @@ def test_general_midi_instruments_play_live_from_local_files(app):
             "(code) => window.bookmusic.bridge.check(code)", f'note("c3 e3 g3").sound("{name}").gain(0.3)'
         )
         assert verdict["ok"] and verdict["sounds"] == [name]
+
+
+def test_shipped_instruments_are_exactly_the_whitelist():
+    dist = Path(__file__).resolve().parents[2] / "dist"
+    shipped = json.loads((dist / "webllm_bridge/sounds.json").read_text())
+    assert shipped["sounds"] == list(SOUNDS)
+    folders = sorted(p.name for p in (dist / "vendor/soundfont").iterdir() if p.is_dir())
+    assert folders == sorted(GM_SOUNDS) == sorted(shipped["gm"]["map"])
+    assert (dist / "vendor/soundfont/LICENSE.md").read_text().count("MIT") >= 2
+    for name, keyed in shipped["gm"]["map"].items():
+        assert len(keyed) >= 5, name  # enough key zones to cover the range without big repitching
+        for files in keyed.values():
+            assert (dist / "vendor/soundfont" / files[0]).read_bytes()[:4] == b"OggS"
