@@ -66,7 +66,11 @@ class Controller:
         assert self.book is not None
         section = self.book.sections[index]
         if section.id not in self.composed:
-            self.composed[section.id] = compose(section.id, section.text)
+            # Within a chapter the piece before sets key and tempo (seamless crossfades);
+            # a new chapter is free to modulate.
+            before = self.book.sections[index - 1] if index > 0 else None
+            previous = self.composed.get(before.id) if before and before.chapter == section.chapter else None
+            self.composed[section.id] = compose(section.id, section.text, previous.code if previous else None)
         return self.composed[section.id]
 
     async def play(self) -> None:
