@@ -216,6 +216,20 @@ class ComposerService:
     def piece_for(self, section_id: str) -> Composition | None:
         return self.pieces.get(section_id)
 
+    def discard(self, section_id: str, errors: list[str]) -> None:
+        """The page refused a model piece at play time: never offer it again."""
+        if self.pieces.pop(section_id, None) is not None:
+            self.failed[section_id] = list(errors)
+            index = next((s.index for s in self.sections if s.id == section_id), None)
+            if index is not None:
+                self.ui.set_section_music(index, "failed")
+
+    def set_depth(self, depth: int) -> None:
+        self.depth = max(0, depth)
+        if should_cancel(self.in_flight, self.current, len(self.sections), self.depth):
+            self.llm.llm_abort()
+        self.kick()
+
     def kick(self) -> None:
         if self.state == "ready" and not self.pumping and self._next() is not None:
             self.pumping = True

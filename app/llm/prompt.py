@@ -89,36 +89,12 @@ class GenerationRequest:
         return json.dumps(asdict(self))
 
 
-def _nested(item: str, count: int) -> str:
-    """`count` optional repetitions of `item`, nested so they can only come in order."""
-    out = ""
-    for _ in range(count):
-        out = f"({item}{' ' + out if out else ''})?"
-    return out
-
-
-def narrow(grammar_text: str, max_layers: int, max_methods: int) -> str:
-    """The subset grammar with fewer layers and calls: a sub-language (whatever it accepts, the
-    full grammar and the validator accept), so a small model finishes its piece and stops well
-    within the token cap instead of adding layers until it is cut off. Same text in both dialects."""
-    rules = {
-        "root": 'root ::= "setcpm(" cpm ")" "\\n" "stack(" ws layer '
-        + _nested('"," ws layer', max_layers - 1) + ' "\\n" ")"',
-        "layer": "layer ::= source " + _nested('"." method', max_methods),
-    }
-    lines = grammar_text.splitlines()
-    for name, rule in rules.items():
-        at = [i for i, line in enumerate(lines) if line.startswith(f"{name} ::= ")]
-        if len(at) != 1:
-            raise ValueError(f"the grammar has no single rule “{name}” to narrow")
-        lines[at[0]] = rule
-    return "\n".join(lines) + "\n"
-
-
 @lru_cache(maxsize=8)
 def _grammars(max_layers: int, max_methods: int) -> tuple[str, str]:
-    return (narrow(grammar.gbnf(), max_layers, max_methods),
-            narrow(grammar.ebnf(), max_layers, max_methods))
+    # A narrower program than the validator allows (a sub-language): a small model finishes its
+    # piece and stops well within the token cap instead of adding layers until it is cut off.
+    limits = {"max_layers": max_layers, "max_methods": max_methods}
+    return grammar.gbnf(**limits), grammar.ebnf(**limits)
 
 
 def build_request(

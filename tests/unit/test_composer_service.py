@@ -175,3 +175,26 @@ def test_a_program_cut_off_by_the_token_cap_keeps_its_complete_layers():
     piece = service.piece_for(ctl.book.sections[1].id)
     assert piece is not None and piece.code.count(".scale(") == 1
     assert service.attempts[0].stats.get("salvaged") is True
+
+
+def test_prefetch_depth_from_the_player_panel_steers_the_model():
+    ctl, _service, llm, _ui, _ = make()
+    ctl.set_prefetch(1)
+    run(ctl.play())
+    assert [r["index"] for r in llm.requests] == [1]
+    ctl.set_prefetch(3)
+    assert [r["index"] for r in llm.requests] == [1, 2, 3]
+
+
+def test_the_readers_edit_wins_over_the_model_and_a_refused_piece_is_dropped():
+    ctl, service, _llm, ui, player = make()
+    run(ctl.play())
+    first = ctl.book.sections[1]
+    assert service.piece_for(first.id)
+    edit = 'setcpm(20)\nstack(\n  n("0 4").scale("E3:major").sound("square").gain(0.1)\n)'
+    assert run(ctl.edit_code(1, edit))
+    run(ctl.reader_at(1))
+    assert "E3:major" in player.played[-1]
+    service.discard(ctl.book.sections[2].id, ["the page refused it"])
+    assert service.piece_for(ctl.book.sections[2].id) is None
+    assert states(ui, 2)[-1] == "failed"
