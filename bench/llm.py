@@ -36,13 +36,15 @@ PACES = (200, 250, 350)
 DEPTHS = (1, 2)
 
 
-def measure(page, sections, engine: str) -> tuple[float, list[dict]]:
+def measure(page, first, sections, engine: str) -> tuple[float, list[dict]]:
+    """Load the model, then write `sections` in order as the page would with the reader in `first`
+    (whose instant piece is the previous code of the first request)."""
     spec = {"engine": "wllama", "id": "bench", "label": GGUF.name, "url": f"../models/{GGUF.name}"}
     spec["url"] = page.evaluate("(u) => new URL(u, location.href).href", spec["url"])
     load = "(s) => window.bookmusic.bridge.llm_load(s, () => {})"
     loaded = json.loads(page.evaluate(load, json.dumps(spec)))
     runs = []
-    previous = ""
+    previous = compose(first.id, first.text).code
     for section in sections:
         request = build_request(section.id, section.index, section.text, previous, engine=engine)
         t0 = time.perf_counter()
@@ -97,20 +99,20 @@ def streamability(words: list[int], gen: list[float], valid: list[bool], load_s:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", type=int, default=5, help="sections to generate (sample has 5)")
+    parser.add_argument("--sections", type=int, default=4, help="sections to write after the first")
     parser.add_argument("--repeat", type=int, default=4, help="readings of the sample in the simulation")
     args = parser.parse_args()
     if not GGUF.exists():
         raise SystemExit(f"{GGUF} is missing: run scripts/fetch_test_models.py")
 
     book = sample_book()
-    sections = book.sections[: args.sections]
+    sections = book.sections[1 : 1 + args.sections]
     with site_and_browser() as (site, browser):
         ctx = new_context(browser, cache=False)
         page = ctx.new_page()
         page.goto(site)
         page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=120_000)
-        load_s, runs = measure(page, sections, "wllama")
+        load_s, runs = measure(page, book.sections[0], sections, "wllama")
         outside = list(ctx.outside_requests)
         ctx.close()
 
@@ -125,7 +127,7 @@ def main() -> None:
         "model": GGUF.name,
         "measured": {
             "load_s": round(load_s, 2),
-            "first_section_s": runs[0]["seconds"],
+            "first_job_s": runs[0]["seconds"],
             "section_s": {"median": round(statistics.median(r["seconds"] for r in later), 2),
                           "max": round(max(r["seconds"] for r in later), 2)},
             "prefill_tps_median": _median(r["prefill_tps"] for r in runs),
@@ -140,6 +142,7 @@ def main() -> None:
                     f"{args.repeat} times ({len(words)} sections, mean {statistics.mean(words):.0f} words)",
             "streamability": streamability(words, gen_cycle, valid_cycle, load_s),
             "target": "100% share_after_first at 250 wpm with prefetch 2 (instant composer cover = miss)",
+            "at_best_observed_speed": _best_speed(runs, words, valid_cycle, load_s),
         },
         "outside_requests": outside,
         "machine_note": "2 shared cores; other work on the machine slows prefill/decode",
@@ -147,10 +150,28 @@ def main() -> None:
     print(json.dumps(report, indent=1))
 
 
+def _best_speed(runs: list[dict], words: list[int], valid: list[bool], load_s: float) -> dict:
+    """The same replay if every section ran at the fastest prefill and decode rates this run saw
+    (the machine is shared: other work slows most sections). Token counts are the measured ones."""
+    prefill = max((r["prefill_tps"] or 0) for r in runs)
+    decode = max((r["decode_tps"] or 0) for r in runs)
+    if not prefill or not decode:
+        return {}
+    gen = [(r["prompt_tokens"] or 0) / prefill + (r["completion_tokens"] or 0) / decode for r in runs]
+    return {
+        "prefill_tps": round(prefill, 2),
+        "decode_tps": round(decode, 2),
+        "section_s": [round(g, 1) for g in gen],
+        "streamability": streamability(words, _cycle(gen, len(words)), valid, load_s),
+    }
+
+
 def _cycle(values: list, n: int) -> list:
-    """The first measured value once (it paid the uncached system prompt), then the rest in turn."""
+    """Per section of the reading: section 0 is never written (the reader is in it); section 1 is
+    the first job and gets the first measurement (it paid the uncached system prompt); later
+    sections take the other measurements in turn."""
     rest = values[1:] or values
-    return [values[0], *(rest[i % len(rest)] for i in range(n - 1))]
+    return [values[0], values[0], *(rest[i % len(rest)] for i in range(n - 2))][:n]
 
 
 def _median(values) -> float | None:
