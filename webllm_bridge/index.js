@@ -1,7 +1,7 @@
 // The JavaScript seam Python calls: the Strudel player now, the LLM engines beside it.
 export {
   play, stop, unlock, setVolume, level, isPlaying, check, position, setIntensity, setFade, sounds,
-  renderOffline,
+  renderOffline, prepare,
 } from "./strudel_player.js";
 export {
   llm_capabilities,
