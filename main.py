@@ -27,7 +27,9 @@ on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title
 on_event("edit-code", lambda index, code, *_: controller.edit_code(int(index), str(code)))
 on_event("prefetch", lambda depth, *_: controller.set_prefetch(int(depth)))
 
-ui.on_model_change(create_proxy(lambda model_id, *_: composer.choose(str(model_id))))
+ui.on_model_change(
+    create_proxy(lambda model_id, load_now=False, *_: composer.choose(str(model_id), bool(load_now)))
+)
 
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)

@@ -8,7 +8,8 @@ may play it; until a section has one, the instant composer's piece covers it.
 Talks to the page through two ports so it runs in CPython tests with fakes:
 - `llm` (webllm_bridge/llm.js): llm_capabilities(), llm_load(spec, on_progress),
   llm_generate(request, on_token), llm_abort(), llm_unload() — awaitables answer JSON strings.
-- `ui` (ui/model_picker.js via ui/index.js): set_models(json) -> picked id, set_engine(text),
+- `ui` (ui/model_picker.js via ui/index.js): set_models(json) -> {"id", "consent"} (JSON),
+  set_engine(text),
   set_section_music(index, state), set_status(text), set_progress(fraction, label).
 """
 
@@ -85,6 +86,7 @@ class ComposerService:
     state: State = "idle"
     wanted: bool = False  # the reader pressed Play: load the model
     probed: bool = False  # start() has read the browser's capabilities
+    consent: bool = False  # the reader chose a model (now or before): downloading it is wanted
     sections: Sequence[Section] = ()
     current: int = 0
     in_flight: int | None = None
@@ -106,10 +108,10 @@ class ComposerService:
     async def start(self) -> None:
         """Probe the browser, offer the models that fit, say which engine and why."""
         self.caps = Capabilities.from_json(str(await self.llm.llm_capabilities()))
-        picked = self.ui.set_models(catalog.picker_json(self.caps))
-        self.selected = str(picked) if picked and catalog.find(str(picked), self.caps) else (
-            catalog.default_model(self.caps).id
-        )
+        picked = json.loads(str(self.ui.set_models(catalog.picker_json(self.caps))))
+        found = catalog.find(str(picked.get("id") or ""), self.caps)
+        self.selected = found.id if found else catalog.default_model(self.caps).id
+        self.consent = bool(found and picked.get("consent"))
         self.ui.set_engine(self._engine_line())
         self.probed = True
         if self.wanted:  # Play was pressed before the probe finished
@@ -120,13 +122,14 @@ class ComposerService:
         names = {"webllm": "WebLLM on WebGPU", "wllama": "CPU engine (wllama)", "none": "No model"}
         return f"{names[choice.engine]}: {choice.reason}."
 
-    async def choose(self, model_id: str) -> None:
-        """The reader picked another model in the picker."""
-        if model_id == self.selected and self.state not in ("failed", "refused"):
+    async def choose(self, model_id: str, load_now: bool = False) -> None:
+        """The reader picked a model in the picker (`load_now`: with the Load button)."""
+        self.consent = True
+        if model_id == self.selected and self.state in ("loading", "ready"):
             return
         self.selected = model_id
         await self._drop_model()
-        if self.wanted:
+        if self.wanted or load_now:
             await self.ensure_loaded()
             return
         resolved = catalog.resolve(model_id, self.caps)
@@ -164,6 +167,11 @@ class ComposerService:
         if entry.engine == "none":
             self.state = "off"
             self.ui.set_engine("Instant composer only: no language model is loaded.")
+            return
+        if entry.download_mb and not self.consent:
+            # Hundreds of megabytes: only once the reader has chosen a model.
+            self.ui.set_engine(f"The instant composer plays. To let {entry.label} write the music, press "
+                               f"Load model ({entry.download_mb} MB once, then cached) or pick another.")
             return
         self.model = entry
         self.state = "loading"

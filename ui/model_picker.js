@@ -6,6 +6,19 @@ const KEY = "bookmusic.model";
 const changeListeners = [];
 let select = null;
 let engineLine = null;
+let loadButton = null;
+
+function remember(id) {
+  try {
+    localStorage.setItem(KEY, id);
+  } catch {
+    /* private mode: the choice just is not remembered */
+  }
+}
+
+function announce(id, loadNow) {
+  for (const fn of changeListeners) Promise.resolve(fn(id, loadNow)).catch(() => {});
+}
 
 function elements() {
   if (select) return;
@@ -21,14 +34,19 @@ function elements() {
   select.id = "model";
   select.setAttribute("aria-describedby", "engine");
   select.addEventListener("change", () => {
-    try {
-      localStorage.setItem(KEY, select.value);
-    } catch {
-      /* private mode: the choice just is not remembered */
-    }
-    for (const fn of changeListeners) Promise.resolve(fn(select.value)).catch(() => {});
+    remember(select.value);
+    announce(select.value, false);
   });
-  label.append(select);
+  // Choosing is consent to download: the model loads at Play, or now with this button.
+  loadButton = document.createElement("button");
+  loadButton.type = "button";
+  loadButton.id = "model-load";
+  loadButton.textContent = "Load model";
+  loadButton.addEventListener("click", () => {
+    remember(select.value);
+    announce(select.value, true);
+  });
+  label.append(select, loadButton);
   document.querySelector(".controls")?.prepend(label);
 
   engineLine = document.createElement("p");
@@ -46,7 +64,8 @@ function describe(model) {
 
 const GROUPS = { webllm: "WebGPU (WebLLM)", wllama: "CPU (wllama)", none: "No language model" };
 
-/** Render the models on offer; returns the id to use (remembered choice if still offered). */
+/** Render the models on offer; returns JSON {id, consent}: the remembered choice if still offered
+ * (the reader chose it before: consent to download), else the suggested default (no consent yet). */
 export function set_models(pickerJson) {
   elements();
   const data = JSON.parse(pickerJson);
@@ -72,9 +91,10 @@ export function set_models(pickerJson) {
   const offered = new Set(data.models.map((m) => m.id));
   // A ?model-url= override wins over the remembered choice: that is what the address asked for.
   const custom = data.models.find((m) => m.id.startsWith("url:"));
-  select.value = custom ? custom.id : offered.has(remembered) ? remembered : data.default;
+  const chosen = custom ? custom.id : offered.has(remembered) ? remembered : null;
+  select.value = chosen || data.default;
   document.documentElement.dataset.llmEngine = data.engine;
-  return select.value;
+  return JSON.stringify({ id: select.value, consent: Boolean(chosen) });
 }
 
 export function set_engine(text) {

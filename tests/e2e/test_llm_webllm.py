@@ -30,6 +30,12 @@ def test_without_a_webgpu_adapter_the_cpu_engine_is_chosen_and_the_page_says_why
     assert "webllm" not in offered and offered.count("wllama") >= 2 and offered[-1] == "none"
     selected = page.eval_on_selector("#model", "el => el.selectedOptions[0].dataset.engine")
     assert selected == "wllama"
+    # Play before any model was chosen: the instant composer plays, nothing is downloaded, and the
+    # page says how to let the model write (the page fixture asserts no request left localhost).
+    page.click("#play")
+    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.wait_for_function("document.querySelector('#engine').textContent.includes('Load model')")
+    assert json.loads(page.evaluate("window.bookmusic.composerReport()"))["state"] == "idle"
     # The 6.8 MB WebLLM library was not loaded: WebGPU is not usable here.
     loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert not any("vendor/web-llm/" in url for url in loaded)

@@ -51,17 +51,18 @@ class FakeLLM:
 
 
 class PickerUI(FakeUI):
-    def __init__(self, picked=None):
+    def __init__(self, picked=None, consent=True):
         super().__init__()
         self.picked = picked
+        self.consent = consent
 
     def set_models(self, picker_json):
         self.calls.append(("set_models", picker_json))
-        return self.picked or json.loads(picker_json)["default"]
+        return json.dumps({"id": self.picked or json.loads(picker_json)["default"], "consent": self.consent})
 
 
-def make(llm=None, picked=None):
-    ui, player = PickerUI(picked), FakePlayer()
+def make(llm=None, picked=None, consent=True):
+    ui, player = PickerUI(picked, consent), FakePlayer()
     llm = llm or FakeLLM()
     service = ComposerService(llm=llm, ui=ui, spawn=run)
     ctl = Controller(ui, player, composer=service)
@@ -198,3 +199,12 @@ def test_the_readers_edit_wins_over_the_model_and_a_refused_piece_is_dropped():
     service.discard(ctl.book.sections[2].id, ["the page refused it"])
     assert service.piece_for(ctl.book.sections[2].id) is None
     assert states(ui, 2)[-1] == "failed"
+
+
+def test_nothing_downloads_until_the_reader_chooses_a_model():
+    ctl, service, llm, ui, _ = make(consent=False)
+    run(ctl.play())
+    assert llm.loaded == [] and service.state == "idle"
+    assert "Load model" in [c[1] for c in ui.calls if c[0] == "set_engine"][-1]
+    run(service.choose(service.selected, load_now=True))  # the Load model button
+    assert llm.loaded and service.state == "ready" and llm.requests
