@@ -15,6 +15,8 @@ from pathlib import Path
 
 from app.llm.code_shape import digest
 from app.music import grammar
+from app.music.instant import pick_style
+from app.music.mood import score_mood
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
@@ -25,6 +27,7 @@ PROMPT_SOUNDS = ("sine", "triangle", "square", "sawtooth", "supersaw", "pink", "
 class PromptConfig:
     system: str
     user: str
+    style: str
     previous: str
     temperature: float
     budgets: dict[str, dict[str, int]]
@@ -36,6 +39,7 @@ def load_config(path: Path = PROMPT_FILE) -> PromptConfig:
     return PromptConfig(
         system=_fill_system(data),
         user=data["user"],
+        style=data["style"],
         previous=data["previous"],
         temperature=float(data["temperature"]),
         budgets={k: {n: int(v) for n, v in b.items()} for k, b in data["budget"].items()},
@@ -61,9 +65,11 @@ def excerpt(text: str, max_words: int) -> str:
     return " ".join(words[:head]) + " … " + " ".join(words[-tail:])
 
 
-def user_message(text: str, previous_code: str = "", *, max_words: int = 110) -> str:
+def user_message(text: str, previous_code: str = "", *, max_words: int = 110, style_card: str = "") -> str:
     cfg = load_config()
     message = cfg.user.format(passage=excerpt(text, max_words))
+    if style_card:
+        message += cfg.style.format(card=style_card)
     if previous_code.strip():
         # Its musical core only: tempo, notes, scale, sound, gain (prompt tokens cost time).
         message += cfg.previous.format(previous=digest(previous_code.strip()))
@@ -109,11 +115,13 @@ def build_request(
     cfg = load_config()
     budget = cfg.budgets.get(engine) or cfg.budgets["wllama"]
     gbnf, ebnf = _grammars(budget["max_layers"], budget["max_methods"])
+    # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
+    card = pick_style(score_mood(text), section_id).card() if budget.get("style_card") else ""
     return GenerationRequest(
         section_id=section_id,
         index=index,
         system=cfg.system,
-        user=user_message(text, previous_code, max_words=budget["max_words"]),
+        user=user_message(text, previous_code, max_words=budget["max_words"], style_card=card),
         grammar_gbnf=gbnf if engine == "wllama" else "",
         grammar_ebnf=ebnf if engine == "webllm" else "",
         max_tokens=budget["max_tokens"],

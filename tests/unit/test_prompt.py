@@ -86,3 +86,13 @@ def test_the_narrowed_webllm_grammar_compiles_in_webllms_own_xgrammar():
     result = json.loads(out.stdout)
     assert result["compiled"], result
     assert result["accepted"] == [True, False]
+
+
+def test_webgpu_requests_suggest_the_style_the_mood_sheet_picks_cpu_ones_do_not():
+    book = sample_book()
+    storm = book.sections[1]
+    gpu = build_request(storm.id, 1, storm.text, "", engine="webllm")
+    cpu = build_request(storm.id, 1, storm.text, "", engine="wllama")
+    assert "\n\nA style that fits" in gpu.user and "Style " in gpu.user and "setcpm(" in gpu.user
+    assert "Style " not in cpu.user  # prompt tokens cost seconds on the CPU engine
+    assert gpu.system == cpu.system  # the stable prefix is shared
