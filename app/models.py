@@ -13,6 +13,7 @@ class Paragraph:
     text: str
     kind: ParagraphKind = "text"
     chapter: int = 0  # index of the chapter (heading) this paragraph belongs to
+    continued: bool = False  # the rest of a long paragraph that was cut at a sentence end
 
     @property
     def words(self) -> int:
