@@ -22,6 +22,10 @@ on_event("pause", lambda *_: controller.pause())
 on_event("section", lambda index, *_: controller.reader_at(int(index)))
 on_event("open-sample", lambda *_: controller.open_sample())
 on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
+# Books parsed by the worker (ui/ingest.js) arrive as a stream of JSON events.
+on_event("book-event", lambda event, *_: controller.book_event(str(event)))
+on_event("wpm", lambda wpm, *_: controller.set_wpm(int(wpm)))
+ui.set_wpm(controller.wpm)
 
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)

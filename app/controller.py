@@ -3,7 +3,7 @@
 It talks to the page only through two ports, so it runs unchanged in CPython tests:
 - `ui`: render_book(json), set_current(index), show_code(json), set_status(text),
   set_progress(fraction | None, label | None), append_book(json) (paragraphs and sections that
-  arrived since render_book), show_error(text)
+  arrived since render_book), show_error(text), set_wpm(wpm)
 - `player`: play(code) (awaitable), stop() (awaitable)
 """
 
@@ -31,6 +31,7 @@ class UIPort(Protocol):
     def set_progress(self, fraction: float | None, label: str | None) -> Any: ...
     def append_book(self, delta_json: str) -> Any: ...
     def show_error(self, text: str) -> Any: ...
+    def set_wpm(self, wpm: int) -> Any: ...
 
 
 class PlayerPort(Protocol):
@@ -164,6 +165,7 @@ class Controller:
             return
         self.wpm = wpm
         self.pace.wpm = float(wpm)
+        self.ui.set_wpm(wpm)
         book = self.book
         if book is None or book is self.loading:
             return  # a book still arriving keeps the size it was cut with
