@@ -52,6 +52,7 @@ class Controller:
     clock: Callable[[], float] = time.monotonic
     loading: Book | None = None  # a book arriving from the parse worker, not shown yet
     loading_total: int = 0
+    loading_unit: str = "pages"
     adapt_pace: bool = True  # resize sections to the measured pace once it is clear
 
     @property
@@ -116,7 +117,9 @@ class Controller:
         if kind == "meta":
             self.loading = Book(event["title"], [], [], event["source"], list(event["warnings"]))
             self.loading_total = int(event["total"]) or 1
-            self.ui.set_progress(0.0, f"Opening “{event['title']}”…")
+            self.loading_unit = str(event["unit"])
+            note = " ".join(self.loading.warnings)
+            self.ui.set_progress(0.0, f"Opening “{event['title']}”… {note}".strip())
         elif kind == "chunk" and self.loading is not None:
             self._receive_chunk(event)
         elif kind == "done" and self.loading is not None:
@@ -154,7 +157,9 @@ class Controller:
                 )
             )
         done, total = event["done"], event["total"] or 1
-        self.ui.set_progress(done / total, f"Reading “{book.title}”: {done} of {total}…")
+        note = " ".join(book.warnings)
+        label = f"Reading “{book.title}”: {done} of {total} {self.loading_unit}… {note}"
+        self.ui.set_progress(done / total, label.strip())
 
     # ---- Pace --------------------------------------------------------------------------
 

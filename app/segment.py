@@ -39,12 +39,14 @@ class Sectioner:
         self.sections: list[Section] = []
         self._start: int | None = None
         self._words = 0
+        self._counts: list[int] = []  # words per paragraph, counted once
 
     def add(self, para: Paragraph) -> list[Section]:
         before = len(self.sections)
         i = len(self.paragraphs)
         paragraphs = self.paragraphs
         paragraphs.append(para)
+        words = para.words
         start = self._start
         # A section holding only headings (book title, then chapter title) runs on into the text.
         new_chapter = (
@@ -55,14 +57,15 @@ class Sectioner:
         # Close before this paragraph if it would overshoot and the section is already substantial.
         overshoot = (
             start is not None
-            and self._words + para.words > self.target * 1.25
+            and self._words + words > self.target * 1.25
             and self._words >= self.target * 0.5
         )
         if new_chapter or overshoot:
             self._close(i - 1)
         if self._start is None:
             self._start = i
-        self._words += para.words
+        self._words += words
+        self._counts.append(words)
         if self._words >= self.target:
             self._close(i)
         return self.sections[before:]
@@ -84,7 +87,7 @@ class Sectioner:
                 index=len(self.sections),
                 first=start,
                 last=end,
-                words=sum(p.words for p in chunk),
+                words=sum(self._counts[start : end + 1]),
                 chapter=chunk[-1].chapter,
                 text=text,
             )

@@ -13,6 +13,7 @@ _LIGATURES = {
 _LIGATURE_RE = re.compile("[" + "".join(_LIGATURES) + "]")
 # No-break, thin, hair, figure and other fixed-width spaces read as a plain space.
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\t\f\v]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe]")
 _CJK_EDGE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
@@ -32,7 +33,7 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
     text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch == "\n")
+    text = _CONTROL.sub("", text)
     return re.sub(r"[ \n]+", " ", text).strip()
 
 
