@@ -120,6 +120,7 @@ export function goto(index) {
   const count = view.book?.sections.length || 0;
   if (!count) return;
   const target = Math.max(0, Math.min(index, count - 1));
+  view.current = target; // so quick repeated keys add up before Python answers
   document.querySelector(`#s-${target}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
   view.emit("section", target);
 }
