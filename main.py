@@ -25,7 +25,6 @@ on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title
 # Books parsed by the worker (ui/ingest.js) arrive as a stream of JSON events.
 on_event("book-event", lambda event, *_: controller.book_event(str(event)))
 on_event("wpm", lambda wpm, *_: controller.set_wpm(int(wpm)))
-ui.set_wpm(controller.wpm)
 
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)

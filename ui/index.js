@@ -75,6 +75,12 @@ export function set_wpm(wpm) {
     select.append(new Option(`${wpm} words/min (measured)`, String(wpm)));
   }
   if (select) select.value = String(wpm);
+  // Remembered, so a reopened book is cut into the same sections (and finds its music again).
+  try {
+    localStorage.setItem("bookmusic.wpm", String(wpm));
+  } catch {
+    /* storage may be disabled */
+  }
 }
 
 export function show_code(payloadJson) {
@@ -100,8 +106,14 @@ async function togglePlay() {
   }
 }
 
-function openFile(file) {
+const pythonReady = new Promise((resolve) => window.addEventListener("bookmusic:ready", resolve, { once: true }));
+
+async function openFile(file) {
   $("error").hidden = true;
+  if (!state.ready) {
+    set_status(`“${file.name}” opens as soon as Python has started…`);
+    await pythonReady; // Python must be listening before the worker's events arrive
+  }
   ingest.openFile(file);
 }
 
@@ -134,6 +146,15 @@ function wire() {
   });
   // The parse worker boots once Python is ready, so both do not fight over the CPU at start.
   window.addEventListener("bookmusic:ready", () => setTimeout(() => ingest.bootWorker(), 300), { once: true });
+  window.addEventListener("bookmusic:ready", () => {
+    let saved = null;
+    try {
+      saved = Number(localStorage.getItem("bookmusic.wpm"));
+    } catch {
+      /* storage may be disabled */
+    }
+    if (saved) emit("wpm", saved);
+  }, { once: true });
   $("play").addEventListener("click", togglePlay);
   $("volume").addEventListener("input", (e) => player.setVolume(Number(e.target.value)));
   $("file").addEventListener("change", (e) => {

@@ -21,6 +21,8 @@ sys.path.insert(0, "/home/pyodide/bookmusic")
 import pypdf  # noqa: F401
 import app.ingest.epub, app.ingest.layout, app.ingest.pdf  # noqa: F401, E401
 from app.ingest.stream import book_events_json
+from app.ingest.warmup import warm_up
+warm_up()
 `);
   return pyodide.globals.get("book_events_json");
 }

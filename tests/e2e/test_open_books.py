@@ -60,6 +60,14 @@ def test_pdf_through_the_file_chooser_gives_clean_paragraphs(reader, tmp_path):
         expected += [["P", p] for p in chapter.paragraphs]
     assert paragraphs(reader) == expected
     assert reader.locator(".overview-item").count() == reader.locator("#reader .section").count()
+    ids = "window.bookmusic.ui.state.book.sections.map(s => s.id)"
+    first_ids = reader.evaluate(ids)
+    # Reopened (dropped this time): the same sections, so music made for them is found again.
+    reader.evaluate("document.querySelector('#s-0').dataset.old = '1'")
+    drop(reader, "harbour.pdf", pdf, "application/pdf")
+    reader.wait_for_function("!document.querySelector('#s-0').dataset.old", timeout=SLOW)
+    reader.wait_for_function("document.getElementById('progress').hidden", timeout=SLOW)
+    assert reader.evaluate(ids) == first_ids
     assert reader.console_errors == []
 
 
@@ -113,6 +121,24 @@ def test_click_a_paragraph_and_keys_move_the_current_section(reader):
     reader.evaluate(f"document.querySelector('#s-{last}').scrollIntoView({{block: 'start'}})")
     reader.wait_for_function(f"({current})() === {last}")
     assert reader.locator(".overview-item.current").get_attribute("data-index") == str(last)
+
+
+def test_reading_speed_resizes_sections_and_is_remembered(reader):
+    text = "\n\n".join(" ".join(["The tide came in slowly over the sand."] * 6) for _ in range(40))
+    reader.click("#paste")
+    reader.fill("#paste-text", text)
+    reader.click("#paste-open")
+    wait_title(reader, "Pasted text")
+    count = "() => document.querySelectorAll('#reader .section').length"
+    before = reader.evaluate(count)
+    reader.select_option("#wpm", "150")
+    reader.wait_for_function(f"({count})() > {before}")
+    assert "150 words a minute" in reader.inner_text("#status")
+    reader.reload()
+    reader.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=SLOW)
+    status = "document.getElementById('status').textContent"
+    reader.wait_for_function(f"{status}.includes('150 words')", timeout=SLOW)
+    assert reader.input_value("#wpm") == "150"
 
 
 def test_pasted_text_opens_as_a_book(reader):

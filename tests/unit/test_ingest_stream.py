@@ -63,3 +63,10 @@ def test_cjk_paragraphs_are_cut_at_full_stops_without_spaces():
     pieces = split_long(para, 100)
     assert len(pieces) > 1 and all(p.text.endswith("。") and " " not in p.text for p in pieces)
     assert "".join(p.text for p in pieces) == para.text
+
+
+def test_worker_warm_up_reads_its_tiny_pdf():
+    from app.ingest.warmup import tiny_pdf, warm_up
+
+    assert warm_up() == 3  # meta, chunk, done: no error
+    assert read_book(tiny_pdf(), "w.pdf").paragraphs[0].text == "Warming up the reader."
