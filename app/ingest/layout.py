@@ -67,8 +67,24 @@ def _gutter(runs: list[TextRun], width: float) -> float | None:
     if not starts:
         return None
     x, count = starts.most_common(1)[0]
-    left = sum(1 for r in runs if r.x < x - 20 and r.text.strip())
-    return float(x) if count >= 3 and left >= 3 else None
+    left = [r for r in runs if r.x < x - 20 and r.text.strip()]
+    if count < 3 or len(left) < 3:
+        return None
+    # A real gutter is a gap: text left of it on the same line ends well before it. Runs that
+    # merely continue a line there (inline code, italics) reach it, so that line is one column.
+    crossing = 0
+    for run in runs:
+        if abs(run.x - x) > 1:
+            continue
+        ends = [_estimated_end(r) for r in left if abs(r.y - run.y) < 0.5 * run.size]
+        if ends and max(ends) > x - 0.3 * run.size:
+            crossing += 1
+    return float(x) if crossing * 3 < count else None
+
+
+def _estimated_end(run: TextRun) -> float:
+    # Average glyph width of book fonts is about half the font size.
+    return run.x + 0.5 * run.size * len(run.text)
 
 
 def page_lines(page: PageText) -> list[Line]:
@@ -86,7 +102,8 @@ def page_lines(page: PageText) -> list[Line]:
         mine.sort(key=lambda r: (-r.y, r.x))
         group: list[TextRun] = []
         for run in mine:
-            if group and abs(run.y - group[0].y) > 0.35 * max(run.size, group[0].size):
+            # Half a line of tolerance keeps superscripts (note markers) on their line.
+            if group and abs(run.y - group[0].y) > 0.5 * max(run.size, group[0].size):
                 lines.append(_line(group, column))
                 group = []
             group.append(run)
