@@ -145,7 +145,11 @@ function wire() {
     emit("wpm", Number(e.target.value));
   });
   // The parse worker boots once Python is ready, so both do not fight over the CPU at start.
-  window.addEventListener("bookmusic:ready", () => setTimeout(() => ingest.bootWorker(), 300), { once: true });
+  window.addEventListener("bookmusic:ready", () => {
+    const boot = () => ingest.bootWorker();
+    if (window.requestIdleCallback) requestIdleCallback(boot, { timeout: 1500 });
+    else setTimeout(boot, 300);
+  }, { once: true });
   window.addEventListener("bookmusic:ready", () => {
     let saved = null;
     try {
