@@ -172,7 +172,6 @@ class LayoutReader:
         self._chapter = 0
         self._has_text = False
         self._line_lengths: deque[int] = deque(maxlen=400)
-        self.paragraphs = 0
 
     # -- public
 

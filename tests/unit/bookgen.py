@@ -177,10 +177,12 @@ def layout_book(
     columns: int = 1,
     header: bool = True,
     page_numbers: bool = True,
+    footer: str | None = "Harbour Press edition",
     lines_per_page: int = 40,
     size: float = 11,
 ) -> list[Page]:
-    """Typeset chapters onto pages: chapters start on a new page with a large bold title."""
+    """Typeset chapters onto pages: chapters start on a new page with a large bold title; every
+    page has a running header (alternating), a page number and a footer line."""
     leading = size * 1.45
     top = PAGE_H - 90
     col_width_chars = 80 if columns == 1 else 36
@@ -195,6 +197,8 @@ def layout_book(
             page.runs.append(Run(72, PAGE_H - 50, title if number % 2 else f"{title} - a novel", 9))
         if page_numbers:
             page.runs.append(Run(300, 40, str(number), 9))
+        if footer:
+            page.runs.append(Run(420, 40, footer, 8))
         pages.append(page)
         state["col"], state["line"] = 0, 0
         return page
