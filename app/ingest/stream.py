@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from app.ingest.detect import detect
@@ -153,15 +153,23 @@ def _events(
             raise IngestError("empty", f"“{name}” is an EPUB with no readable text (images only?).")
         warnings = epub.warnings
     else:
-        paragraphs = paragraphs_from_text(detected.text or "", markdown=detected.kind == "markdown")
-        if not paragraphs:
-            raise IngestError("empty", f"“{name}” has no readable text.")
-        total = len(paragraphs)
-        yield meta(base, detected.kind, total, "paragraphs", [])
-        for start in range(0, total, 500):
-            builder.add(paragraphs[start : start + 500])
+        text = detected.text or ""
+        blocks = text_blocks(text)
+        total = len(blocks)
+        yield meta(base, detected.kind, total, "parts", [])
+        last_chapter = -1
+        for done, block in enumerate(blocks, 1):
+            paragraphs = paragraphs_from_text(block, markdown=detected.kind == "markdown")
+            if paragraphs:
+                # Each block numbers its chapters from 0; continue the book's numbering.
+                offset = max(0, last_chapter + (1 if paragraphs[0].kind == "heading" else 0))
+                paragraphs = [replace(p, chapter=p.chapter + offset) for p in paragraphs]
+                last_chapter = paragraphs[-1].chapter
+                builder.add(paragraphs)
             if due():
-                yield chunk(min(total, start + 500), total)
+                yield chunk(done, total)
+        if not builder.paragraphs:
+            raise IngestError("empty", f"“{name}” has no readable text.")
         warnings = []
     builder.finish()
     yield chunk(total, total)
@@ -171,6 +179,20 @@ def _events(
         "sections": len(builder.sections),
         "warnings": warnings,
     }
+
+
+def text_blocks(text: str, size: int = 60_000) -> list[str]:
+    """Long text cut at paragraph breaks into blocks of about `size` characters, so the first
+    section of a huge text file is shown before the whole file is split into paragraphs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[str] = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n\n", start + size)
+        end = len(text) if end < 0 else end
+        blocks.append(text[start:end])
+        start = end
+    return blocks or [""]
 
 
 def meta(title: str, source: str, total: int, unit: str, warnings: list[str]) -> dict[str, Any]:

@@ -70,3 +70,19 @@ def test_worker_warm_up_reads_its_tiny_pdf():
 
     assert warm_up() == 3  # meta, chunk, done: no error
     assert read_book(tiny_pdf(), "w.pdf").paragraphs[0].text == "Warming up the reader."
+
+
+def test_a_long_text_file_streams_and_numbers_chapters_like_one_piece():
+    from app.ingest.plain import paragraphs_from_text
+
+    text = "\n\n".join(f"# {c.title}\n\n" + "\n\n".join(c.paragraphs) for c in long_story(chapters=60))
+    text = "Opening words before any heading.\n\n" + text
+    events = list(book_events(text.encode(), "big.md", every=1e9))
+    chunks = [e for e in events if e["type"] == "chunk"]
+    assert events[0]["total"] > 3 and len(chunks) >= 2
+    book = read_book(text.encode(), "big.md")
+    whole = paragraphs_from_text(text, markdown=True)
+    def rows(paragraphs):
+        return [(p.text, p.kind, p.chapter) for p in paragraphs]
+
+    assert rows(book.paragraphs) == rows(whole)
