@@ -133,22 +133,30 @@ class EpubSource:
             if any(not re.search(r"\.(otf|ttf|woff2?)$", t, re.IGNORECASE) for t in targets):
                 raise drm
 
-    def blocks(self) -> Iterator[list[tuple[str, str]]]:
-        """Per spine document, its blocks; a missing or broken file is skipped with a warning."""
+    def blocks(self, piece: int = 50_000) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+        """(spine documents done, new blocks), a piece of a document at a time: some books are
+        one huge XHTML file, and its first section should not wait for the whole of it."""
         missing = 0
-        for path in self.documents:
+        for done, path in enumerate(self.documents, 1):
             try:
-                raw = self.zip.read(path)
+                html = self.zip.read(path).decode("utf-8", errors="replace")
             except KeyError:
                 missing += 1
-                yield []
+                yield done, []
                 continue
             parser = _Blocks()
-            parser.feed(raw.decode("utf-8", errors="replace"))
-            parser.close()
-            yield [
-                ("heading" if kind == "text" and is_chapter_heading(text) and len(text) < 40 else kind, text)
-                for kind, text in parser.blocks
-            ]
+            for start in range(0, len(html), piece):
+                parser.feed(html[start : start + piece])
+                if start + piece >= len(html):
+                    parser.close()
+                yield done - (start + piece < len(html)), self._drain(parser)
         if missing:
             self.warnings.append(f"{missing} chapter file(s) listed in the EPUB are missing.")
+
+    @staticmethod
+    def _drain(parser: _Blocks) -> list[tuple[str, str]]:
+        blocks, parser.blocks = parser.blocks, []
+        return [
+            ("heading" if kind == "text" and is_chapter_heading(text) and len(text) < 40 else kind, text)
+            for kind, text in blocks
+        ]

@@ -136,7 +136,7 @@ def _events(
         total = len(epub.documents)
         yield meta(epub.title, "epub", total, "chapters", epub.warnings)
         chapter, has_text = 0, False
-        for done, blocks in enumerate(epub.blocks(), 1):
+        for done, blocks in epub.blocks():
             paragraphs = []
             for kind, text in blocks:
                 if kind == "heading":

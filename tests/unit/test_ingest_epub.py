@@ -82,3 +82,16 @@ def test_damaged_epub_gets_a_clear_message():
     with pytest.raises(IngestError) as err:
         read_book(buf.getvalue(), "broken.epub")
     assert err.value.kind == "corrupt" and "broken.epub" in err.value.message
+
+
+def test_one_huge_chapter_file_streams_its_first_section_early():
+    from app.ingest.stream import book_events
+
+    from .bookgen import long_story
+
+    paragraphs = [p for c in long_story(chapters=8) for p in c.paragraphs]
+    data = make_epub("Huge", [Chapter("All in one", paragraphs)])
+    events = list(book_events(data, "huge.epub", every=1e9))
+    first = next(e for e in events if e["type"] == "chunk")
+    assert first["sections"] and first["done"] == 0 < first["total"]
+    assert len(read_book(data, "huge.epub").paragraphs) == len(paragraphs) + 1
