@@ -53,9 +53,10 @@ def _merge_runs(runs: list[TextRun]) -> str:
     runs = sorted(runs, key=lambda r: r.x)
     text = runs[0].text
     for prev, run in pairwise(runs):
-        # Runs from separate text objects carry no space; estimate the previous run's width.
-        gap = run.x - (prev.x + 0.5 * prev.size * len(prev.text))
-        if not (text.endswith(" ") or run.text.startswith(" ")) and gap > 0.3 * prev.size:
+        # pypdf already puts a space where the pen jumps by a word gap (it knows the glyph
+        # widths); only runs far apart (tabbed, separate text blocks) still need one.
+        gap = run.x - _estimated_end(prev)
+        if not (text.endswith(" ") or run.text.startswith(" ")) and gap > prev.size:
             text += " "
         text += run.text
     return text

@@ -98,7 +98,7 @@ def test_a_big_pdf_shows_its_first_section_while_the_rest_is_parsed(reader):
     assert sections > 100
     assert still_parsing, f"first section only after the whole book ({first:.1f} s)"
     worst = reader.evaluate("window.__frames.worst")
-    assert worst < 2000, f"the page froze for {worst:.0f} ms"
+    assert worst < 3000, f"the page froze for {worst:.0f} ms"
     # The reader works on the grown book: keys move the highlight.
     reader.locator("#reader").press("ArrowDown")
     reader.wait_for_function("document.querySelector('.section.current')?.dataset.index !== undefined")
