@@ -45,9 +45,11 @@ def join_lines(previous: str, line: str) -> str:
         return previous
     if previous.endswith("\u00ad"):
         return previous[:-1] + line
-    # "breakwa-" + "ter" -> "breakwater"; keep real compounds whose next part is capitalized.
-    if re.search(r"[^\W\d_]-$", previous) and line[0].islower():
-        return previous[:-1] + line
+    # "breakwa-" + "ter" -> "breakwater"; "Anglo-" + "Saxon" and "12-" + "13" keep the hyphen.
+    if re.search(r"\w-$", previous):
+        if re.search(r"[^\W\d_]-$", previous) and line[0].islower():
+            return previous[:-1] + line
+        return previous + line
     if _CJK_EDGE.match(previous[-1]) and _CJK_EDGE.match(line[0]):
         return previous + line
     if previous.endswith(" "):
