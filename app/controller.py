@@ -53,6 +53,7 @@ class Controller:
     loading: Book | None = None  # a book arriving from the parse worker, not shown yet
     loading_total: int = 0
     loading_unit: str = "pages"
+    loading_wpm: int = DEFAULT_WPM
     adapt_pace: bool = True  # resize sections to the measured pace once it is clear
 
     @property
@@ -116,6 +117,7 @@ class Controller:
         kind = event.get("type")
         if kind == "meta":
             self.loading = Book(event["title"], [], [], event["source"], list(event["warnings"]))
+            self.loading_wpm = self.wpm  # the worker cuts sections at the speed set when it started
             self.loading_total = int(event["total"]) or 1
             self.loading_unit = str(event["unit"])
             note = " ".join(self.loading.warnings)
@@ -127,6 +129,8 @@ class Controller:
             book.warnings = list(event["warnings"])
             if self.book is not book:  # nothing closed a section before the end (tiny book)
                 self.open_book(book)
+            if self.loading_wpm != self.wpm:  # the speed changed while the book was arriving
+                self._resection(book)
             self.ui.set_progress(None, None)
             note = " ".join(book.warnings)
             self.ui.set_status(f"{book.title}: {len(book.sections)} sections. {note}".strip())
@@ -173,7 +177,11 @@ class Controller:
         self.ui.set_wpm(wpm)
         book = self.book
         if book is None or book is self.loading:
-            return  # a book still arriving keeps the size it was cut with
+            return  # a book still arriving is re-cut when it is complete
+        self._resection(book)
+
+    def _resection(self, book: Book) -> None:
+        wpm = self.wpm
         paragraph = book.sections[self.current].first if book.sections else 0
         book.sections = make_sections(book.paragraphs, wpm)
         self.current = next((s.index for s in book.sections if s.first <= paragraph <= s.last), 0)

@@ -76,3 +76,18 @@ def test_set_wpm_keeps_the_reader_on_the_same_paragraph():
     section = controller.book.sections[controller.current]
     assert section.first <= paragraph <= section.last
     assert calls(ui, "set_current")[-1] == (controller.current,)
+
+
+def test_speed_changed_while_a_book_arrives_applies_when_it_is_complete():
+    ui = FakeUI()
+    controller = Controller(ui=ui, player=FakePlayer())
+    events = list(book_events(make_pdf(layout_book("Long", long_story(chapters=4))), "long.pdf", every=0.0))
+    for event in events[:3]:
+        controller.book_event(json.dumps(event))
+    controller.set_wpm(120)
+    for event in events[3:]:
+        controller.book_event(json.dumps(event))
+    from app.segment import make_sections
+
+    expected = make_sections(controller.book.paragraphs, 120)
+    assert [s.id for s in controller.book.sections] == [s.id for s in expected]
