@@ -75,11 +75,11 @@ def test_worker_warm_up_reads_its_tiny_pdf():
 def test_a_long_text_file_streams_and_numbers_chapters_like_one_piece():
     from app.ingest.plain import paragraphs_from_text
 
-    text = "\n\n".join(f"# {c.title}\n\n" + "\n\n".join(c.paragraphs) for c in long_story(chapters=60))
+    text = "\n\n".join(f"# {c.title}\n\n" + "\n\n".join(c.paragraphs) for c in long_story(chapters=30))
     text = "Opening words before any heading.\n\n" + text
     events = list(book_events(text.encode(), "big.md", every=1e9))
     chunks = [e for e in events if e["type"] == "chunk"]
-    assert events[0]["total"] > 3 and len(chunks) >= 2
+    assert events[0]["total"] >= 3 and len(chunks) >= 2
     book = read_book(text.encode(), "big.md")
     whole = paragraphs_from_text(text, markdown=True)
     def rows(paragraphs):
