@@ -25,6 +25,8 @@ on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title
 # Books parsed by the worker (ui/ingest.js) arrive as a stream of JSON events.
 on_event("book-event", lambda event, *_: controller.book_event(str(event)))
 on_event("wpm", lambda wpm, *_: controller.set_wpm(int(wpm)))
+on_event("edit-code", lambda index, code, *_: controller.edit_code(int(index), str(code)))
+on_event("prefetch", lambda depth, *_: controller.set_prefetch(int(depth)))
 
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)

@@ -3,6 +3,7 @@
 import * as player from "../webllm_bridge/index.js";
 import * as reader from "./reader.js";
 import * as ingest from "./ingest.js";
+import { initMusicPanel } from "./music_panel.js";
 
 const $ = (id) => document.getElementById(id);
 const listeners = new Map();
@@ -202,3 +203,4 @@ function wire() {
 }
 
 wire();
+initMusicPanel({ player, emit, state });
