@@ -146,11 +146,15 @@ function wire() {
     emit("wpm", Number(e.target.value));
   });
   // The parse worker boots once Python is ready, so both do not fight over the CPU at start.
-  window.addEventListener("bookmusic:ready", () => {
-    const boot = () => ingest.bootWorker();
-    if (window.requestIdleCallback) requestIdleCallback(boot, { timeout: 1500 });
-    else setTimeout(boot, 300);
-  }, { once: true });
+  // The parse worker's start costs a few seconds of CPU: not while the page and its first music
+  // start, but as soon as the reader shows they are about to open a book, or after a while.
+  const boot = () => state.ready && ingest.bootWorker();
+  window.addEventListener("bookmusic:ready", () => setTimeout(boot, 6000), { once: true });
+  document.addEventListener("dragenter", boot);
+  for (const id of ["file", "paste"]) {
+    const el = $(id).closest("label") || $(id);
+    for (const type of ["pointerenter", "focusin", "click"]) el.addEventListener(type, boot);
+  }
   window.addEventListener("bookmusic:ready", () => {
     let saved = null;
     try {

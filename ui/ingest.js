@@ -7,6 +7,8 @@ const state = { worker: null, ready: null, current: 0, emit: null, status: null,
 export function initIngest({ emit, status }) {
   state.emit = emit;
   state.status = status;
+  // For tests and devtools: workerReady() boots the worker if needed and says if it started.
+  window.bookmusic.ingest = { state, workerReady: () => bootWorker().then(() => true, () => false) };
 }
 
 export function setWpm(wpm) {
@@ -31,7 +33,6 @@ export function bootWorker() {
     // Events of an abandoned book (an older id) are dropped.
     if (e.data.type === "event" && e.data.id === state.current) state.emit("book-event", e.data.json);
   });
-  window.bookmusic.ingest = { state, workerReady: () => state.ready.then(() => true, () => false) };
   return state.ready;
 }
 
