@@ -211,7 +211,7 @@ class ComposerService:
         self.epoch += 1
         if self.in_flight is not None:
             self.llm.llm_abort()
-        self.sections = list(sections)
+        self.sections = sections  # the book's own list: sections still arriving show up here
         self.current = 0
         self.kick()
 
