@@ -208,3 +208,13 @@ def test_nothing_downloads_until_the_reader_chooses_a_model():
     assert "Load model" in [c[1] for c in ui.calls if c[0] == "set_engine"][-1]
     run(service.choose(service.selected, load_now=True))  # the Load model button
     assert llm.loaded and service.state == "ready" and llm.requests
+
+
+def test_sections_re_cut_for_a_new_pace_are_what_the_model_writes_for_next():
+    ctl, service, llm, _ui, _ = make()
+    run(ctl.play())
+    before = len(llm.requests)
+    ctl.set_wpm(120)  # shorter sections: new ids
+    assert service.sections is ctl.book.sections
+    new_ids = {r["section_id"] for r in llm.requests[before:]}
+    assert new_ids and new_ids <= {s.id for s in ctl.book.sections}
