@@ -74,10 +74,17 @@ def layer_is_drum(events: list[PatternEvent]) -> bool:
     return bool(events) and all(is_drum(e.sound) for e in events)
 
 
+def channel_for(layer: int, drum: bool) -> int:
+    """Layer n plays on channel n (0-based), skipping 9, which General MIDI keeps for drums."""
+    if drum:
+        return DRUM_CHANNEL
+    melodic = [c for c in range(16) if c != DRUM_CHANNEL]
+    return melodic[layer % len(melodic)]
+
+
 def song_from_pieces(pieces: list[PieceEvents], ppq: int = DEFAULT_PPQ) -> Song:
     tracks: dict[tuple[int, bool], Track] = {}
     tempos: list[TempoChange] = []
-    melodic_channels = [c for c in range(16) if c != DRUM_CHANNEL]
     offset = 0  # tick where the current piece starts
     ticks_per_cycle = BEATS_PER_CYCLE * ppq
     for piece in pieces:
@@ -92,9 +99,7 @@ def song_from_pieces(pieces: list[PieceEvents], ppq: int = DEFAULT_PPQ) -> Song:
             drum = layer_is_drum(events)
             track = tracks.get((layer, drum))
             if track is None:
-                used = sum(1 for (_, d) in tracks if not d)
-                channel = DRUM_CHANNEL if drum else melodic_channels[used % len(melodic_channels)]
-                track = Track(name=f"layer {layer + 1}", channel=channel)
+                track = Track(name=f"layer {layer + 1}", channel=channel_for(layer, drum))
                 tracks[(layer, drum)] = track
             if not drum:
                 program = program_for(events[0].sound)

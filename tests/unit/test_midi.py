@@ -81,7 +81,7 @@ def test_pattern_events_become_one_track_and_channel_per_layer():
         (0, 64, 127, bar + bar // 2, 2 * bar),
     ]
     programs = [(e.channel, e.a) for t in midi.tracks for e in t if e.kind == "program"]
-    assert programs == [(0, program_for("triangle")), (1, 40)]  # violin is GM program 41
+    assert programs == [(0, program_for("triangle")), (2, 40)]  # violin is GM program 41
     # The drum layer is on channel 10 (9 zero-based) with the bass-drum key, half velocity.
     assert midi.notes(2) == [
         (9, 36, 64, 0, 480),
@@ -89,7 +89,7 @@ def test_pattern_events_become_one_track_and_channel_per_layer():
         (9, 36, 64, bar, bar + 480),
         (9, 36, 64, bar + 960, bar + 1440),
     ]
-    assert [n[:3] for n in midi.notes(3)] == [(1, 48, 64), (1, 55, 64)] * 2
+    assert [n[:3] for n in midi.notes(3)] == [(2, 48, 64), (2, 55, 64)] * 2
     names = [e.text for t in midi.tracks for e in t if e.kind == "name"]
     assert names == ["layer 1: triangle", "layer 2: drums", "layer 3: gm_violin"]
 
