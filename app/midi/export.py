@@ -1,4 +1,4 @@
-"""Export what plays as a Standard MIDI File, and keep a MIDI device following the player.
+"""Export what plays as a Standard MIDI File.
 
 The page gives the events (`player.events(code, begin, end, seconds)` queries the pattern without
 playing it); Python turns them into the file and hands the bytes back to the page to download.
@@ -58,25 +58,3 @@ async def download_midi(player: Any, ui: Any, spans: list[Span], name: str) -> b
     ui.download_file(name, MIDI_MIME, base64.b64encode(data).decode("ascii"))
     ui.set_status(f"Exported {name} ({len(data)} bytes).")
     return data
-
-
-@dataclass
-class MidiFollowingPlayer:
-    """The player port, plus a MIDI device that follows every piece it plays (when MIDI out is on)."""
-
-    player: Any
-    midi: Any  # midi_follow(code), midi_stopped()
-
-    async def play(self, code: str) -> Any:
-        result = await self.player.play(code)
-        await _maybe_await(self.midi.midi_follow(code))
-        return result
-
-    async def stop(self) -> Any:
-        result = await self.player.stop()
-        await _maybe_await(self.midi.midi_stopped())
-        return result
-
-    def __getattr__(self, name: str) -> Any:
-        # Everything else (events, engines added later) goes straight to the real player.
-        return getattr(self.player, name)
