@@ -6,11 +6,15 @@ JS calls and events to the controller's ports.
 
 from pyodide.ffi import create_proxy
 from pyscript import window
-from pyscript.js_modules import bridge, ui
+from pyscript.js_modules import bridge, modes, ui
 
 from app.controller import Controller, segment_text
+from app.listen import Listen, ListeningPlayer
 
-controller = Controller(ui=ui, player=bridge)
+# The reader's player goes through the ensemble and the MIDI output (app/listen.py).
+player = ListeningPlayer(bridge, modes)
+controller = Controller(ui=ui, player=player)
+listen = Listen(controller, player, modes)
 
 
 def on_event(name, handler):
@@ -23,8 +27,19 @@ on_event("section", lambda index, *_: controller.reader_at(int(index)))
 on_event("open-sample", lambda *_: controller.open_sample())
 on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
 
+# The Listen panel: ensemble, endless mode, MIDI export.
+def on_mode(name, handler):
+    modes.on(name, create_proxy(handler))
+
+
+on_mode("ensemble", lambda choice, *_: listen.choose_ensemble(str(choice)))
+on_mode("endless-start", lambda phrase, seconds=None, *_: listen.start_endless(str(phrase), seconds))
+on_mode("endless-stop", lambda *_: listen.stop_endless())
+on_mode("export-midi", lambda *_: listen.export_midi())
+
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)
 
 controller.open_sample()
+listen.start()
 ui.set_ready()

@@ -6,7 +6,7 @@ import * as midiOut from "../webllm_bridge/midi_out.js";
 
 const $ = (id) => document.getElementById(id);
 const listeners = new Map();
-const state = { endless: false, ensembles: [], endlessInfo: null };
+const state = { endless: false, ensembles: [], endlessInfo: null, pieces: 0 };
 
 window.bookmusic = Object.assign(window.bookmusic || {}, { modes: { state, midiOut } });
 
@@ -48,17 +48,44 @@ export function midi_stopped() {
   midiOut.stopped();
 }
 
-/** The ensembles to offer: [{name, label, sounds}] as JSON. */
+/** The ensembles to offer, as JSON: {presets: [{name, label, sounds}], palette: [sound...]}. */
 export function set_ensembles(json) {
-  state.ensembles = JSON.parse(json);
+  const { presets, palette } = JSON.parse(json);
+  state.ensembles = presets;
   const select = $("ensemble");
   if (!select) return;
-  const keep = select.value;
   select.replaceChildren(new Option("Any instruments", ""));
-  for (const e of state.ensembles) {
-    select.append(new Option(`${e.label} (${e.sounds.length})`, e.name));
+  for (const e of presets) select.append(new Option(`${e.label}: ${e.sounds.join(", ")}`, e.name));
+  select.append(new Option("My own pick…", "custom"));
+  const box = $("ensemble-custom");
+  box.replaceChildren();
+  for (const sound of palette) {
+    const label = document.createElement("label");
+    const input = Object.assign(document.createElement("input"), { type: "checkbox", value: sound });
+    input.addEventListener("change", emitCustom);
+    label.append(input, ` ${sound.replace(/^gm_/, "").replaceAll("_", " ")}`);
+    box.append(label);
   }
-  select.value = keep;
+}
+
+function emitCustom() {
+  const picked = [...document.querySelectorAll("#ensemble-custom input:checked")].map((i) => i.value);
+  if (picked.length) emit("ensemble", picked.join(","));
+}
+
+/** The code actually playing when the ensemble re-voiced a piece. */
+export function show_voiced(code) {
+  $("code").value = code;
+}
+
+/** An endless-mode piece started: {code, mood, pieces, key, mode, cpm, layers, change} as JSON. */
+export function show_piece(json) {
+  const piece = JSON.parse(json);
+  $("code").value = piece.code;
+  $("now-meta").textContent =
+    `Endless · ${piece.mood} · piece ${piece.pieces} · ${piece.key} ${piece.mode} · ${piece.cpm} cpm · ${piece.change}`;
+  state.pieces = piece.pieces;
+  window.dispatchEvent(new CustomEvent("bookmusic:endless-piece", { detail: piece }));
 }
 
 /** Endless mode's state for the panel: {on, pieces, key, mode, cpm, layers} as JSON. */
@@ -72,6 +99,7 @@ export function set_endless(json) {
     ? `Piece ${info.pieces} · ${info.key} ${info.mode} · ${info.cpm} cpm · ${info.layers} layers`
     : "";
   $("play").disabled = state.endless;
+  if (!state.endless) state.pieces = 0;
 }
 
 // ---- The panel -------------------------------------------------------------------------
@@ -84,9 +112,13 @@ function render() {
     <div class="modes-row">
       <label>Ensemble <select id="ensemble"><option value="">Any instruments</option></select></label>
     </div>
+    <div id="ensemble-custom" class="modes-row ensemble-custom" hidden></div>
     <div class="modes-row">
       <input id="endless-mood" type="text" placeholder="A mood (optional): misty harbour at dawn"
         aria-label="Mood for endless mode" maxlength="200">
+      <label>every <select id="endless-every" aria-label="A new piece every">
+        <option value="30">30 s</option><option value="45" selected>45 s</option>
+        <option value="90">90 s</option><option value="180">3 min</option></select></label>
       <button id="endless" type="button" aria-pressed="false">Endless</button>
     </div>
     <p id="endless-meta" class="meta"></p>
@@ -151,14 +183,21 @@ function wire() {
     midiOut.setMuteAudio(e.target.checked);
     reflectMute();
   });
-  $("ensemble")?.addEventListener("change", (e) => emit("ensemble", e.target.value));
+  $("ensemble")?.addEventListener("change", (e) => {
+    const custom = e.target.value === "custom";
+    $("ensemble-custom").hidden = !custom;
+    if (custom) emitCustom();
+    else emit("ensemble", e.target.value);
+  });
   $("endless")?.addEventListener("click", async () => {
     if (state.endless) {
       emit("endless-stop");
-    } else {
-      await player.unlock(); // inside the click: browsers only start audio on a user gesture
-      emit("endless-start", $("endless-mood").value.trim());
+      return;
     }
+    // The reader's music gives way (its Play button goes back to Play, its place is kept).
+    if (window.bookmusic.ui?.state?.playing) $("play").click();
+    await player.unlock(); // inside the click: browsers only start audio on a user gesture
+    emit("endless-start", $("endless-mood").value.trim(), Number($("endless-every").value));
   });
 }
 
