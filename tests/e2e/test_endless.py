@@ -1,0 +1,100 @@
+"""Endless mode and ensembles in the real page: pieces valid, sound unbroken across swaps,
+exactly the chosen instruments, and memory that does not grow with the number of pieces."""
+
+from __future__ import annotations
+
+import json
+
+from app.music.ensemble import load_ensembles
+from app.music.validate import validate
+
+RECORD = """() => {
+  window.__pieces = [];
+  window.__levels = [];
+  window.addEventListener('bookmusic:endless-piece', (e) => window.__pieces.push(
+    {...e.detail, t: performance.now()}));
+  setInterval(() => window.__levels.push([performance.now(), window.bookmusic.bridge.level()]), 25);
+}"""
+
+
+def start_endless(page, seconds, mood="", ensemble=None):
+    page.evaluate(
+        "(s) => { const sel = document.querySelector('#endless-every');"
+        " sel.append(new Option(`${s} s`, String(s))); sel.value = String(s); }",
+        seconds,
+    )
+    if ensemble:
+        page.select_option("#ensemble", ensemble)
+    page.fill("#endless-mood", mood)
+    page.evaluate(RECORD)
+    page.click("#endless")
+
+
+def wait_pieces(page, count, timeout=60_000):
+    page.wait_for_function(f"window.__pieces.length >= {count}", timeout=timeout)
+    return page.evaluate("window.__pieces")
+
+
+def sounds_played(page, code, cycles=16):
+    found = json.loads(page.evaluate("([c, n]) => window.bookmusic.bridge.events(c, 0, n)", [code, cycles]))
+    return sorted({e["sound"] for e in found["events"]})
+
+
+def test_endless_pieces_are_valid_drift_gently_and_sound_never_breaks(app):
+    start_endless(app, 3, mood="a calm grey sea")
+    pieces = wait_pieces(app, 5)
+    app.wait_for_timeout(1000)
+    levels = app.evaluate("window.__levels")
+    app.click("#endless")  # stop
+    app.wait_for_function("document.querySelector('#endless').getAttribute('aria-pressed') === 'false'")
+    assert [p["pieces"] for p in pieces[:5]] == [1, 2, 3, 4, 5]
+    for prev, piece in zip(pieces, pieces[1:], strict=False):
+        assert abs(piece["cpm"] - prev["cpm"]) <= 2
+    for piece in pieces:
+        result = validate(piece["code"])
+        assert result.ok and result.code == piece["code"], result.errors
+        assert sounds_played(app, piece["code"])  # Strudel evaluates it and it makes notes
+    assert app.console_errors == []
+    # Sound is continuous across every swap: from the first piece's fade-in on, the level never
+    # falls near silence (swaps happen at pieces[1..4]).
+    start = pieces[0]["t"] + 2500
+    end = pieces[4]["t"] + 1000
+    window = [lv for t, lv in levels if start <= t <= end]
+    assert len(window) > 200
+    print("endless level min/median:", min(window), sorted(window)[len(window) // 2])
+    assert min(window) > 0.003, min(window)
+    assert "Endless mode stopped" in app.inner_text("#status")
+    app.wait_for_function("window.bookmusic.bridge.level() < 0.001", timeout=15_000)
+
+
+def test_an_ensemble_is_exactly_what_plays_in_reading_and_endless_mode(app):
+    ensemble = load_ensembles()[0]["pulse-beat"]
+    app.select_option("#ensemble", "pulse-beat")
+    app.wait_for_function("document.querySelector('#status').textContent.startsWith('Ensemble')")
+    app.click("#play")
+    app.wait_for_function("document.querySelector('#code').value.includes('stack(')")
+    app.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=20_000)
+    assert sounds_played(app, app.input_value("#code")) == sorted(ensemble.sounds)
+    app.keyboard.press("ArrowDown")
+    app.wait_for_function("document.querySelector('#now-meta').textContent.includes('Section 2')")
+    app.wait_for_timeout(300)
+    assert sounds_played(app, app.input_value("#code")) == sorted(ensemble.sounds)
+    app.click("#play")
+
+    # A custom pick in endless mode.
+    app.select_option("#ensemble", "custom")
+    for sound in ("triangle", "sawtooth", "pink"):
+        app.check(f"#ensemble-custom input[value='{sound}']")
+    app.wait_for_function("document.querySelector('#status').textContent.includes('pink')")
+    start_endless(app, 2, mood="storm")
+    pieces = wait_pieces(app, 3)
+    app.click("#endless")
+    for piece in pieces:
+        assert sounds_played(app, piece["code"]) == ["pink", "sawtooth", "triangle"]
+
+
+def test_a_bad_ensemble_is_a_message(app):
+    app.select_option("#ensemble", "custom")
+    app.check("#ensemble-custom input[value='sbd']")
+    app.wait_for_function("document.querySelector('#status').textContent.includes('cannot play')")
+    assert "plays notes" in app.inner_text("#status")
