@@ -23,8 +23,6 @@ const state = {
   muteAudio: true,
   strudel: null, // the loaded Strudel module
   current: null, // {pattern, cps, loudest}
-  next: null, // the piece that takes over at `switchAt`
-  switchAt: 0,
   queuedUntil: null, // cycle up to which notes were already sent
   timer: null,
   sounding: new Set(), // "channel:key" with a note-on sent and its note-off not yet due
@@ -69,7 +67,7 @@ export function disable() {
   clearInterval(state.timer);
   state.timer = null;
   state.output = null;
-  state.current = state.next = null;
+  state.current = null;
   state.queuedUntil = null;
   setMuteAudio(false);
 }
@@ -96,7 +94,7 @@ export function isEnabled() {
   return state.enabled;
 }
 
-/** The player started `code`: MIDI follows it from the next whole cycle. */
+/** The player started `code`: MIDI follows it. */
 export async function follow(code) {
   if (!state.enabled || !state.strudel) return;
   const strudel = state.strudel;
@@ -104,21 +102,16 @@ export async function follow(code) {
   // Gain is a mixing level (patterns play quietly): the loudest note of the piece gets full velocity.
   const gains = pattern.queryArc(0, 4).map((h) => (typeof h.value?.gain === "number" ? h.value.gain : 1));
   const piece = { pattern, cps, loudest: Math.max(1e-6, ...gains) };
-  const now = nowCycle(strudel);
-  if (!state.current || state.queuedUntil == null) {
-    state.current = piece;
-    state.next = null;
-    state.queuedUntil = now;
-  } else {
-    state.next = piece;
-    state.switchAt = Math.ceil(Math.max(now, state.queuedUntil));
-  }
+  // Like the audio, the new piece takes over at once: from the end of what was already handed
+  // to the device (at most LOOKAHEAD_CYCLES ahead), so no note is sent twice or skipped.
+  if (state.queuedUntil == null) state.queuedUntil = nowCycle(strudel);
+  state.current = piece;
 }
 
 /** The player stopped: silence the device. */
 export function stopped() {
   allNotesOff();
-  state.current = state.next = null;
+  state.current = null;
   state.queuedUntil = null;
 }
 
@@ -134,15 +127,9 @@ function tick() {
   if (!state.enabled || !state.current || !state.output) return;
   const strudel = state.strudel;
   const now = nowCycle(strudel);
-  let from = Math.max(state.queuedUntil ?? now, now);
+  const from = Math.max(state.queuedUntil ?? now, now);
   const to = now + LOOKAHEAD_CYCLES;
   if (to <= from) return;
-  if (state.next && to > state.switchAt) {
-    if (from < state.switchAt) send(state.current, from, state.switchAt, now);
-    from = Math.max(from, state.switchAt);
-    state.current = state.next;
-    state.next = null;
-  }
   send(state.current, from, to, now);
   state.queuedUntil = to;
 }
@@ -160,7 +147,8 @@ export function send(piece, from, to, now, output = state.output, clock = perfor
     let key = drum ? DRUM_KEYS[sound] : midiNote(v);
     if (key == null) continue;
     key = Math.max(0, Math.min(127, Math.round(key)));
-    const velocity = Math.max(1, Math.min(127, Math.round(127 * Math.min(1, v.velocity ?? 1) * Math.min(1, (v.gain ?? 1) / (piece.loudest ?? 1)))));
+    const share = Math.min(1, (v.gain ?? 1) / (piece.loudest ?? 1));
+    const velocity = Math.max(1, Math.min(127, Math.round(127 * Math.min(1, v.velocity ?? 1) * share)));
     const at = clock + ((hap.whole.begin.valueOf() - now) / piece.cps) * 1000;
     const off = clock + ((hap.whole.end.valueOf() - now) / piece.cps) * 1000;
     output.send([0x90 | channel, key, velocity], Math.max(clock, at));
