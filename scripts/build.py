@@ -143,6 +143,11 @@ def build(dist: Path) -> dict:
     copy(NODE / "@wllama/wllama/esm/index.js", vendor / "wllama" / "index.js")
     copy(NODE / "@wllama/wllama/esm/wasm/wllama.wasm", vendor / "wllama" / "wllama.wasm")
 
+    # Music: the sound whitelist for the page's check, the converted GM instruments.
+    from music_assets import build_music_assets
+
+    build_music_assets(dist)
+
     # Wheels that only the in-browser test runner needs live outside dist/.
     download_wheels(ROOT / "requirements/pyodide-test-wheels.txt", BUILD / "test-wheels")
 

@@ -3,7 +3,7 @@
 // The notes come from the same pattern the audio plays (queried ahead, like Strudel's scheduler).
 
 import { evaluateTagged } from "./pattern_events.js";
-import { loadStrudel } from "./strudel_player.js";
+import { loadStrudel, position } from "./strudel_player.js";
 
 // General MIDI percussion keys for unpitched sounds; kept equal to app/midi/gm.py DRUM_KEYS
 // (tests/e2e/test_midi.py compares the two).
@@ -13,7 +13,7 @@ export const DRUM_KEYS = {
   white: 70, pink: 70, brown: 70, crackle: 69,
 };
 const DRUM_CHANNEL = 9;
-const LOOKAHEAD_CYCLES = 0.25; // how far ahead notes are handed to the device (with timestamps)
+const LOOKAHEAD_SECONDS = 0.25; // how far ahead notes are handed to the device (with timestamps)
 const TICK_MS = 50;
 
 const state = {
@@ -22,10 +22,12 @@ const state = {
   enabled: false,
   muteAudio: true,
   strudel: null, // the loaded Strudel module
-  current: null, // {pattern, cps, loudest}
-  queuedUntil: null, // cycle up to which notes were already sent
+  // The pieces that sound, on the player's global clock (seconds; it runs at 1 cycle per second):
+  // {pattern (tagged, placed like the player places it), start, end, loudest}
+  pieces: [],
+  queuedUntil: null, // clock time up to which notes were already handed to the device
   timer: null,
-  sounding: new Set(), // "channel:key" with a note-on sent and its note-off not yet due
+  sounding: new Set(), // "channel:key" with a note sent since the last all-notes-off
   savedVolume: null,
 };
 
@@ -67,7 +69,7 @@ export function disable() {
   clearInterval(state.timer);
   state.timer = null;
   state.output = null;
-  state.current = null;
+  state.pieces = [];
   state.queuedUntil = null;
   setMuteAudio(false);
 }
@@ -94,48 +96,53 @@ export function isEnabled() {
   return state.enabled;
 }
 
-/** The player started `code`: MIDI follows it. */
+/**
+ * The player started `code`: MIDI follows it. The player places each piece on its global clock
+ * (`position()`: start on a cycle boundary, end when the next one has faded in); the tagged
+ * pattern is placed the same way, so each layer's notes go out on its channel in time.
+ */
 export async function follow(code) {
   if (!state.enabled || !state.strudel) return;
   const strudel = state.strudel;
   const { pattern, cps } = await evaluateTagged(strudel, code);
+  const voice = position().voices.at(-1);
+  const start = voice ? voice.start : clockNow();
+  const rate = voice ? voice.cpm / 60 : cps;
   // Gain is a mixing level (patterns play quietly): the loudest note of the piece gets full velocity.
   const gains = pattern.queryArc(0, 4).map((h) => (typeof h.value?.gain === "number" ? h.value.gain : 1));
-  const piece = { pattern, cps, loudest: Math.max(1e-6, ...gains) };
-  // Like the audio, the new piece takes over at once: from the end of what was already handed
-  // to the device (at most LOOKAHEAD_CYCLES ahead), so no note is sent twice or skipped.
-  if (state.queuedUntil == null) state.queuedUntil = nowCycle(strudel);
-  state.current = piece;
+  const placed = pattern.fast(rate).late(start);
+  state.pieces.push({ pattern: placed, start, end: Infinity, loudest: Math.max(1e-6, ...gains) });
+  if (state.queuedUntil == null) state.queuedUntil = clockNow();
 }
 
 /** The player stopped: silence the device. */
 export function stopped() {
   allNotesOff();
-  state.current = null;
+  state.pieces = [];
   state.queuedUntil = null;
 }
 
-function nowCycle(strudel) {
-  try {
-    return strudel.getTime();
-  } catch {
-    return 0;
-  }
+function clockNow() {
+  return position().now;
 }
 
 function tick() {
-  if (!state.enabled || !state.current || !state.output) return;
-  const strudel = state.strudel;
-  const now = nowCycle(strudel);
+  if (!state.enabled || !state.pieces.length || !state.output) return;
+  const now = clockNow();
+  // A piece ends where the player ends it (when the next one has faded in).
+  const ends = new Map(position().voices.map((v) => [v.start, v.end]));
+  for (const piece of state.pieces) piece.end = ends.get(piece.start) ?? Math.min(piece.end, now);
+  state.pieces = state.pieces.filter((p) => p.end > now - 1);
   const from = Math.max(state.queuedUntil ?? now, now);
-  const to = now + LOOKAHEAD_CYCLES;
+  const to = now + LOOKAHEAD_SECONDS;
   if (to <= from) return;
-  send(state.current, from, to, now);
+  for (const piece of state.pieces) send(piece, Math.max(from, piece.start), Math.min(to, piece.end), now);
   state.queuedUntil = to;
 }
 
 /** Send note on/off messages for the haps that start in [from, to), timestamped ahead. */
 export function send(piece, from, to, now, output = state.output, clock = performance.now()) {
+  if (to <= from) return [];
   const haps = piece.pattern.queryArc(from, to).filter((h) => h.whole && h.hasOnset());
   const sent = [];
   for (const hap of haps) {
@@ -149,8 +156,8 @@ export function send(piece, from, to, now, output = state.output, clock = perfor
     key = Math.max(0, Math.min(127, Math.round(key)));
     const share = Math.min(1, (v.gain ?? 1) / (piece.loudest ?? 1));
     const velocity = Math.max(1, Math.min(127, Math.round(127 * Math.min(1, v.velocity ?? 1) * share)));
-    const at = clock + ((hap.whole.begin.valueOf() - now) / piece.cps) * 1000;
-    const off = clock + ((hap.whole.end.valueOf() - now) / piece.cps) * 1000;
+    const at = clock + (hap.whole.begin.valueOf() - now) * 1000; // the clock counts seconds
+    const off = clock + (hap.whole.end.valueOf() - now) * 1000;
     output.send([0x90 | channel, key, velocity], Math.max(clock, at));
     output.send([0x80 | channel, key, 0], Math.max(clock, off - 1));
     state.sounding.add(`${channel}:${key}`);

@@ -1,0 +1,127 @@
+"""Every style really plays (Web Audio in Chromium), evenly loud, and sections swap seamlessly."""
+
+import base64
+import io
+import math
+import statistics
+import struct
+import wave
+
+import pytest
+
+from app.music.grammar import SOUNDS
+from app.music.styles import load_styles
+
+STYLES = load_styles()
+BRIDGE = "window.bookmusic.bridge"
+
+
+def wav_rms(b64: str, skip_seconds: float = 1.0) -> float:
+    with wave.open(io.BytesIO(base64.b64decode(b64))) as w:
+        rate, channels = w.getframerate(), w.getnchannels()
+        raw = w.readframes(w.getnframes())
+    samples = struct.unpack(f"<{len(raw) // 2}h", raw)[int(skip_seconds * rate) * channels :]
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768
+
+
+@pytest.fixture
+def bridge_page(page, site):
+    """A bare page at the site with the player module loaded (no Python needed)."""
+    page.goto(site + "webllm_bridge/sounds.json")
+    page.evaluate("async () => { window.bridge = await import('./index.js'); }")
+    return page
+
+
+def test_page_check_accepts_every_style_and_refuses_foreign_sounds(bridge_page):
+    shipped = bridge_page.evaluate("() => window.bridge.sounds()")
+    assert shipped == sorted(SOUNDS)  # the page's whitelist is the Python one
+    for style in STYLES.values():
+        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", style.example)
+        assert verdict["ok"], (style.name, verdict)
+        assert set(verdict["sounds"]) <= set(style.sounds) and verdict["events"] > 0
+        assert verdict["ms"] < 500
+    for bad, why in [
+        ('note("c3").sound("bd")', "whitelist"),  # a real Strudel sample name, but not shipped
+        ('note("c3")', "no sound"),
+        ('note("~ ~")', "no notes"),
+        ('note("c3").sound("sine").undefinedMethod()', "not a function"),
+    ]:
+        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", bad)
+        assert not verdict["ok"] and why in verdict["error"], (bad, verdict)
+
+
+def test_every_style_renders_audibly_with_even_loudness(browser, site):
+    """Offline render (deterministic) of 12 s of each style: clearly audible, within +-6 dB."""
+    levels = {}
+    for style in STYLES.values():
+        context = browser.new_context()  # Strudel's renderer takes over the audio context: fresh page
+        page = context.new_page()
+        page.goto(site + "webllm_bridge/sounds.json")
+        b64 = page.evaluate(
+            "async (code) => (await import('./index.js')).renderOffline(code, 12)", style.example
+        )
+        context.close()
+        levels[style.name] = wav_rms(b64)
+    median = statistics.median(levels.values())
+    report = {name: round(20 * math.log10(rms / median), 1) for name, rms in levels.items()}
+    print("style loudness, dB from the median:", report)
+    for name, rms in levels.items():
+        assert rms > 0.01, (name, rms)
+        assert abs(20 * math.log10(rms / median)) <= 6, (name, report)
+
+
+def sample_levels(page, seconds: float) -> list[float]:
+    """RMS of the master output every 50 ms, each over the analyser's 46 ms window."""
+    return page.evaluate(
+        """async (seconds) => {
+            const out = [];
+            const end = performance.now() + seconds * 1000;
+            while (performance.now() < end) {
+                out.push(window.bookmusic.bridge.level());
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            return out;
+        }""",
+        seconds,
+    )
+
+
+def smooth(levels: list[float], width: int = 6) -> list[float]:
+    return [max(levels[i : i + width]) for i in range(0, len(levels) - width + 1)]
+
+
+def test_swap_between_styles_is_seamless(app):
+    """ambient (12 cpm, no drums) to anger (34 cpm): swap on a cycle boundary, never silent."""
+    ambient, anger = STYLES["ambient"].example, STYLES["anger"].example
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", ambient)
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    before = sample_levels(app, 2.0)
+    swap = app.evaluate(f"(code) => {BRIDGE}.play(code)", anger)
+    pos = app.evaluate(f"{BRIDGE}.position()")
+    old, new = pos["voices"][0], pos["voices"][-1]
+    # The new piece starts exactly on a cycle boundary of the old one, and the old one fades out.
+    cycles = (new["start"] - old["start"]) * old["cpm"] / 60
+    assert abs(cycles - round(cycles)) < 1e-6 and new["start"] > pos["now"]
+    assert old["end"] == pytest.approx(swap["start"] + swap["fade"])
+    window = swap["start"] - pos["now"] + swap["fade"] + 1.0
+    during = sample_levels(app, window)
+    typical = statistics.median(before)
+    floor = min(smooth(during))
+    print(f"typical {typical:.4f}, lowest 300 ms max during the swap {floor:.4f}, fade {swap['fade']} s")
+    assert floor > 0.2 * typical and floor > 0.005
+    after = app.evaluate(f"{BRIDGE}.position()")
+    assert after["voices"][-1]["cpm"] == pytest.approx(34)
+    app.evaluate(f"{BRIDGE}.stop()")
+
+
+def test_intensity_cap_leaves_out_the_drums_live(app):
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["anger"].example)
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    loud = statistics.mean(sample_levels(app, 2.0))
+    app.evaluate(f"{BRIDGE}.setIntensity({{drums: false, ceiling: 0.05}})")
+    app.wait_for_timeout(1500)
+    soft = statistics.mean(sample_levels(app, 2.0))
+    print(f"anger: {loud:.4f} full, {soft:.4f} capped")
+    assert 0 < soft < 0.7 * loud
+    app.evaluate(f"{BRIDGE}.setIntensity({{drums: true, ceiling: 1}})")
+    app.evaluate(f"{BRIDGE}.stop()")
