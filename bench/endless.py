@@ -11,15 +11,13 @@ the warm-up, in KiB.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
-import sys
-from pathlib import Path
 
-from _browser import new_context, site_and_browser
+from _browser import new_context, site_and_browser  # puts the repository root on sys.path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from app.music.validate import validate  # noqa: E402
+from app.music.validate import validate
 
 # Keep hold of every WebAssembly memory the page makes (Pyodide's Python heap lives in one).
 WASM_WATCH = """
@@ -128,7 +126,7 @@ def main() -> None:
     around_swaps = [v for v in around_swaps if v is not None]
     quiet = [round((t - first) / 1000, 2) for t, lv in levels if t >= first and lv < 0.003]
     invalid = sum(1 for p in pieces if not validate(p["code"]).ok)
-    tempo_jumps = max(abs(b["cpm"] - a["cpm"]) for a, b in zip(pieces, pieces[1:], strict=False))
+    tempo_jumps = max(abs(b["cpm"] - a["cpm"]) for a, b in itertools.pairwise(pieces))
     warm = [(n, s) for n, s in samples.items() if n >= 10]
     print(
         json.dumps(

@@ -3,6 +3,7 @@ exactly the chosen instruments, and memory that does not grow with the number of
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from app.music.ensemble import load_ensembles
@@ -48,7 +49,7 @@ def test_endless_pieces_are_valid_drift_gently_and_sound_never_breaks(app):
     app.click("#endless")  # stop
     app.wait_for_function("document.querySelector('#endless').getAttribute('aria-pressed') === 'false'")
     assert [p["pieces"] for p in pieces[:5]] == [1, 2, 3, 4, 5]
-    for prev, piece in zip(pieces, pieces[1:], strict=False):
+    for prev, piece in itertools.pairwise(pieces):
         assert abs(piece["cpm"] - prev["cpm"]) <= 2
     for piece in pieces:
         result = validate(piece["code"])
