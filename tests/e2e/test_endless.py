@@ -99,3 +99,29 @@ def test_a_bad_ensemble_is_a_message(app):
     app.check("#ensemble-custom input[value='sbd']")
     app.wait_for_function("document.querySelector('#status').textContent.includes('cannot play')")
     assert "plays notes" in app.inner_text("#status")
+
+
+def test_memory_stays_flat_over_many_swaps(app):
+    """JS heap (after forced GC), Python's wasm memory and the DOM, from swap 4 to swap 16."""
+    cdp = app.context.new_cdp_session(app)
+    cdp.send("HeapProfiler.enable")
+    cdp.send("Performance.enable")
+
+    def measure():
+        cdp.send("HeapProfiler.collectGarbage")
+        cdp.send("HeapProfiler.collectGarbage")
+        heap = cdp.send("Runtime.getHeapUsage")["usedSize"]
+        nodes = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["Nodes"]
+        return heap, nodes
+
+    start_endless(app, 2)
+    samples = {}
+    for n in (4, 10, 16):
+        app.wait_for_function(f"window.bookmusic.modes.state.pieces >= {n}", timeout=90_000)
+        app.evaluate("window.__pieces.length = 0; window.__levels.length = 0")  # the test's own records
+        samples[n] = measure()
+    app.click("#endless")
+    print("endless heap/nodes by swap:", samples)
+    growth = samples[16][0] - samples[4][0]
+    assert growth < 1.5 * 2**20, f"JS heap grew {growth / 2**20:.2f} MiB over 12 swaps"
+    assert abs(samples[16][1] - samples[4][1]) < 30
