@@ -125,3 +125,24 @@ def test_memory_stays_flat_over_many_swaps(app):
     growth = samples[16][0] - samples[4][0]
     assert growth < 1.5 * 2**20, f"JS heap grew {growth / 2**20:.2f} MiB over 12 swaps"
     assert abs(samples[16][1] - samples[4][1]) < 30
+
+
+def test_export_in_endless_mode_writes_the_span_played(app):
+    from pathlib import Path
+
+    from tests.unit.midi_reader import read
+
+    start_endless(app, 2, mood="joy")
+    pieces = wait_pieces(app, 3)
+    with app.expect_download() as info:
+        app.click("#export-midi")
+    app.click("#endless")
+    download = info.value
+    assert download.suggested_filename.startswith("endless-joy")
+    midi = read(Path(download.path()).read_bytes())
+    tempos = [e for e in midi.tracks[0] if e.kind == "tempo"]
+    count = int(download.suggested_filename.rsplit("-", 1)[1].removesuffix(".mid"))
+    assert count >= 3 and len(tempos) == count  # one tempo per piece kept, laid end to end
+    expected = [round(60_000_000 / (p["cpm"] * 4)) for p in pieces[: len(tempos)]]
+    assert [t.a for t in tempos][:3] == expected[:3]
+    assert sum(len(midi.notes(t)) for t in range(1, len(midi.tracks))) > 0
