@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from app.music import subset
-from app.music.ensemble import Ensemble, validate_for, voice_for
+from app.music.ensemble import Ensemble, is_percussion, validate_for, voice_for
 from app.music.mood import score_mood
 from app.music.styles import load_moods, load_styles
 
@@ -73,7 +73,7 @@ class Piece:
             "key": self.state.key,
             "mode": self.state.mode,
             "cpm": self.state.cpm,
-            "layers": len(self.state.layers),
+            "layers": self.code.count("\n  "),  # what plays (an ensemble may leave drums out)
             "change": self.change,
         }
 
@@ -132,7 +132,7 @@ class Endless:
 
     def _first_state(self) -> State:
         style = self.first_style
-        ideas = [i for i in self.ideas if i.style == style.name][:MAX_LAYERS]
+        ideas = [i for i in self.ideas if i.style == style.name and self.usable(i)][:MAX_LAYERS]
         if not any(i.role in FOUNDATION_ROLES for i in ideas):
             ideas = [next(i for i in self.ideas if i.role in FOUNDATION_ROLES), *ideas][:MAX_LAYERS]
         return State(
@@ -163,12 +163,17 @@ class Endless:
             changes.append(texture)
         return State(key, mode, cpm, layers), ", ".join(changes) or "variation"
 
+    def usable(self, idea: LayerIdea) -> bool:
+        """An ensemble without drums cannot play a drum layer: such ideas are not offered."""
+        if self.ensemble is None or self.ensemble.percussive:
+            return True
+        return not is_percussion(idea.template)
+
     def _drift_texture(self, layers: tuple[LayerIdea, ...]) -> tuple[tuple[LayerIdea, ...], str]:
         rng = self.rng
         roles = {i.role for i in layers}
-        fresh = [i for i in self.ideas if i not in layers and i.role not in roles] or [
-            i for i in self.ideas if i not in layers
-        ]
+        pool = [i for i in self.ideas if i not in layers and self.usable(i)]
+        fresh = [i for i in pool if i.role not in roles] or pool
         moves = ["keep"]
         if fresh and len(layers) < MAX_LAYERS:
             moves.append("add")

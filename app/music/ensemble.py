@@ -20,6 +20,7 @@ from app.music.validate import Validation, validate
 
 ENSEMBLES_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "ensembles.toml"
 DRUM_LAYER_TEMPLATE = 's("{sound} ~ ~ {sound} ~ ~ {sound} ~").gain(0.22)'
+DRONE_LAYER_TEMPLATE = 'n("<0 4>").scale("{scale}").attack(1).release(3).gain(0.15)'
 _SOUND_CALL = re.compile(r'\.(sound|s)\("[^"]*"\)')
 _SOUND_SOURCE = re.compile(r'^(s|sound)\("([^"]*)"\)')
 
@@ -112,9 +113,12 @@ def voice_for(code: str, ensemble: Ensemble | None) -> str:
     if ensemble is None:
         return first.code
     head, layers = _layers(first.code)
-    pitched = [ly for ly in layers if not _is_percussion(ly)]
-    drums = [ly for ly in layers if _is_percussion(ly)]
+    pitched = [ly for ly in layers if not is_percussion(ly)]
+    drums = [ly for ly in layers if is_percussion(ly)]
     pitched = pitched[: subset.MAX_LAYERS - (1 if ensemble.percussive else 0)]
+    if not pitched:  # only drums (a small model does that): give the instruments a slow drone
+        scale = re.search(r'scale\("([A-G][#b]?[1-6]:[a-z:]+)"\)', first.code)
+        pitched = [DRONE_LAYER_TEMPLATE.format(scale=scale.group(1) if scale else "C3:minor")]
     voices = list(ensemble.pitched)
     # Share the ensemble's pitched sounds among the pitched layers, round robin.
     assigned: list[list[str]] = [[] for _ in pitched]
@@ -138,7 +142,8 @@ def voice_for(code: str, ensemble: Ensemble | None) -> str:
     return result.code
 
 
-def _is_percussion(layer: str) -> bool:
+def is_percussion(layer: str) -> bool:
+    """A layer that only strikes drums (a sound-pattern source of percussive names)."""
     match = _SOUND_SOURCE.match(layer)
     if not match:
         return False

@@ -91,3 +91,11 @@ def test_every_mood_can_start_endless_mode():
     for mood in load_moods().routes:
         piece = Endless(mood, seed=1).next()
         assert validate(piece.code).ok
+
+
+def test_an_ensemble_without_drums_is_never_offered_a_drum_layer():
+    session = Endless("joy and dancing", seed=4, ensemble=make_ensemble(["triangle", "sawtooth"]))
+    for _ in range(40):
+        piece = session.next()
+        assert "+drums" not in piece.change and "+kick" not in piece.change
+        assert piece.summary()["layers"] == validate(piece.code).layers

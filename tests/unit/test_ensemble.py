@@ -102,3 +102,17 @@ def test_the_instant_composer_revoiced_uses_exactly_the_chosen_sounds():
 
 def test_without_an_ensemble_a_piece_is_only_validated():
     assert voice_for(PIECE, None) == validate_for(PIECE, None).code
+
+
+def test_a_drums_only_piece_gets_a_drone_for_the_instruments():
+    drums = 'setcpm(30)\nstack(\n  s("sbd ~ sbd ~").gain(0.3)\n)'
+    ensemble = make_ensemble(["sine", "triangle"])
+    result = validate_for(voice_for(drums, ensemble), ensemble)
+    assert result.ok and result.sounds == ["sine", "triangle"]
+
+
+def test_revoicing_twice_changes_nothing():
+    ensemble = make_ensemble(["triangle", "pulse", "sbd"])
+    for style in load_styles().values():
+        once = voice_for(style.example, ensemble)
+        assert voice_for(once, ensemble) == once
