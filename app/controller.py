@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from app.ingest.plain import paragraphs_from_text
 from app.models import Book
 from app.music.instant import Composition, compose
+from app.music.validate import validate
 from app.sample import sample_book
 from app.segment import DEFAULT_WPM, make_sections
 
@@ -40,6 +41,7 @@ class Controller:
     current: int = 0
     playing: bool = False
     composed: dict[str, Composition] = field(default_factory=dict)
+    prefetch: int = 2  # sections composed ahead of the reader
 
     def open_book(self, book: Book) -> None:
         self.book = book
@@ -64,7 +66,11 @@ class Controller:
         assert self.book is not None
         section = self.book.sections[index]
         if section.id not in self.composed:
-            self.composed[section.id] = compose(section.id, section.text)
+            # Within a chapter the piece before sets key and tempo (seamless crossfades);
+            # a new chapter is free to modulate.
+            before = self.book.sections[index - 1] if index > 0 else None
+            previous = self.composed.get(before.id) if before and before.chapter == section.chapter else None
+            self.composed[section.id] = compose(section.id, section.text, previous.code if previous else None)
         return self.composed[section.id]
 
     async def play(self) -> None:
@@ -86,9 +92,34 @@ class Controller:
         if self.playing:
             await self._play_current()
 
+    def set_prefetch(self, depth: int) -> None:
+        self.prefetch = max(0, min(8, int(depth)))
+
+    async def edit_code(self, index: int, code: str) -> bool:
+        """The reader edited the code of section `index`: validate it, keep it, play it."""
+        if not self.book or not 0 <= index < len(self.book.sections):
+            return False
+        result = validate(code)
+        if not result.ok:
+            self.ui.set_status("This code cannot play: " + "; ".join(result.errors))
+            return False
+        section = self.book.sections[index]
+        before = self.composition_for(index)
+        self.composed[section.id] = Composition(result.code, before.style, before.mood, "edited")
+        note = f" ({'; '.join(result.notes)})" if result.notes else ""
+        self.ui.set_status(f"Your edit plays for section {index + 1}{note}")
+        if self.playing and index == self.current:
+            await self._play_current()
+        return True
+
     async def _play_current(self) -> None:
+        assert self.book is not None
+        section = self.book.sections[self.current]
         piece = self.composition_for(self.current)
-        section = self.book.sections[self.current]  # type: ignore[union-attr]
+        checked = validate(piece.code)  # nothing reaches the player without passing the validator
+        if not checked.ok:  # e.g. a model's code: the instant composer never leaves the reader silent
+            piece = self.composed[section.id] = compose(section.id, section.text)
+            checked = validate(piece.code)
         self.ui.show_code(
             json.dumps(
                 {
@@ -101,7 +132,17 @@ class Controller:
                 }
             )
         )
-        await self.player.play(piece.code)
+        try:
+            await self.player.play(checked.code)
+        except Exception as err:  # the page's own check refused it: fall back, never stay silent
+            if piece.source == "instant":
+                raise
+            self.ui.set_status(f"The page refused this music ({err}); playing the instant piece.")
+            piece = self.composed[section.id] = compose(section.id, section.text)
+            await self.player.play(piece.code)
+        last = min(self.current + self.prefetch, len(self.book.sections) - 1)
+        for ahead in range(self.current + 1, last + 1):
+            self.composition_for(ahead)
 
 
 def segment_text(text: str, wpm: int = DEFAULT_WPM) -> str:

@@ -29,4 +29,14 @@ def write_sounds(dist: Path, gm: dict | None = None) -> dict:
 
 
 def build_music_assets(dist: Path) -> dict:
-    return write_sounds(dist)
+    from soundfont import DEFAULT_SF3, convert
+
+    if not DEFAULT_SF3.exists():
+        sys.exit(
+            f"{DEFAULT_SF3} is missing: install Debian's musescore-general-soundfont-small "
+            "(scripts/setup.sh does it) to ship the General MIDI instruments."
+        )
+    out = dist / "vendor" / "soundfont"
+    sample_map = convert(out)
+    (out / "LICENSE.md").write_text((ROOT / "prompts" / "SOUNDFONT-LICENSE.md").read_text())
+    return write_sounds(dist, {"base": "../vendor/soundfont/", "map": sample_map})

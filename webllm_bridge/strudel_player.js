@@ -183,14 +183,26 @@ function nextBoundary(voice, now) {
   return voice.start + Math.ceil(cycle) / voice.rate;
 }
 
+let generation = 0; // bumped by stop(): a play still in flight must not restart the music
+let queue = Promise.resolve();
+
 /** Play Strudel code: the first piece starts now, later ones crossfade in on a cycle boundary. */
-export async function play(code) {
+export function play(code) {
+  const gen = generation;
+  // One swap at a time, in the order asked: voices are shared state.
+  const next = queue.then(() => swapIn(code, gen));
+  queue = next.catch(() => {});
+  return next;
+}
+
+async function swapIn(code, gen) {
   const s = await strudel();
   await s.getAudioContext().resume();
   const verdict = await check(code);
   if (!verdict.ok) throw new Error(`Strudel could not play this code: ${verdict.error}`);
   await preload(verdict.sounds);
   const { pattern, cpm } = await compile(code);
+  if (gen !== generation) return { cancelled: true };
   const rate = cpm / 60;
   const sched = repl.scheduler;
   const current = voices.at(-1);
@@ -229,6 +241,7 @@ export async function play(code) {
 }
 
 export async function stop() {
+  generation += 1;
   if (!repl) return;
   repl.stop();
   voices = [];

@@ -99,9 +99,23 @@ def _split_top(body: str) -> list[str]:
     return items
 
 
-def vary(style: Style, section_id: str, mood: Mood) -> str:
+_PREVIOUS_KEY = re.compile(r'scale\("([A-G](?:#|b)?)[1-6]?:')
+_PREVIOUS_CPM = re.compile(r"setcpm\((\d+)\)")
+
+
+def vary(style: Style, section_id: str, mood: Mood, previous: str | None = None) -> str:
     rng = _rng(section_id, "vary")
     key = rng.choice(KEYS)
+    cpm = rng.randint(style.cpm[0], style.cpm[1])
+    if previous:
+        # Continuity with the piece that plays before: the crossfade overlaps both, so stay in
+        # its key (consonant overlap) and as near its tempo as this style allows.
+        found_key = _PREVIOUS_KEY.search(previous)
+        if found_key and found_key.group(1) in KEYS:
+            key = found_key.group(1)
+        found_cpm = _PREVIOUS_CPM.search(previous)
+        if found_cpm:
+            cpm = max(style.cpm[0], min(style.cpm[1], int(found_cpm.group(1))))
     modes = list(style.modes)
     valence = COORDINATES[mood.label][0]
     if valence < -0.2:  # a dark passage prefers the style's darker modes
@@ -109,7 +123,6 @@ def vary(style: Style, section_id: str, mood: Mood) -> str:
     elif valence > 0.2:
         modes = [m for m in modes if m not in DARK_MODES] or modes
     mode = rng.choice(modes)
-    cpm = rng.randint(style.cpm[0], style.cpm[1])
     rotation = rng.randrange(4)
     layers = []
     for layer in style.layers:
@@ -138,10 +151,11 @@ def vary(style: Style, section_id: str, mood: Mood) -> str:
     return f"setcpm({cpm})\nstack(\n  {body}\n)"
 
 
-def compose(section_id: str, text: str) -> Composition:
+def compose(section_id: str, text: str, previous: str | None = None) -> Composition:
+    """Music for one section; `previous` is the code of the piece before it (same chapter)."""
     mood = score_mood(text)
     style = pick_style(mood, section_id)
-    result = validate(vary(style, section_id, mood), allowed_sounds=style.sounds)
+    result = validate(vary(style, section_id, mood, previous), allowed_sounds=style.sounds)
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
         result = validate(style.example)
     return Composition(code=result.code, style=style.name, mood=mood)

@@ -6,15 +6,18 @@ what a language model may write and what the page may play can never drift apart
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 # Sounds that play offline: Strudel's built-in synths and noises (no files needed).
 SYNTH_SOUNDS: tuple[str, ...] = ("sine", "triangle", "square", "sawtooth", "supersaw", "pulse")
 NOISE_SOUNDS: tuple[str, ...] = ("white", "pink", "brown", "crackle")
 DRUM_SOUNDS: tuple[str, ...] = ("sbd",)
-# General MIDI instruments converted at build time from a free SoundFont (see scripts/soundfont.py).
-# Filled from prompts/soundfont.toml when that build step ships them; empty means synths only.
-GM_SOUNDS: tuple[str, ...] = ()
+# General MIDI instruments: prompts/soundfont.toml lists them, scripts/soundfont.py ships exactly
+# those (converted at build time from a free SoundFont), so the list is read from the same file.
+_SOUNDFONT = Path(__file__).resolve().parent.parent.parent / "prompts" / "soundfont.toml"
+GM_SOUNDS: tuple[str, ...] = tuple(tomllib.loads(_SOUNDFONT.read_text())["instruments"])
 
 # Sounds whose layers are percussion: dropped when the reader caps intensity.
 PERCUSSIVE: frozenset[str] = frozenset(DRUM_SOUNDS)

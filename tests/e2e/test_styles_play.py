@@ -2,15 +2,18 @@
 
 import base64
 import io
+import json
 import math
 import statistics
 import struct
 import wave
+from pathlib import Path
 
 import pytest
 
 from app.music.grammar import SOUNDS
 from app.music.styles import load_styles
+from app.music.subset import GM_SOUNDS
 
 STYLES = load_styles()
 BRIDGE = "window.bookmusic.bridge"
@@ -125,3 +128,34 @@ def test_intensity_cap_leaves_out_the_drums_live(app):
     assert 0 < soft < 0.7 * loud
     app.evaluate(f"{BRIDGE}.setIntensity({{drums: true, ceiling: 1}})")
     app.evaluate(f"{BRIDGE}.stop()")
+
+
+def test_general_midi_instruments_play_live_from_local_files(app):
+    """gm_* samples come from dist/vendor/soundfont (never the network), preloaded before playing."""
+    gm = [s for s in SOUNDS if s.startswith("gm_")]
+    assert len(gm) >= 8
+    requested = []
+    app.on("request", lambda r: requested.append(r.url) if "/vendor/soundfont/" in r.url else None)
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["warm_piano"].example)
+    # Preloaded: the very first notes sound, so the level rises within a second or two.
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=5_000, polling=50)
+    assert any("/gm_piano/" in url for url in requested)
+    app.evaluate(f"{BRIDGE}.stop()")
+    for name in gm:
+        verdict = app.evaluate(
+            "(code) => window.bookmusic.bridge.check(code)", f'note("c3 e3 g3").sound("{name}").gain(0.3)'
+        )
+        assert verdict["ok"] and verdict["sounds"] == [name]
+
+
+def test_shipped_instruments_are_exactly_the_whitelist():
+    dist = Path(__file__).resolve().parents[2] / "dist"
+    shipped = json.loads((dist / "webllm_bridge/sounds.json").read_text())
+    assert shipped["sounds"] == list(SOUNDS)
+    folders = sorted(p.name for p in (dist / "vendor/soundfont").iterdir() if p.is_dir())
+    assert folders == sorted(GM_SOUNDS) == sorted(shipped["gm"]["map"])
+    assert (dist / "vendor/soundfont/LICENSE.md").read_text().count("MIT") >= 2
+    for name, keyed in shipped["gm"]["map"].items():
+        assert len(keyed) >= 5, name  # enough key zones to cover the range without big repitching
+        for files in keyed.values():
+            assert (dist / "vendor/soundfont" / files[0]).read_bytes()[:4] == b"OggS"

@@ -93,3 +93,14 @@ def test_every_composition_is_valid_and_in_the_grammar():
 def test_rotate_alternations_keeps_the_chords():
     assert rotate_alternations("<[0,2] 3 [4 5] 6>", 1) == "<3 [4 5] 6 [0,2]>"
     assert rotate_alternations("0 <1 2>*2 ~", 3) == "0 <2 1>*2 ~"
+
+
+def test_previous_piece_sets_key_and_tempo_for_continuity():
+    before = compose("a1", "The storm tore the roof; thunder and terror, they ran.")
+    key = before.code.split('scale("')[1][:2].rstrip("0123456789:")
+    after = compose("a2", "Rain, thunder, fear and danger in the storm.", previous=before.code)
+    assert f'scale("{key}' in after.code
+    cpm = int(before.code.split("setcpm(")[1].split(")")[0])
+    low, high = load_styles()[after.style].cpm
+    assert f"setcpm({max(low, min(high, cpm))})" in after.code
+    assert after == compose("a2", "Rain, thunder, fear and danger in the storm.", previous=before.code)
