@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 # The 128 General MIDI Level 1 program names, in program order (0-based).
 GM_PROGRAMS = """
@@ -84,9 +86,23 @@ def is_drum(sound: str) -> bool:
     return sound.lower() in DRUM_KEYS
 
 
+def _shipped_programs() -> dict[str, int]:
+    """The program numbers of the shipped General MIDI instruments, from the file that ships them."""
+    path = Path(__file__).resolve().parent.parent.parent / "prompts" / "soundfont.toml"
+    try:
+        return {str(k): int(v) for k, v in tomllib.loads(path.read_text())["instruments"].items()}
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+SHIPPED = _shipped_programs()
+
+
 def program_for(sound: str) -> int:
     """GM program for a sound name such as "gm_violin", "gm_pad_warm" or "triangle"."""
     name = sound.lower()
+    if name in SHIPPED:
+        return SHIPPED[name]
     if name in SYNTHS:
         return SYNTHS[name]
     slug = _slug(name.removeprefix("gm_"))

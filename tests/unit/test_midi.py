@@ -130,3 +130,12 @@ def test_gm_names_map_to_programs():
     assert program_for("gm_cello") == 42
     assert program_for("gm_pad_warm") == 89
     assert program_for("sawtooth") == 81
+
+
+def test_shipped_general_midi_instruments_keep_their_soundfont_program():
+    import tomllib
+    from pathlib import Path
+
+    shipped = tomllib.loads((Path(__file__).parents[2] / "prompts/soundfont.toml").read_text())
+    for name, program in shipped["instruments"].items():
+        assert program_for(name) == program, name
