@@ -176,6 +176,12 @@ function reflectMute() {
 
 function wire() {
   render();
+  midiOut.onError((message) => {
+    $("midi-enable").checked = false;
+    $("midi-status").textContent = message;
+    say(message);
+    reflectMute();
+  });
   $("export-midi")?.addEventListener("click", () => emit("export-midi"));
   $("midi-connect")?.addEventListener("click", connectMidi);
   $("midi-enable")?.addEventListener("change", toggleMidi);

@@ -29,6 +29,7 @@ const state = {
   timer: null,
   sounding: new Set(), // "channel:key" with a note sent since the last all-notes-off
   savedVolume: null,
+  onError: null,
 };
 
 function midiSupported() {
@@ -136,8 +137,22 @@ function tick() {
   const from = Math.max(state.queuedUntil ?? now, now);
   const to = now + LOOKAHEAD_SECONDS;
   if (to <= from) return;
-  for (const piece of state.pieces) send(piece, Math.max(from, piece.start), Math.min(to, piece.end), now);
+  try {
+    for (const piece of state.pieces) send(piece, Math.max(from, piece.start), Math.min(to, piece.end), now);
+  } catch (err) {
+    // The device went away (unplugged, port closed): stop sending and say so, keep the audio.
+    const name = state.output?.name || "the MIDI device";
+    state.output = null;
+    disable();
+    state.onError?.(`MIDI out stopped: ${name} is not available (${err?.message || err}).`);
+    return;
+  }
   state.queuedUntil = to;
+}
+
+/** Who to tell when MIDI out stops by itself. */
+export function onError(fn) {
+  state.onError = fn;
 }
 
 /** Send note on/off messages for the haps that start in [from, to), timestamped ahead. */
@@ -183,11 +198,15 @@ function midiNote(value) {
 
 function allNotesOff() {
   const output = state.output;
-  if (!output) return;
   const channels = new Set([...state.sounding].map((s) => Number(s.split(":")[0])));
-  for (const channel of channels) {
-    output.send([0xb0 | channel, 123, 0]); // All Notes Off
-    output.send([0xb0 | channel, 120, 0]); // All Sound Off
-  }
   state.sounding.clear();
+  if (!output) return;
+  try {
+    for (const channel of channels) {
+      output.send([0xb0 | channel, 123, 0]); // All Notes Off
+      output.send([0xb0 | channel, 120, 0]); // All Sound Off
+    }
+  } catch {
+    // A device that is gone has no notes left to stop.
+  }
 }

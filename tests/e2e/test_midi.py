@@ -150,3 +150,26 @@ def test_js_and_python_drum_maps_agree(app):
 
     js = app.evaluate("window.bookmusic.modes.midiOut.DRUM_KEYS")
     assert js == DRUM_KEYS
+
+
+def test_a_midi_device_that_goes_away_stops_midi_out_with_a_message(page, site):
+    # The same recording port, but it fails once a few messages went out (as when unplugged).
+    page.add_init_script(FAKE_MIDI.replace(
+        "window.__midiSent.push(",
+        "if (window.__midiSent.length >= 6) throw new Error('port closed'); window.__midiSent.push(",
+    ))
+    page.goto(site)
+    page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=60_000)
+    page.click("#midi-connect")
+    page.wait_for_selector("#midi-out:not([hidden])")
+    page.check("#midi-enable")
+    page.click("#play")
+    page.wait_for_function(
+        "document.querySelector('#midi-status').textContent.startsWith('MIDI out stopped')", timeout=20_000
+    )
+    assert "Recording MIDI port is not available" in page.inner_text("#midi-status")
+    assert not page.is_checked("#midi-enable")
+    # The audio is given back and keeps playing.
+    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=20_000)
+    assert not page.is_disabled("#volume")
+    page.click("#play")
