@@ -37,6 +37,7 @@ def on_mode(name, handler):
 on_mode("ensemble", lambda choice, *_: listen.choose_ensemble(str(choice)))
 on_mode("endless-start", lambda phrase, seconds=None, *_: listen.start_endless(str(phrase), seconds))
 on_mode("endless-stop", lambda *_: listen.stop_endless())
+on_mode("endless-every", lambda seconds, *_: listen.set_period(float(seconds)))
 on_mode("export-midi", lambda *_: listen.export_midi())
 
 # Reachable from the page (and from tests): text in, sections out.

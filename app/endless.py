@@ -216,7 +216,7 @@ class Endless:
             state, change = self._first_state(), f"start: {self.mood}"
         else:
             state, change = self._drift(self.pieces[-1].state)
-        piece = Piece(self.count, self.render(state), state, self.seconds, change)
+        piece = Piece(self.count, self.render(state), state, float(self.seconds), change)
         self.pieces.append(piece)
         self.count += 1
         return piece

@@ -122,6 +122,11 @@ class Listen:
                 return
             await self.sleep(piece.seconds)
 
+    def set_period(self, seconds: float) -> None:
+        """A new piece every `seconds` from the next piece on."""
+        if self.endless and seconds and seconds > 0:
+            self.endless.seconds = float(seconds)
+
     async def _play_next(self):
         session = self.endless
         if session is None:

@@ -195,6 +195,9 @@ function wire() {
     if (custom) emitCustom();
     else emit("ensemble", e.target.value);
   });
+  $("endless-every")?.addEventListener("change", (e) => {
+    if (state.endless) emit("endless-every", Number(e.target.value));
+  });
   $("endless")?.addEventListener("click", async () => {
     if (state.endless) {
       emit("endless-stop");

@@ -138,3 +138,16 @@ def test_nothing_to_export_is_a_message():
     listen, _, ui, _modes, _, _ = setup()
     assert run(listen.export_midi()) == b""
     assert "Nothing to export" in ui.named("set_status")[-1][0]
+
+
+def test_the_period_can_change_while_endless_plays():
+    listen, _, _, _, _, slept = setup(sleeps=3)
+    original = listen.sleep
+
+    async def sleep_and_change(seconds):
+        listen.set_period(90)
+        await original(seconds)
+
+    listen.sleep = sleep_and_change
+    run(listen.start_endless("", 30))
+    assert slept == [30.0, 90.0, 90.0]
