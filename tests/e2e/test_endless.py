@@ -102,7 +102,10 @@ def test_a_bad_ensemble_is_a_message(app):
 
 
 def test_memory_stays_flat_over_many_swaps(app):
-    """JS heap (after forced GC), Python's wasm memory and the DOM, from swap 4 to swap 16."""
+    """JS heap (after forced GC) and the DOM, from swap 8 (caches warm) to swap 20.
+
+    bench/endless.py measures the same over 120 swaps (and Python's wasm memory): flat.
+    """
     cdp = app.context.new_cdp_session(app)
     cdp.send("HeapProfiler.enable")
     cdp.send("Performance.enable")
@@ -116,15 +119,15 @@ def test_memory_stays_flat_over_many_swaps(app):
 
     start_endless(app, 2)
     samples = {}
-    for n in (4, 10, 16):
+    for n in (8, 14, 20):
         app.wait_for_function(f"window.bookmusic.modes.state.pieces >= {n}", timeout=90_000)
         app.evaluate("window.__pieces.length = 0; window.__levels.length = 0")  # the test's own records
         samples[n] = measure()
     app.click("#endless")
     print("endless heap/nodes by swap:", samples)
-    growth = samples[16][0] - samples[4][0]
+    growth = samples[20][0] - samples[8][0]
     assert growth < 1.5 * 2**20, f"JS heap grew {growth / 2**20:.2f} MiB over 12 swaps"
-    assert abs(samples[16][1] - samples[4][1]) < 30
+    assert abs(samples[20][1] - samples[8][1]) < 30
 
 
 def test_export_in_endless_mode_writes_the_span_played(app):
