@@ -40,4 +40,8 @@ export function initMusicPanel({ player, emit, state }) {
     apply,
   );
   code.after(panel);
+
+  // Once the page has settled, load the player so pressing Play sounds within a moment.
+  const warm = () => player.prepare().catch(() => {});
+  window.addEventListener("bookmusic:ready", () => (window.requestIdleCallback || setTimeout)(warm), { once: true });
 }

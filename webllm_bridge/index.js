@@ -1,6 +1,6 @@
 // The JavaScript seam Python calls: the Strudel player now, the LLM engines beside it.
 export {
   play, stop, unlock, setVolume, level, isPlaying, check, position, setIntensity, setFade, sounds,
-  renderOffline,
+  renderOffline, prepare,
 } from "./strudel_player.js";
 export { events } from "./strudel_player.js";

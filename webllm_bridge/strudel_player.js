@@ -65,6 +65,11 @@ async function strudel() {
   return starting;
 }
 
+/** Load Strudel and the whitelist ahead of time (idle moment), so Play sounds sooner. */
+export async function prepare() {
+  await strudel();
+}
+
 /** Start (or resume) audio; call from inside a user gesture. */
 export async function unlock() {
   const s = await strudel();
@@ -163,7 +168,10 @@ function shaped(voice) {
       return intensity.drums || !drumSounds.has(h.value?.s);
     })
     .withHap((h) => {
-      const t = h.whole.begin.valueOf();
+      // A note's level is the envelope at its middle: a long chord on the swap boundary still
+      // sounds (softly) instead of being silenced by a zero at its onset.
+      const begin = h.whole.begin.valueOf();
+      const t = begin + Math.min(h.whole.end.valueOf() - begin, voice.fade || 0) / 2;
       const g = typeof h.value.gain === "number" ? h.value.gain : 1;
       return h.withValue((v) => ({ ...v, gain: Math.min(g, intensity.ceiling) * env(t) }));
     });
@@ -212,7 +220,7 @@ async function swapIn(code, gen) {
     voices = [];
     sched.setCps(1);
     start = 0;
-    fade = 1.5; // from silence: a short fade-in, no click
+    fade = 0; // from silence: every note's own attack is the fade-in; the first one sounds at once
   } else {
     const now = sched.now();
     start = nextBoundary(current, now);
@@ -223,6 +231,7 @@ async function swapIn(code, gen) {
       const from = start;
       old.env = (t) => prior(t) * Math.cos((Math.PI / 2) * clamp01((t - from) / fade));
       old.end = Math.min(old.end, start + fade);
+      old.fade = fade;
     }
   }
   const from = start;
@@ -233,7 +242,8 @@ async function swapIn(code, gen) {
     end: Infinity,
     rate,
     code,
-    env: (t) => Math.sin((Math.PI / 2) * clamp01((t - from) / fadeIn)),
+    fade,
+    env: fadeIn > 0 ? (t) => Math.sin((Math.PI / 2) * clamp01((t - from) / fadeIn)) : () => 1,
   });
   await rebuild();
   playing = true;

@@ -119,7 +119,12 @@ def _mini(prefix: str, atom: Expr) -> dict[str, Expr]:
     }
 
 
-def rules(sounds: Sequence[str] | None = None) -> dict[str, Expr]:
+def rules(
+    sounds: Sequence[str] | None = None, *, max_layers: int = MAX_LAYERS, max_methods: int = MAX_METHODS
+) -> dict[str, Expr]:
+    """The rules; fewer layers/calls give a sub-language (a small model then finishes in time)."""
+    if not (1 <= max_layers <= MAX_LAYERS and 1 <= max_methods <= MAX_METHODS):
+        raise ValueError("max_layers/max_methods must stay within the validator's limits")
     sound_names = list(sounds) if sounds is not None else list(SOUNDS)
     if not sound_names:
         raise ValueError("the grammar needs at least one sound")
@@ -132,12 +137,14 @@ def rules(sounds: Sequence[str] | None = None) -> dict[str, Expr]:
     r: dict[str, Expr] = {
         "root": seq(
             "setcpm(", Ref("cpm"), ")", opt(";"), "\n",
-            "stack(", Ref("ws"), Ref("layer"), up_to(layer_sep, MAX_LAYERS - 1),
+            "stack(", Ref("ws"), Ref("layer"),
+            *([up_to(layer_sep, max_layers - 1)] if max_layers > 1 else []),
             opt(","), opt("\n"), ")", opt(";"), opt("\n"),
         ),
         "ws": seq(opt("\n"), opt(alt(" ", "  ", "   ", "    "))),
-        "cpm": seq(Chars("1-9"), up_to(Chars("0-9"), 2), opt(seq("/", Chars("1-9")))),
-        "layer": seq(Ref("source"), up_to(seq(".", Ref("method")), MAX_METHODS)),
+        # Exactly the safe tempo range, spelled out: a model cannot write a tempo outside it.
+        "cpm": words([str(n) for n in range(int(subset.CPM_RANGE[0]), int(subset.CPM_RANGE[1]) + 1)]),
+        "layer": seq(Ref("source"), up_to(seq(".", Ref("method")), max_methods)),
         "source": alt(
             seq(alt("note(", "n("), q, Ref("note-stack"), q, ")"),
             seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")"),
@@ -212,22 +219,24 @@ def _render(expr: Expr, name: callable, top: bool = False) -> str:  # type: igno
     raise TypeError(expr)
 
 
-def _emit(sounds: Sequence[str] | None, name: callable, header: str) -> str:  # type: ignore[valid-type]
+def _emit(sounds: Sequence[str] | None, name: callable, header: str, **limits: int) -> str:  # type: ignore[valid-type]
     lines = [header]
-    for rule, expr in rules(sounds).items():
+    for rule, expr in rules(sounds, **limits).items():
         lines.append(f"{name(rule)} ::= {_render(expr, name, top=True)}")
     return "\n".join(lines) + "\n"
 
 
-def gbnf(sounds: Sequence[str] | None = None) -> str:
-    """The subset as llama.cpp GBNF (root rule `root`); `sounds` narrows the sound whitelist."""
-    return _emit(sounds, lambda n: n, "# BookMusic Strudel subset (llama.cpp GBNF)")
+def gbnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
+    """The subset as llama.cpp GBNF (root rule `root`); `sounds` narrows the sound whitelist,
+    `max_layers=` / `max_methods=` narrow the program size."""
+    return _emit(sounds, lambda n: n, "# BookMusic Strudel subset (llama.cpp GBNF)", **limits)
 
 
-def ebnf(sounds: Sequence[str] | None = None) -> str:
+def ebnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
     """The subset as the EBNF WebLLM takes (`response_format: {type: "grammar", grammar}`).
 
     WebLLM compiles it with XGrammar (W3C-style EBNF, `#` comments, C-style escapes); rule names
     are spelled with `_` there.
     """
-    return _emit(sounds, lambda n: n.replace("-", "_"), "# BookMusic Strudel subset (XGrammar EBNF)")
+    header = "# BookMusic Strudel subset (XGrammar EBNF)"
+    return _emit(sounds, lambda n: n.replace("-", "_"), header, **limits)

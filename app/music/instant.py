@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from app.music.mood import COORDINATES, Mood, score_mood
-from app.music.styles import MoodSheet, Style, load_moods, load_styles
+from app.music.styles import Style, load_moods, load_styles, routes
 from app.music.validate import validate
 
 # Tonal centres within about a fifth of C, so registers stay where the style put them.
@@ -40,8 +40,9 @@ class Composition:
 
 
 @cache
-def _library() -> tuple[dict[str, Style], MoodSheet]:
-    return load_styles(), load_moods()
+def _library() -> tuple[dict[str, Style], dict[str, tuple[str, ...]]]:
+    styles = load_styles()
+    return styles, routes(styles, load_moods())
 
 
 def _rng(section_id: str, salt: str) -> random.Random:
@@ -49,8 +50,8 @@ def _rng(section_id: str, salt: str) -> random.Random:
 
 
 def pick_style(mood: Mood, section_id: str) -> Style:
-    styles, sheet = _library()
-    names = [n for n in sheet.routes.get(mood.label, sheet.routes["neutral"]) if n in styles]
+    styles, by_mood = _library()
+    names = list(by_mood.get(mood.label) or by_mood["neutral"])
     # The first style fits best; the others keep a long book from sounding the same.
     weights = [4, 2, 1.5, 1][: len(names)] + [1] * max(0, len(names) - 4)
     return styles[_rng(section_id, "style").choices(names, weights=weights)[0]]

@@ -94,6 +94,17 @@ def load_moods(path: Path | None = None) -> MoodSheet:
     return MoodSheet(routes, descriptions)
 
 
+def routes(styles: dict[str, Style], sheet: MoodSheet) -> dict[str, tuple[str, ...]]:
+    """Mood -> styles: the sheet's order first, then every style that names the mood itself,
+    so adding a style is adding one file."""
+    out = {}
+    for mood, names in sheet.routes.items():
+        listed = [n for n in names if n in styles]
+        extra = sorted(n for n, st in styles.items() if mood in st.moods and n not in listed)
+        out[mood] = tuple(listed + extra)
+    return out
+
+
 def check_style(style: Style) -> list[str]:
     """Everything wrong with one style; empty when it is usable."""
     from app.music.validate import validate  # validate imports nothing from here; avoids a cycle
@@ -135,10 +146,10 @@ def check_styles(styles: dict[str, Style] | None = None, moods: MoodSheet | None
         for name in names:
             if name not in styles:
                 problems.append(f"mood {mood!r} routes to unknown style {name!r}")
-    routed = {n for names in moods.routes.values() for n in names}
-    for name in styles:
-        if name not in routed:
-            problems.append(f"style {name!r} is not reachable from any mood in moods.toml")
+    for name, style in styles.items():
+        for mood in style.moods:
+            if mood not in moods.routes:
+                problems.append(f"style {name!r}: mood {mood!r} is not in moods.toml")
     return problems
 
 

@@ -159,3 +159,21 @@ def test_shipped_instruments_are_exactly_the_whitelist():
         assert len(keyed) >= 5, name  # enough key zones to cover the range without big repitching
         for files in keyed.values():
             assert (dist / "vendor/soundfont" / files[0]).read_bytes()[:4] == b"OggS"
+
+
+def test_skimming_through_sections_never_goes_silent_and_lands_on_the_last_piece(app):
+    """Reader scrolls fast: four swaps in a row queue up in order; the sound never stops."""
+    order = ["lofi", "tense", "folk", "noir"]
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["dreamy"].example)
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    app.evaluate(
+        f"(codes) => Promise.all(codes.map((c) => {BRIDGE}.play(c)))",
+        [STYLES[name].example for name in order],
+    )
+    levels = sample_levels(app, 8.0)
+    assert min(smooth(levels)) > 0.003, min(smooth(levels))
+    voices = app.evaluate(f"{BRIDGE}.position()")["voices"]
+    assert voices[-1]["cpm"] == STYLES["noir"].example_cpm
+    starts = [v["start"] for v in voices]
+    assert starts == sorted(starts)
+    app.evaluate(f"{BRIDGE}.stop()")

@@ -41,7 +41,7 @@ def test_both_dialects_come_from_the_same_rules():
     "code",
     [
         'setcpm(20)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2)\n)',
-        'setcpm(120/4)\nstack(\n  s("sbd*4").gain(0.3),\n  note("c3 [e3,g3]").sound("triangle")\n)',
+        'setcpm(30)\nstack(\n  s("sbd*4").gain(0.3),\n  note("c3 [e3,g3]").sound("triangle")\n)',
         'setcpm(14)\nstack(\n  n("<0 [2 1]>/2").scale("Eb2:harmonic:minor").s("sawtooth")'
         '.lpf(sine.range(300, 900).slow(16)),\n'
         '  s("sbd(3,8), ~ sbd").pan(perlin.range(0.2, 0.8).fast(2).segment(4))\n)',
@@ -65,6 +65,8 @@ def test_grammar_accepts_the_subset(grammar, code):
         'setcpm(20)\nstack(\n  n("0").sound("sine"),\n  n("0").sound("sine"),\n  n("0").sound("sine"),\n'
         '  n("0").sound("sine"),\n  n("0").sound("sine"),\n  n("0").sound("sine")\n)',  # 6 layers
         "setcpm(20)\nstack(\n  n(\"0\").sound('sine')\n)",
+        'setcpm(120)\nstack(\n  n("0").sound("sine")\n)',  # tempo outside the safe range
+        'setcpm(7)\nstack(\n  n("0").sound("sine")\n)',
     ],
 )
 def test_grammar_refuses_everything_else(grammar, code):
@@ -104,3 +106,13 @@ def test_webllm_xgrammar_compiles_the_ebnf_and_accepts_every_example():
         result = json.loads(out.stdout)
         assert result["compiled"], result
         assert result["accepted"] == [True] * len(examples) + [False, False]
+
+
+def test_limits_narrow_the_program_size():
+    two = parse_gbnf(gbnf(max_layers=2, max_methods=3))
+    small = 'setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2),\n  s("sbd")\n)'
+    assert accepts(two, small)
+    assert not accepts(two, small.replace('  s("sbd")', '  s("sbd"),\n  s("sbd")'))
+    assert not accepts(two, small.replace(".gain(0.2)", ".gain(0.2).pan(0.5).room(0.2)"))
+    with pytest.raises(ValueError):
+        gbnf(max_layers=9)

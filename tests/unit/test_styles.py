@@ -60,3 +60,16 @@ def test_mood_sheet_routes_only_to_existing_styles():
     assert {"calm", "tense", "angry", "joyful", "melancholy"} <= set(moods.routes)
     for names in moods.routes.values():
         assert set(names) <= set(styles)
+
+
+def test_adding_a_style_is_adding_one_file():
+    from app.music.styles import routes
+
+    new = BROKEN.replace('name = "broken"', 'name = "harbour"').replace("[10, 200]", "[10, 14]")
+    new = new.replace('["klingon"]', '["major"]').replace('"kazoo", ', "").replace("gain(0.9)", "gain(0.2)")
+    new = new.replace("drums = false", "drums = true")
+    style = parse_style("harbour", new)
+    assert check_style(style) == []
+    styles = {**load_styles(), "harbour": style}
+    assert check_styles(styles, load_moods()) == []
+    assert routes(styles, load_moods())["calm"][-1] == "harbour"  # reachable with no other edit
