@@ -39,10 +39,14 @@ class ListeningPlayer:
     async def play(self, code: str) -> Any:
         voiced = voice_for(code, self.ensemble) if self.ensemble else code
         result = await self.player.play(voiced)
+        if getattr(result, "cancelled", False):  # stopped while it waited its turn: nothing plays
+            return result
         self.now_playing = voiced
         if voiced != code:
             self.modes.show_voiced(voiced)
-        await _maybe_await(self.modes.midi_follow(voiced))
+        # Where the player placed it on its clock, so MIDI follows this piece, not a later one.
+        start = getattr(result, "start", None)
+        await _maybe_await(self.modes.midi_follow(voiced, start))
         return result
 
     async def stop(self) -> Any:

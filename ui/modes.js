@@ -40,8 +40,8 @@ export function download_file(name, mime, b64) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function midi_follow(code) {
-  return midiOut.follow(code);
+export function midi_follow(code, start = null) {
+  return midiOut.follow(code, start);
 }
 
 export function midi_stopped() {

@@ -102,17 +102,18 @@ export function isEnabled() {
  * (`position()`: start on a cycle boundary, end when the next one has faded in); the tagged
  * pattern is placed the same way, so each layer's notes go out on its channel in time.
  */
-export async function follow(code) {
+export async function follow(code, start = null) {
   if (!state.enabled || !state.strudel) return;
   const strudel = state.strudel;
   const { pattern, cps } = await evaluateTagged(strudel, code);
-  const voice = position().voices.at(-1);
-  const start = voice ? voice.start : clockNow();
+  const voices = position().voices;
+  const voice = (start == null ? null : voices.find((v) => v.start === start)) ?? voices.at(-1);
+  const at = voice ? voice.start : clockNow();
   const rate = voice ? voice.cpm / 60 : cps;
   // Gain is a mixing level (patterns play quietly): the loudest note of the piece gets full velocity.
   const gains = pattern.queryArc(0, 4).map((h) => (typeof h.value?.gain === "number" ? h.value.gain : 1));
-  const placed = pattern.fast(rate).late(start);
-  state.pieces.push({ pattern: placed, start, end: Infinity, loudest: Math.max(1e-6, ...gains) });
+  const placed = pattern.fast(rate).late(at);
+  state.pieces.push({ pattern: placed, start: at, end: Infinity, loudest: Math.max(1e-6, ...gains) });
   if (state.queuedUntil == null) state.queuedUntil = clockNow();
 }
 

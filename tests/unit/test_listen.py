@@ -81,7 +81,7 @@ def test_the_ensemble_applies_to_the_readers_pieces_and_midi_follows():
     result = validate(player.played[-1])
     assert result.sounds == ["pink", "supersaw", "triangle"]
     assert modes.named("show_voiced")[-1] == (player.played[-1],)
-    assert modes.named("midi_follow")[-1] == (player.played[-1],)
+    assert modes.named("midi_follow")[-1] == (player.played[-1], None)
     run(controller.pause())
     assert modes.named("midi_stopped")
 
@@ -151,3 +151,17 @@ def test_the_period_can_change_while_endless_plays():
     listen.sleep = sleep_and_change
     run(listen.start_endless("", 30))
     assert slept == [30.0, 90.0, 90.0]
+
+
+def test_a_play_cancelled_by_stop_is_not_followed_by_midi():
+    class Cancelled:
+        cancelled = True
+
+    class CancellingPlayer(FakePlayer):
+        async def play(self, code):
+            return Cancelled()
+
+    modes = Recorder()
+    listening = ListeningPlayer(CancellingPlayer(), modes)
+    run(listening.play('setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2)\n)'))
+    assert modes.named("midi_follow") == [] and listening.now_playing == ""
