@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.music import subset
 from app.music.ensemble import Ensemble, is_percussion, validate_for, voice_for
@@ -224,3 +224,17 @@ class Endless:
     @property
     def last(self) -> Piece | None:
         return self.pieces[-1] if self.pieces else None
+
+    def brief(self, piece: Piece) -> str:
+        """What a language model is asked for: the mood, and where the drift goes next."""
+        state = piece.state
+        mood = self.phrase.strip() or self.mood
+        return (
+            f"Endless music, mood: {mood}. Continue the previous piece with one small change "
+            f"({piece.change}): key {state.key} {state.mode}, about {state.cpm} cycles per minute."
+        )
+
+    def played(self, code: str) -> None:
+        """The last piece played as `code` (a model's version): kept for export and continuity."""
+        if self.pieces:
+            self.pieces[-1] = replace(self.pieces[-1], code=code)

@@ -20,7 +20,15 @@ from app.controller import Controller
 from app.endless import DEFAULT_SECONDS, Endless
 from app.midi.export import Span, download_midi, file_name
 from app.music import subset
-from app.music.ensemble import Ensemble, EnsembleError, load_ensembles, make_ensemble, voice_for
+from app.music.ensemble import (
+    Ensemble,
+    EnsembleError,
+    grammar_for,
+    load_ensembles,
+    make_ensemble,
+    validate_for,
+    voice_for,
+)
 
 
 async def _maybe_await(value: Any) -> Any:
@@ -63,12 +71,19 @@ async def _sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+# A language-model writer for endless mode: (brief, previous code, GBNF grammar) -> code or None.
+Writer = Callable[[str, str, str], Awaitable[str | None]]
+
+
 @dataclass
 class Listen:
     controller: Controller
     player: ListeningPlayer
     modes: Any
     sleep: Callable[[float], Awaitable[Any]] = _sleep
+    # When set (a loaded model), endless mode asks it for each next piece, under the ensemble's
+    # grammar, and keeps the drifted instant piece whenever its answer is refused.
+    writer: Writer | None = None
     ensembles: dict[str, Ensemble] = field(default_factory=dict)
     endless: Endless | None = None
 
@@ -137,7 +152,9 @@ class Listen:
             return None
         try:
             piece = session.next()
-            await self.player.play(piece.code)
+            code = await self._written(session, piece) or piece.code
+            await self.player.play(code)
+            session.played(self.player.now_playing or code)  # for export and the next brief
         except Exception as err:  # a refused piece or a player error: say so, stop cleanly
             self.controller.ui.set_status(f"Endless mode stopped: {err}")
             await self.stop_endless()
@@ -146,6 +163,19 @@ class Listen:
         self.modes.show_piece(json.dumps({"code": code, "mood": session.mood, **piece.summary()}))
         self.modes.set_endless(json.dumps({"on": True, "mood": session.mood, **piece.summary()}))
         return piece
+
+    async def _written(self, session: Endless, piece) -> str | None:
+        """The model's version of the next piece, or None (no model, refused, or it failed)."""
+        if self.writer is None:
+            return None
+        previous = session.pieces[-2].code if len(session.pieces) > 1 else ""
+        try:
+            text = await self.writer(session.brief(piece), previous, grammar_for(session.ensemble))
+        except Exception as err:  # the engine failed: the instant piece plays, the reader is told
+            self.controller.ui.set_status(f"The model could not write this piece ({err}); playing the drift.")
+            return None
+        result = validate_for(str(text or ""), session.ensemble)
+        return result.code if result.ok else None
 
     async def stop_endless(self) -> None:
         if self.endless is None:

@@ -165,3 +165,34 @@ def test_a_play_cancelled_by_stop_is_not_followed_by_midi():
     listening = ListeningPlayer(CancellingPlayer(), modes)
     run(listening.play('setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2)\n)'))
     assert modes.named("midi_follow") == [] and listening.now_playing == ""
+
+
+def test_endless_asks_a_writer_under_the_ensembles_grammar_and_keeps_the_drift_when_refused():
+    listen, _, _, _, player, _ = setup(sleeps=4)
+    run(listen.choose_ensemble("soft-synths"))
+    asked = []
+    answers = iter([
+        'setcpm(16)\nstack(\n  n("0 2 4").scale("C3:major").sound("sine").gain(0.2),\n'
+        '  n("<0 4>").scale("C2:major").sound("triangle").gain(0.2)\n)',
+        'setcpm(16)\nstack(\n  n("0").sound("sawtooth").gain(0.2)\n)',  # not in the ensemble
+        "not music at all",
+        None,
+    ])
+
+    async def writer(brief, previous, grammar):
+        asked.append((brief, previous, grammar))
+        return next(answers)
+
+    listen.writer = writer
+    run(listen.start_endless("calm sea", 30))
+    pieces = [c for c in player.played if c]
+    assert len(asked) == 4 and len(pieces) == 4
+    assert 'n("0 2 4").sound("sine").scale("C3:major")' in pieces[0]  # the model's piece played
+    for brief, _, grammar in asked:
+        assert brief.startswith("Endless music, mood: calm sea.")
+        (rule,) = [line for line in grammar.splitlines() if line.startswith("sound-name ::= ")]
+        assert set(rule.removeprefix("sound-name ::= ").replace('"', "").split(" | ")) == {"sine", "triangle"}
+    assert asked[1][1] == pieces[0]  # continuity: the model sees what played before
+    for code in pieces[1:]:  # refused answers: the drifted instant piece plays instead
+        assert validate(code).sounds == ["sine", "triangle"]
+        assert "sawtooth" not in code
