@@ -26,6 +26,9 @@ on_event("pause", lambda *_: controller.pause())
 on_event("section", lambda index, *_: controller.reader_at(int(index)))
 on_event("open-sample", lambda *_: controller.open_sample())
 on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
+# Books parsed by the worker (ui/ingest.js) arrive as a stream of JSON events.
+on_event("book-event", lambda event, *_: controller.book_event(str(event)))
+on_event("wpm", lambda wpm, *_: controller.set_wpm(int(wpm)))
 on_event("edit-code", lambda index, code, *_: controller.edit_code(int(index), str(code)))
 on_event("prefetch", lambda depth, *_: controller.set_prefetch(int(depth)))
 
