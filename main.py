@@ -6,13 +6,18 @@ JS calls and events to the controller's ports.
 
 from pyodide.ffi import create_proxy
 from pyscript import window
-from pyscript.js_modules import bridge, ui
+from pyscript.js_modules import bridge, modes, ui
 
 from app.composer_service import ComposerService
 from app.controller import Controller, segment_text
+from app.listen import Listen, ListeningPlayer
 
+# The language model writing ahead of the reader (app/composer_service.py).
 composer = ComposerService(llm=bridge, ui=ui, proxy=create_proxy)
-controller = Controller(ui=ui, player=bridge, composer=composer)
+# The reader's player goes through the ensemble and the MIDI output (app/listen.py).
+player = ListeningPlayer(bridge, modes)
+controller = Controller(ui=ui, player=player, composer=composer)
+listen = Listen(controller, player, modes)
 
 
 def on_event(name, handler):
@@ -34,12 +39,25 @@ ui.on_model_change(
     create_proxy(lambda model_id, load_now=False, *_: composer.choose(str(model_id), bool(load_now)))
 )
 
+
+# The Listen panel: ensemble, endless mode, MIDI export.
+def on_mode(name, handler):
+    modes.on(name, create_proxy(handler))
+
+
+on_mode("ensemble", lambda choice, *_: listen.choose_ensemble(str(choice)))
+on_mode("endless-start", lambda phrase, seconds=None, *_: listen.start_endless(str(phrase), seconds))
+on_mode("endless-stop", lambda *_: listen.stop_endless())
+on_mode("endless-every", lambda seconds, *_: listen.set_period(float(seconds)))
+on_mode("export-midi", lambda *_: listen.export_midi())
+
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)
 # What the language model did so far (JSON), for tests, benchmarks and the console.
 window.bookmusic.composerReport = create_proxy(composer.report)
 
 controller.open_sample()
+listen.start()
 ui.set_ready()
 # Probe WebGPU/wasm and fill the model picker without holding up the page.
 composer.background(composer.start())

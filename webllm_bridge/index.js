@@ -3,6 +3,7 @@ export {
   play, stop, unlock, setVolume, level, isPlaying, check, position, setIntensity, setFade, sounds,
   renderOffline, prepare,
 } from "./strudel_player.js";
+export { events } from "./strudel_player.js";
 export {
   llm_capabilities,
   llm_load,
