@@ -17,7 +17,8 @@ composer = ComposerService(llm=bridge, ui=ui, proxy=create_proxy)
 # The reader's player goes through the ensemble and the MIDI output (app/listen.py).
 player = ListeningPlayer(bridge, modes)
 controller = Controller(ui=ui, player=player, composer=composer)
-listen = Listen(controller, player, modes)
+# Endless mode asks the loaded model for each next piece (the drift covers when none is ready).
+listen = Listen(controller, player, modes, writer=composer.write_endless)
 
 
 def on_event(name, handler):

@@ -27,9 +27,9 @@ from app.llm.code_shape import salvage
 from app.llm.prompt import build_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Section
+from app.music.ensemble import Ensemble, validate_for
 from app.music.instant import Composition, compose
 from app.music.mood import score_mood
-from app.music.validate import validate
 
 State = Literal["idle", "loading", "ready", "failed", "refused", "off"]
 
@@ -96,6 +96,8 @@ class ComposerService:
     failed: dict[str, list[str]] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
     tasks: set[Any] = field(default_factory=set)  # background tasks, held so none is collected early
+    ensemble: Ensemble | None = None  # the listener's instruments: the model may write only these
+    writing_endless: bool = False  # the engine writes an endless-mode piece: the pump waits
 
     def background(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = self.spawn(coro)
@@ -238,7 +240,44 @@ class ComposerService:
             self.llm.llm_abort()
         self.kick()
 
+    def set_ensemble(self, ensemble: Ensemble | None) -> None:
+        """New instruments: pieces written for the old ones no longer fit, so they are rewritten."""
+        if ensemble == self.ensemble:
+            return
+        self.ensemble = ensemble
+        self.epoch += 1
+        if self.in_flight is not None:
+            self.llm.llm_abort()
+        for section_id in list(self.pieces):
+            index = next((s.index for s in self.sections if s.id == section_id), None)
+            if index is not None:
+                self.ui.set_section_music(index, "")
+        self.pieces.clear()
+        self.failed.clear()
+        self.kick()
+
+    async def write_endless(self, brief: str, previous: str, _grammar: str = "") -> str | None:
+        """Endless mode's writer (app/listen.py): the next piece from the loaded model, under the
+        ensemble's grammar, or None when no model is ready or the engine is busy with a section."""
+        if self.state != "ready" or self.model is None or self.in_flight is not None:
+            return None
+        sounds = self.ensemble.sounds if self.ensemble else None
+        request = build_request(f"endless-{len(self.attempts)}", -1, brief, previous,
+                                engine=self.model.engine, thinks=self.model.thinks, sounds=sounds)
+        self.writing_endless = True
+        self.in_flight = -1
+        try:
+            result = json.loads(str(await self.llm.llm_generate(request.to_json(), self.proxy(_ignore))))
+        finally:
+            self.in_flight = None
+            self.writing_endless = False
+            self.kick()
+        checked = validate_for(str(result.get("text") or ""), self.ensemble)
+        return checked.code if checked.ok else None
+
     def kick(self) -> None:
+        if self.writing_endless:
+            return
         if self.state == "ready" and not self.pumping and self._next() is not None:
             self.pumping = True
             self.background(self._pump())
@@ -251,7 +290,7 @@ class ComposerService:
 
     async def _pump(self) -> None:
         try:
-            while self.state == "ready" and (job := self._next()) is not None:
+            while self.state == "ready" and not self.writing_endless and (job := self._next()) is not None:
                 await self._compose(job)
         finally:
             self.pumping = False
@@ -268,7 +307,8 @@ class ComposerService:
         section = self.sections[index]
         epoch = self.epoch
         request = build_request(section.id, index, section.text, self._previous_code(index),
-                                engine=self.model.engine, thinks=self.model.thinks)
+                                engine=self.model.engine, thinks=self.model.thinks,
+                                sounds=self.ensemble.sounds if self.ensemble else None)
         self.in_flight = index
         self.ui.set_section_music(index, "composing")
         tokens = 0
@@ -297,10 +337,10 @@ class ComposerService:
     def _accept(self, index: int, section: Section, result: dict[str, Any]) -> None:
         assert self.model is not None
         text = str(result.get("text") or "")
-        checked = validate(text)
+        checked = validate_for(text, self.ensemble)
         if not checked.ok and result.get("finish_reason") == "length" and (kept := salvage(text)):
             # Cut off by the token cap: its complete layers are still music.
-            salvaged = validate(kept)
+            salvaged = validate_for(kept, self.ensemble)
             if salvaged.ok:
                 checked = salvaged
                 result = {**result, "salvaged": True}
@@ -331,6 +371,10 @@ class ComposerService:
                 "attempts": [a.__dict__ for a in self.attempts],
             }
         )
+
+
+def _ignore(*_args: Any) -> None:
+    """Token callback for endless pieces: nothing to show per token."""
 
 
 def _engine_name(engine: str) -> str:

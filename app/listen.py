@@ -115,6 +115,9 @@ class Listen:
         self.player.ensemble = ensemble
         if self.endless:
             self.endless.ensemble = ensemble
+        composer = getattr(self.controller, "composer", None)
+        if composer is not None:  # the model's grammar narrows to these sounds too
+            composer.set_ensemble(ensemble)
         label = ensemble.label if ensemble else "any instruments"
         self.controller.ui.set_status(f"Ensemble: {label}.")
         if self.endless:

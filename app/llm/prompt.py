@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,11 +97,14 @@ class GenerationRequest:
 
 
 @lru_cache(maxsize=8)
-def _grammars(max_layers: int, max_methods: int) -> tuple[str, str]:
+def _grammars(
+    max_layers: int, max_methods: int, sounds: tuple[str, ...] | None = None
+) -> tuple[str, str]:
     # A narrower program than the validator allows (a sub-language): a small model finishes its
     # piece and stops well within the token cap instead of adding layers until it is cut off.
+    # `sounds` (an ensemble) narrows what the model can spell to exactly those instruments.
     limits = {"max_layers": max_layers, "max_methods": max_methods}
-    return grammar.gbnf(**limits), grammar.ebnf(**limits)
+    return grammar.gbnf(sounds=sounds, **limits), grammar.ebnf(sounds=sounds, **limits)
 
 
 def build_request(
@@ -111,10 +115,14 @@ def build_request(
     *,
     engine: str,
     thinks: bool = False,
+    sounds: Sequence[str] | None = None,
 ) -> GenerationRequest:
     cfg = load_config()
     budget = cfg.budgets.get(engine) or cfg.budgets["wllama"]
-    gbnf, ebnf = _grammars(budget["max_layers"], budget["max_methods"])
+    palette = tuple(sounds) if sounds else None
+    # Every sound of an ensemble must be heard: allow at least one layer per sound.
+    layers = max(budget["max_layers"], len(palette or ()))
+    gbnf, ebnf = _grammars(layers, budget["max_methods"], palette)
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
     card = pick_style(score_mood(text), section_id).card() if budget.get("style_card") else ""
     return GenerationRequest(

@@ -218,3 +218,52 @@ def test_sections_re_cut_for_a_new_pace_are_what_the_model_writes_for_next():
     assert service.sections is ctl.book.sections
     new_ids = {r["section_id"] for r in llm.requests[before:]}
     assert new_ids and new_ids <= {s.id for s in ctl.book.sections}
+
+
+def test_an_ensemble_narrows_the_models_grammar_and_its_pieces_must_use_every_sound():
+    from app.music.ensemble import make_ensemble
+    from app.music.grammar import gbnf
+
+    ensemble = make_ensemble(["sine", "triangle"])
+    # The first answer leaves "triangle" out: refused. The second uses exactly both: kept.
+    only_sine = 'setcpm(14)\nstack(\n  n("0 2").scale("C3:minor").sound("sine").gain(0.2)\n)'
+    both = ('setcpm(14)\nstack(\n  n("0 2").scale("C3:minor").sound("sine").gain(0.2),\n'
+            '  n("4").scale("C3:minor").sound("triangle").gain(0.2)\n)')
+    ctl, service, llm, ui, _ = make(FakeLLM(outputs=[only_sine, both]))
+    service.set_ensemble(ensemble)
+    run(ctl.play())
+    grammar = llm.requests[0]["grammar_gbnf"]
+    assert '"triangle"' in grammar and '"sawtooth"' not in grammar
+    assert '"sawtooth"' in gbnf()  # the unrestricted grammar does allow it: the narrowing is real
+    assert states(ui, 1)[-1] == "failed" and "triangle" in " ".join(service.failed[ctl.book.sections[1].id])
+    assert service.piece_for(ctl.book.sections[2].id) is not None
+
+
+def test_changing_the_ensemble_drops_pieces_written_for_the_old_one():
+    from app.music.ensemble import make_ensemble
+
+    ctl, service, _llm, ui, _ = make()
+    run(ctl.play())
+    assert service.pieces
+    service.state = "idle"  # keep the pump still so only the dismissal is observed
+    service.set_ensemble(make_ensemble(["sine", "triangle"]))
+    assert not service.pieces and states(ui, 1)[-1] == ""
+
+
+def test_endless_mode_writes_with_the_loaded_model_under_the_ensemble():
+    from app.music.ensemble import make_ensemble
+
+    both = ('setcpm(14)\nstack(\n  n("0 2").scale("D3:dorian").sound("sine").gain(0.2),\n'
+            '  n("4").scale("D3:dorian").sound("triangle").gain(0.2)\n)')
+    ctl, service, llm, _ui, _ = make()
+    assert run(service.write_endless("calm sea", "")) is None  # no model yet: the drift plays
+    run(ctl.play())
+    service.set_ensemble(make_ensemble(["sine", "triangle"]))
+    service.sections = ()  # no book window: only the endless request reaches the engine
+    llm.outputs = [both, "fetch('x')"]
+    written = run(service.write_endless("a calm sea at dawn", GOOD))
+    assert written is not None and '"triangle"' in written and '"sine"' in written
+    request = llm.requests[-1]
+    assert "calm sea" in request["user"] and '"sawtooth"' not in request["grammar_gbnf"]
+    assert run(service.write_endless("again", written)) is None  # refused code never plays
+    assert service.in_flight is None and not service.writing_endless
