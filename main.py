@@ -6,11 +6,11 @@ JS calls and events to the controller's ports.
 
 from pyodide.ffi import create_proxy
 from pyscript import window
-from pyscript.js_modules import bridge, ui
+from pyscript.js_modules import bridge, store, ui
 
 from app.controller import Controller, segment_text
 
-controller = Controller(ui=ui, player=bridge)
+controller = Controller(ui=ui, player=bridge, store=store)
 
 
 def on_event(name, handler):
@@ -21,10 +21,24 @@ on_event("play", lambda *_: controller.play())
 on_event("pause", lambda *_: controller.pause())
 on_event("section", lambda index, *_: controller.reader_at(int(index)))
 on_event("open-sample", lambda *_: controller.open_sample())
-on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
+
+
+async def open_text(title, text, md, *_):
+    controller.open_text(str(title), str(text), bool(md))
+    await controller.restore_saved()  # the same text again: its place, music and edits come back
+
+
+on_event("open-text", open_text)
+on_event("edit-code", lambda index, code, *_: controller.keep_edit(int(index), str(code)))
+on_event("revert-code", lambda index, *_: controller.revert_edit(int(index)))
+on_event("export-score", lambda *_: controller.export_score())
+on_event("import-score", lambda text, *_: controller.import_score(str(text)))
+on_event("forget-book", lambda *_: controller.forget_book())
+on_event("clear-all", lambda *_: controller.clear_everything())
 
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)
 
-controller.open_sample()
+# PyScript runs this file with top-level await allowed.
+await controller.resume()  # noqa: F704  (the last book where the reader left it, or the sample)
 ui.set_ready()

@@ -134,6 +134,7 @@ class Controller:
             self.ui.set_status(
                 f"{self.book.title}: back at section {self.current + 1} of {len(self.book.sections)}"
             )
+            await self._show_and_play(play=False)  # the panel shows what will play here
 
     async def keep_edit(self, index: int, code: str) -> None:
         """The reader rewrote a section's code: it plays for that section from now on."""

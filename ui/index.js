@@ -1,10 +1,15 @@
 // The page's hands: renders what Python decides and reports what the reader does.
 // Python (main.py) calls the snake_case exports below (its "ui" port) and subscribes with on().
 import * as player from "../webllm_bridge/index.js";
+import { pieceShown, wireKeeping } from "./keeping.js";
+import { wireOffline } from "./offline_panel.js";
+
+// Port additions owned by the keeping/offline modules (issue 6).
+export { download, scroll_to } from "./keeping.js";
 
 const $ = (id) => document.getElementById(id);
 const listeners = new Map();
-const state = { book: null, current: 0, playing: false, ready: false };
+export const state = { book: null, current: 0, playing: false, ready: false };
 
 // Debug/test handle: the page's modules, reachable from devtools and Playwright.
 window.bookmusic = Object.assign(window.bookmusic || {}, { ui: { state }, bridge: player });
@@ -14,7 +19,7 @@ export function on(name, fn) {
   listeners.get(name).push(fn);
 }
 
-function emit(name, ...args) {
+export function emit(name, ...args) {
   for (const fn of listeners.get(name) || []) {
     Promise.resolve(fn(...args)).catch((err) => set_status(`Something went wrong: ${err.message || err}`));
   }
@@ -89,6 +94,8 @@ export function set_current(index) {
 
 export function show_code(payloadJson) {
   const piece = JSON.parse(payloadJson);
+  state.piece = piece;
+  pieceShown(piece);
   $("code").value = piece.code;
   $("now-meta").textContent =
     `Section ${piece.section + 1} · ${piece.style} · mood: ${piece.mood} · by ${piece.source}`;
@@ -179,3 +186,5 @@ function wire() {
 }
 
 wire();
+wireKeeping();
+wireOffline();

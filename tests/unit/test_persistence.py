@@ -74,7 +74,7 @@ BOOK = "# Storm\n\n" + "the storm and thunder shook the house. " * 120 + "\n\n# 
 
 def test_reload_brings_back_book_position_music_and_edit():
     store = FakeStore()
-    ctl, ui, player = fresh(store)
+    ctl, _, player = fresh(store)
     run(ctl.resume())  # first visit: nothing kept, the sample opens
     assert ctl.book.source == "sample"
     ctl.open_text("storm", BOOK, markdown=True)
@@ -112,7 +112,7 @@ def test_reopening_the_same_text_restores_it_and_other_text_does_not():
 
 def test_revert_edit_goes_back_to_the_composed_piece():
     store = FakeStore()
-    ctl, ui, player = fresh(store)
+    ctl, ui, _ = fresh(store)
     ctl.open_book(sample_book())
     run(ctl.keep_edit(0, 's("sbd")'))
     run(ctl.revert_edit(0))
