@@ -110,6 +110,18 @@ def zip_python(dest: Path) -> None:
                     zf.write(path, path.relative_to(ROOT).as_posix())
 
 
+def esbuild(entry: Path, out: Path, *options: str) -> None:
+    """Bundle an npm package (or our source using one) into one browser file."""
+    subprocess.run(
+        [
+            str(NODE / ".bin" / "esbuild"), str(entry), "--bundle", "--platform=browser",
+            "--target=es2020", "--minify-syntax", "--log-level=warning", f"--outfile={out}",
+            *options,
+        ],
+        check=True,
+    )
+
+
 def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
     """Every file of the build with its content hash, the files cached on first use, a version."""
     manifest, lazy = [], []
@@ -130,14 +142,7 @@ def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
 def build_service_worker(dist: Path) -> None:
     manifest, lazy, version = precache_manifest(dist)
     out = dist / "sw.js"
-    subprocess.run(
-        [
-            str(NODE / ".bin" / "esbuild"), str(SERVICE_WORKER), "--bundle", "--format=iife",
-            "--target=es2020", "--minify-syntax", "--log-level=warning", "--legal-comments=none",
-            "--define:process.env.NODE_ENV=\"production\"", f"--outfile={out}",
-        ],
-        check=True,
-    )
+    esbuild(SERVICE_WORKER, out, "--format=iife", "--define:process.env.NODE_ENV=\"production\"")
     code = out.read_text()
     for placeholder, value in {
         "self.__BM_PRECACHE": manifest,
@@ -188,6 +193,9 @@ def build(dist: Path) -> dict:
     copy(NODE / "@mlc-ai/web-llm/lib/index.js", vendor / "web-llm" / "index.js")
     copy(NODE / "@wllama/wllama/esm/index.js", vendor / "wllama" / "index.js")
     copy(NODE / "@wllama/wllama/esm/wasm/wllama.wasm", vendor / "wllama" / "wllama.wasm")
+
+    # In-memory IndexedDB for browsers that refuse storage (storage/boot.js loads it only then).
+    esbuild(NODE / "fake-indexeddb/auto/index.mjs", vendor / "fake-indexeddb" / "auto.js", "--format=esm")
 
     build_service_worker(dist)
 

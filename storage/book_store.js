@@ -22,12 +22,17 @@ function problem(message) {
   window.dispatchEvent(new CustomEvent("bookmusic:storage-problem", { detail: message }));
 }
 
-function useMemory(reason) {
-  memory ??= { books: new Map(), state: new Map(), settings: new Map() };
+/** Storage refused: say so; what is "kept" lives in memory for this visit only. */
+export function reportRefused(reason) {
   problem(
     `This browser refused to keep data (${reason}). BookMusic works for this visit, ` +
       "but your place, music and edits will be gone when you close the page.",
   );
+}
+
+function useMemory(reason) {
+  memory ??= { books: new Map(), state: new Map(), settings: new Map() };
+  reportRefused(reason);
   return null;
 }
 

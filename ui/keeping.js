@@ -159,6 +159,10 @@ function watchSettings() {
   $("theme").addEventListener("click", () => setSetting("theme", document.documentElement.dataset.theme));
 }
 
+// The reading position is restored from storage by Python; the browser's own scroll restoration
+// would land later, somewhere else, and move the reader (and the saved place) away from it.
+history.scrollRestoration = "manual";
+
 window.addEventListener("bookmusic:storage-problem", (e) => showStorageProblem(e.detail));
 window.addEventListener("bookmusic:settings-cleared", () => {
   delete document.documentElement.dataset.theme;
