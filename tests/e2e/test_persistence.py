@@ -53,7 +53,8 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     app.fill("#code", EDIT)
     app.click("#keep-edit")
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('your edit')")
-    wait_kept(app, "(s) => s.position === 1 && Object.keys(s.pieces).length >= 2 && Object.values(s.edits).length === 1")
+    wait_kept(app, "(s) => s.position === 1 && Object.keys(s.pieces).length >= 2"
+                   " && Object.values(s.edits).length === 1")
     app.click("#play")  # pause
     wait_level(app, below=0.001, timeout=15_000)
 
@@ -156,7 +157,9 @@ IDBFactory.prototype.open = function () {
   const error = new DOMException("The user denied permission to access the database.", "UnknownError");
   Object.defineProperty(request, "error", { value: error });
   Object.defineProperty(request, "readyState", { value: "done" });
-  Object.defineProperty(request, "result", { get() { throw new DOMException("no result", "InvalidStateError"); } });
+  Object.defineProperty(request, "result", {
+    get() { throw new DOMException("no result", "InvalidStateError"); },
+  });
   setTimeout(() => {
     const event = new Event("error", { cancelable: true });
     request.dispatchEvent(event);
