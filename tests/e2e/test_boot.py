@@ -29,3 +29,13 @@ def test_served_under_a_sub_path_with_relative_urls(app, site):
     urls = app.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert urls, "no resources recorded"
     assert all(u.startswith(site) for u in urls), [u for u in urls if not u.startswith(site)]
+
+
+def test_the_outside_request_guard_really_catches_requests(context, site):
+    # The guard every e2e test relies on: prove it records (and blocks) a request off this machine.
+    page = context.new_page()
+    page.goto(site)
+    page.evaluate("fetch('https://example.org/x').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert context.outside_requests == ["https://example.org/x"]
+    context.outside_requests.clear()  # the record was the point of this test
