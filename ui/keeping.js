@@ -132,7 +132,7 @@ function buildScoreControls() {
     <p class="meta">Every section's code in one file, to keep or share.</p>
     <button id="export-score" type="button">Download score</button>
     <label class="file-button">Import score…<input id="import-score" type="file" accept=".json,application/json"></label>`;
-  document.querySelector(".side .now").after(box);
+  document.querySelector(".side").append(box);
   $("export-score").addEventListener("click", () => emit("export-score"));
   $("import-score").addEventListener("change", async (e) => {
     const file = e.target.files?.[0];

@@ -176,7 +176,8 @@ async function refresh() {
           refresh();
         })
       : null;
-    const detail = `${item.name} · ${item.entries} file${item.entries === 1 ? "" : "s"} · ${mb(item.bytes)}`;
+    const files = `${item.entries} file${item.entries === 1 ? "" : "s"} · ${mb(item.bytes)}`;
+    const detail = removable ? `${item.name} · ${files}` : files;
     const li = row(LABELS[item.kind], detail, action);
     li.dataset.kind = item.kind;
     li.dataset.name = item.name;

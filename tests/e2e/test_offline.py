@@ -91,6 +91,18 @@ def test_cpu_model_runs_offline_from_the_engine_cache(app, site):
     assert offline == online  # same model, greedy sampling: the same words, with no network
     assert not [u for u in failed if "/bookmusic/" in u]
 
+    # The storage panel shows the model with its size and removes it on request.
+    app.click("#offline-panel summary")
+    model_row = app.locator("#kept-list li[data-kind='engine'], #kept-list li[data-kind='model']").first
+    model_row.wait_for()
+    assert float(model_row.get_attribute("data-bytes")) > 50e6
+    assert " MB" in model_row.inner_text()
+    model_row.locator("button").click()
+    app.wait_for_function(
+        "!document.querySelector(\"#kept-list li[data-kind='engine'], #kept-list li[data-kind='model']\")"
+    )
+    assert app.locator("#kept-list li[data-kind='app']").count() == 1  # the app copy stays
+
 
 def test_a_new_deploy_replaces_the_old_one_without_mixing(page, tmp_path):
     site_copy = tmp_path / "site"
