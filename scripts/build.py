@@ -10,6 +10,7 @@ requirements/pyodide-wheels.txt. Wheels are cached in build/ so a rebuild needs 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import shutil
@@ -132,7 +133,15 @@ def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
         if rel.startswith(LAZY_PREFIXES):
             lazy.append(rel)
         else:
-            manifest.append({"url": rel, "revision": sha256(path)[:16]})
+            digest = hashlib.sha256(path.read_bytes())
+            manifest.append(
+                {
+                    "url": rel,
+                    "revision": digest.hexdigest()[:16],
+                    # Subresource integrity: the service worker caches exactly these bytes.
+                    "integrity": "sha256-" + base64.b64encode(digest.digest()).decode(),
+                }
+            )
     # Lazy files are versioned too: a changed web-llm changes the version and its cache name.
     lazy_hashes = [sha256(dist / rel)[:16] for rel in lazy]
     version = hashlib.sha256(json.dumps([manifest, lazy, lazy_hashes]).encode()).hexdigest()[:12]

@@ -244,5 +244,8 @@ export function wireOffline() {
   window.bookmusic = Object.assign(window.bookmusic || {}, {
     offline: { state: offline, storageReport, removeStored, refresh },
   });
-  register();
+  // After Python is up: the offline copy downloads in the background, never competing with the
+  // first visit's own start.
+  if (document.documentElement.dataset.pyReady === "1") register();
+  else window.addEventListener("bookmusic:ready", register, { once: true });
 }
