@@ -50,7 +50,9 @@ class StorePort(Protocol):
     def remember_book(self, key: str, book_json: str) -> Any: ...
     def load_book(self, key: str) -> Awaitable[str | None]: ...  # SavedBook JSON
     def last_book(self) -> Awaitable[str | None]: ...  # {"key", "book"} JSON of the last opened
-    def save_position(self, key: str, index: int) -> Any: ...
+    def save_position(self, key: str, paragraph: int) -> Any: ...  # first paragraph in view
+    def get_setting(self, name: str) -> Awaitable[str | None]: ...  # JSON; for any module's settings
+    def set_setting(self, name: str, value_json: str) -> Any: ...
     def save_piece(self, key: str, section_id: str, piece_json: str) -> Any: ...
     def save_edit(self, key: str, section_id: str, code: str | None) -> Any: ...
     def forget_book(self, key: str) -> Any: ...
@@ -120,17 +122,22 @@ class Controller:
         """Bring back the open book's position, composed music and the reader's edits."""
         if not self.store or not self.book:
             return
+        book = self.book
         try:
             saved = SavedBook.from_json(await self.store.load_book(self.key))
         except (ValueError, TypeError):
             return
+        if self.book is not book:  # another book opened while this one's record was read
+            return
         self.composed.update(saved.pieces)
         self.edits.update(saved.edits)
-        if 0 < saved.position < len(self.book.sections):
-            self.current = saved.position
-            self.ui.set_current(saved.position)
-            self.ui.scroll_to(saved.position)
-        if saved.position or saved.pieces or saved.edits:
+        # The place is kept as a paragraph: it survives sections being resized to a new pace.
+        index = section_at(self.book, saved.paragraph)
+        if index > 0:
+            self.current = index
+            self.ui.set_current(index)
+            self.ui.scroll_to(index)
+        if saved.paragraph or saved.pieces or saved.edits:
             self.ui.set_status(
                 f"{self.book.title}: back at section {self.current + 1} of {len(self.book.sections)}"
             )
@@ -230,7 +237,7 @@ class Controller:
         self.current = index
         self.ui.set_current(index)
         if self.store:
-            self.store.save_position(self.key, index)
+            self.store.save_position(self.key, self.book.sections[index].first)
         if self.playing:
             await self._play_current()
 
@@ -257,6 +264,14 @@ class Controller:
         )
         if play:
             await self.player.play(code)
+
+
+def section_at(book: Book, paragraph: int) -> int:
+    """Index of the section holding `paragraph` (0 when the book is shorter than that)."""
+    for section in book.sections:
+        if section.first <= paragraph <= section.last:
+            return section.index
+    return 0
 
 
 def segment_text(text: str, wpm: int = DEFAULT_WPM) -> str:

@@ -62,7 +62,7 @@ def piece_from_json(data: Any) -> Composition | None:
 class SavedBook:
     """One book's remembered state: where the reader was, the music composed, their edits."""
 
-    position: int = 0
+    paragraph: int = 0  # where the reader was: the first paragraph of the section in view
     pieces: dict[str, Composition] = field(default_factory=dict)
     edits: dict[str, str] = field(default_factory=dict)
 
@@ -77,7 +77,7 @@ class SavedBook:
             if piece is not None:
                 pieces[str(section_id)] = piece
         edits = {str(k): str(v) for k, v in (data.get("edits") or {}).items()}
-        return cls(int(data.get("position") or 0), pieces, edits)
+        return cls(int(data.get("paragraph") or 0), pieces, edits)
 
 
 class ScoreError(ValueError):

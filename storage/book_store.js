@@ -124,7 +124,7 @@ function write(promise) {
 
 async function updateState(key, change) {
   return tx(["state"], "readwrite", async ({ state }) => {
-    const record = (await state.get(key)) || { key, position: 0, pieces: {}, edits: {} };
+    const record = (await state.get(key)) || { key, paragraph: 0, pieces: {}, edits: {} };
     change(record);
     record.updatedAt = Date.now();
     await state.put(record);
@@ -164,8 +164,8 @@ export async function load_book(key) {
   }
 }
 
-export function save_position(key, index) {
-  return write(updateState(key, (r) => { r.position = Number(index); }));
+export function save_position(key, paragraph) {
+  return write(updateState(key, (r) => { r.paragraph = Number(paragraph); }));
 }
 
 export function save_piece(key, sectionId, pieceJson) {
@@ -228,7 +228,7 @@ export async function listBooks() {
     const byKey = new Map(states.map((s) => [s.key, s]));
     return books
       .map((b) => ({ key: b.key, title: b.title, source: b.source, bytes: b.book.length,
-        lastOpened: b.lastOpened, position: byKey.get(b.key)?.position || 0,
+        lastOpened: b.lastOpened, paragraph: byKey.get(b.key)?.paragraph || 0,
         edits: Object.keys(byKey.get(b.key)?.edits || {}).length }))
       .sort((a, b) => b.lastOpened - a.lastOpened);
   } catch {

@@ -17,11 +17,11 @@ class FakeStore:
 
     def __init__(self):
         self.books = {}  # key -> book json
-        self.saved = {}  # key -> {"position", "pieces", "edits"}
+        self.saved = {}  # key -> {"paragraph", "pieces", "edits"}
         self.last = None
 
     def _state(self, key):
-        return self.saved.setdefault(key, {"position": 0, "pieces": {}, "edits": {}})
+        return self.saved.setdefault(key, {"paragraph": 0, "pieces": {}, "edits": {}})
 
     def remember_book(self, key, book_json):
         self.books[key] = book_json
@@ -35,8 +35,8 @@ class FakeStore:
             return None
         return json.dumps({"key": self.last, "book": json.loads(self.books[self.last])})
 
-    def save_position(self, key, index):
-        self._state(key)["position"] = index
+    def save_position(self, key, paragraph):
+        self._state(key)["paragraph"] = paragraph
 
     def save_piece(self, key, section_id, piece_json):
         self._state(key)["pieces"][section_id] = json.loads(piece_json)
@@ -108,6 +108,48 @@ def test_reopening_the_same_text_restores_it_and_other_text_does_not():
     ctl.open_text("a again", BOOK, markdown=True)
     run(ctl.restore_saved())
     assert ctl.current == 1
+
+
+def test_place_is_kept_as_a_paragraph_so_it_survives_a_new_pace():
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+    ctl.open_text("a", BOOK, markdown=True)
+    run(ctl.reader_at(1))
+    paragraph = ctl.book.sections[1].first
+    assert store.saved[ctl.key]["paragraph"] == paragraph
+    slow, _, _ = fresh(store)
+    slow.wpm = 60  # smaller sections: the same paragraph now sits in a later section
+    run(slow.resume())
+    section = slow.book.sections[slow.current]
+    assert section.first <= paragraph <= section.last
+
+
+class Later:
+    """An answer that arrives one step later, like IndexedDB's."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __await__(self):
+        yield
+        return self.value
+
+
+def test_a_record_read_late_is_not_applied_to_the_next_book():
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+    ctl.open_text("a", BOOK, markdown=True)
+    run(ctl.reader_at(1))
+    ctl.open_text("a", BOOK, markdown=True)
+    # A place that would exist in the sample too: it must still not be applied there.
+    answer = json.dumps({"paragraph": sample_book().sections[2].first, "pieces": {}, "edits": {}})
+    store.load_book = lambda key: Later(answer)
+    pending = ctl.restore_saved()
+    pending.send(None)  # waiting for the store...
+    ctl.open_sample()  # ...while the reader opens another book
+    with pytest.raises(StopIteration):
+        pending.send(None)
+    assert ctl.current == 0 and ctl.book.source == "sample"
 
 
 def test_revert_edit_goes_back_to_the_composed_piece():
