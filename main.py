@@ -29,7 +29,8 @@ async def open_text(title, text, md, *_):
 
 
 on_event("open-text", open_text)
-on_event("edit-code", lambda index, code, *_: controller.keep_edit(int(index), str(code)))
+on_event("edit-code", lambda index, code, *_: controller.edit_code(int(index), str(code)))
+on_event("prefetch", lambda depth, *_: controller.set_prefetch(int(depth)))
 on_event("revert-code", lambda index, *_: controller.revert_edit(int(index)))
 on_event("export-score", lambda *_: controller.export_score())
 on_event("import-score", lambda text, *_: controller.import_score(str(text)))

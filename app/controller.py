@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from app.ingest.plain import paragraphs_from_text
 from app.models import Book
 from app.music.instant import Composition, compose
+from app.music.validate import validate
 from app.persistence import (
     SavedBook,
     ScoreError,
@@ -69,8 +70,10 @@ class Controller:
     key: str = ""  # content hash of the open book: its record in the store
     current: int = 0
     playing: bool = False
-    composed: dict[str, Composition] = field(default_factory=dict)
+    composed: dict[str, Composition] = field(default_factory=dict)  # what plays, edits included
     edits: dict[str, str] = field(default_factory=dict)  # section id -> the reader's own code
+    originals: dict[str, Composition] = field(default_factory=dict)  # pieces an edit replaced
+    prefetch: int = 2  # sections composed ahead of the reader
 
     def open_book(self, book: Book) -> None:
         self.book = book
@@ -98,11 +101,19 @@ class Controller:
         assert self.book is not None
         section = self.book.sections[index]
         if section.id not in self.composed:
-            self.composed[section.id] = compose(section.id, section.text)
-            if self.store:
-                piece = json.dumps(piece_to_json(self.composed[section.id]))
-                self.store.save_piece(self.key, section.id, piece)
+            # Within a chapter the piece before sets key and tempo (seamless crossfades);
+            # a new chapter is free to modulate.
+            before = self.book.sections[index - 1] if index > 0 else None
+            previous = self.composed.get(before.id) if before and before.chapter == section.chapter else None
+            after = previous.code if previous else None
+            self._keep_piece(section.id, compose(section.id, section.text, after))
         return self.composed[section.id]
+
+    def _keep_piece(self, section_id: str, piece: Composition) -> None:
+        """A newly composed piece: it plays for its section, and the browser remembers it."""
+        self.composed[section_id] = piece
+        if self.store:
+            self.store.save_piece(self.key, section_id, json.dumps(piece_to_json(piece)))
 
     # ---- Memory: what the browser keeps between visits ------------------------------------
 
@@ -130,7 +141,10 @@ class Controller:
         if self.book is not book:  # another book opened while this one's record was read
             return
         self.composed.update(saved.pieces)
-        self.edits.update(saved.edits)
+        by_id = {s.id: s for s in self.book.sections}
+        for section_id, code in saved.edits.items():
+            if section_id in by_id:
+                self._apply_edit(by_id[section_id].index, code)
         # The place is kept as a paragraph: it survives sections being resized to a new pace.
         index = section_at(self.book, saved.paragraph)
         if index > 0:
@@ -143,23 +157,31 @@ class Controller:
             )
             await self._show_and_play(play=False)  # the panel shows what will play here
 
-    async def keep_edit(self, index: int, code: str) -> None:
-        """The reader rewrote a section's code: it plays for that section from now on."""
-        if not self.book or not 0 <= index < len(self.book.sections) or not code.strip():
-            return
-        section_id = self.book.sections[index].id
-        self.edits[section_id] = code
-        if self.store:
-            self.store.save_edit(self.key, section_id, code)
-        if index == self.current:
-            await self._show_and_play(play=self.playing)
+    def _apply_edit(self, index: int, code: str) -> None:
+        """The reader's (validated) code plays for section `index`; the composed piece is kept."""
+        assert self.book is not None
+        section = self.book.sections[index]
+        before = self.composition_for(index)
+        if before.source != "edited":
+            self.originals[section.id] = before
+        self.composed[section.id] = Composition(code, before.style, before.mood, "edited")
+        self.edits[section.id] = code
 
     async def revert_edit(self, index: int) -> None:
+        """Back to the composed piece for section `index`."""
         if not self.book or not 0 <= index < len(self.book.sections):
             return
         section_id = self.book.sections[index].id
-        if self.edits.pop(section_id, None) is not None and self.store:
+        if self.edits.pop(section_id, None) is None:
+            return
+        if self.store:
             self.store.save_edit(self.key, section_id, None)
+        original = self.originals.pop(section_id, None)
+        if original:
+            self.composed[section_id] = original
+        else:
+            self.composed.pop(section_id, None)
+        self.ui.set_status(f"Section {index + 1} plays its composed piece again.")
         if index == self.current:
             await self._show_and_play(play=self.playing)
 
@@ -171,6 +193,7 @@ class Controller:
             for section in self.book.sections:
                 self.composed.pop(section.id, None)
                 self.edits.pop(section.id, None)
+                self.originals.pop(section.id, None)
         title = self.book.title if self.book else "the book"
         await self._stop_and_open_sample()
         self.ui.set_status(f"Forgot “{title}”: its text, place, music and edits are gone.")
@@ -180,6 +203,7 @@ class Controller:
             self.store.clear_all()
         self.composed.clear()
         self.edits.clear()
+        self.originals.clear()
         await self._stop_and_open_sample()
         self.ui.set_status("Cleared everything this browser kept for BookMusic.")
 
@@ -212,12 +236,20 @@ class Controller:
         if not matched:
             self.ui.set_status("This score belongs to another book: none of its sections match.")
             return
+        refused = 0
         for entry in matched:
-            # Imported code is the reader's own choice for that section, kept like an edit.
-            self.edits[entry.section_id] = entry.code
+            # Imported code is the reader's own choice for that section, kept like an edit; like an
+            # edit it must pass the validator first.
+            checked = validate(entry.code)
+            if not checked.ok:
+                refused += 1
+                continue
+            self._apply_edit(by_id[entry.section_id].index, checked.code)
             if self.store:
-                self.store.save_edit(self.key, entry.section_id, entry.code)
-        self.ui.set_status(f"Imported the score: {len(matched)} of {len(self.book.sections)} sections.")
+                self.store.save_edit(self.key, entry.section_id, checked.code)
+        note = f" {refused} could not play and were left out." if refused else ""
+        total = len(self.book.sections)
+        self.ui.set_status(f"Imported the score: {len(matched) - refused} of {total} sections.{note}")
         await self._show_and_play(play=self.playing)
 
     async def play(self) -> None:
@@ -241,14 +273,41 @@ class Controller:
         if self.playing:
             await self._play_current()
 
+    def set_prefetch(self, depth: int) -> None:
+        self.prefetch = max(0, min(8, int(depth)))
+
+    async def edit_code(self, index: int, code: str) -> bool:
+        """The reader edited the code of section `index`: validate it, keep it, play it."""
+        if not self.book or not 0 <= index < len(self.book.sections):
+            return False
+        result = validate(code)
+        if not result.ok:
+            self.ui.set_status("This code cannot play: " + "; ".join(result.errors))
+            return False
+        self._apply_edit(index, result.code)
+        if self.store:
+            self.store.save_edit(self.key, self.book.sections[index].id, result.code)
+        note = f" ({'; '.join(result.notes)})" if result.notes else ""
+        self.ui.set_status(f"Your edit plays for section {index + 1}{note}")
+        if index == self.current:
+            await self._show_and_play(play=self.playing)
+        return True
+
     async def _play_current(self) -> None:
         await self._show_and_play(play=True)
 
     async def _show_and_play(self, play: bool) -> None:
+        """Show the current section's code; with `play`, play it (validated) and compose ahead."""
+        assert self.book is not None
+        section = self.book.sections[self.current]
         piece = self.composition_for(self.current)
-        section = self.book.sections[self.current]  # type: ignore[union-attr]
-        edit = self.edits.get(section.id)
-        code = edit if edit is not None else piece.code
+        checked = validate(piece.code)  # nothing reaches the player without passing the validator
+        if not checked.ok:  # e.g. a model's code: the instant composer never leaves the reader silent
+            self.edits.pop(section.id, None)  # a kept edit the validator now refuses is dropped
+            self.originals.pop(section.id, None)
+            self._keep_piece(section.id, compose(section.id, section.text))
+            piece = self.composed[section.id]
+            checked = validate(piece.code)
         self.ui.show_code(
             json.dumps(
                 {
@@ -256,14 +315,26 @@ class Controller:
                     "id": section.id,
                     "style": piece.style,
                     "mood": piece.mood.label,
-                    "source": "your edit" if edit is not None else piece.source,
-                    "edited": edit is not None,
-                    "code": code,
+                    "source": piece.source,
+                    "edited": section.id in self.edits,
+                    "code": piece.code,
                 }
             )
         )
-        if play:
-            await self.player.play(code)
+        if not play:
+            return
+        try:
+            await self.player.play(checked.code)
+        except Exception as err:  # the page's own check refused it: fall back, never stay silent
+            if piece.source == "instant":
+                raise
+            self.ui.set_status(f"The page refused this music ({err}); playing the instant piece.")
+            self._keep_piece(section.id, compose(section.id, section.text))
+            piece = self.composed[section.id]
+            await self.player.play(piece.code)
+        last = min(self.current + self.prefetch, len(self.book.sections) - 1)
+        for ahead in range(self.current + 1, last + 1):
+            self.composition_for(ahead)
 
 
 def section_at(book: Book, paragraph: int) -> int:

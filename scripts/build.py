@@ -203,9 +203,15 @@ def build(dist: Path) -> dict:
     copy(NODE / "@wllama/wllama/esm/index.js", vendor / "wllama" / "index.js")
     copy(NODE / "@wllama/wllama/esm/wasm/wllama.wasm", vendor / "wllama" / "wllama.wasm")
 
+    # Music: the sound whitelist for the page's check, the converted GM instruments.
+    from music_assets import build_music_assets
+
+    build_music_assets(dist)
+
     # In-memory IndexedDB for browsers that refuse storage (storage/boot.js loads it only then).
     esbuild(NODE / "fake-indexeddb/auto/index.mjs", vendor / "fake-indexeddb" / "auto.js", "--format=esm")
 
+    # Last: the service worker's precache manifest lists everything built above.
     build_service_worker(dist)
 
     # Wheels that only the in-browser test runner needs live outside dist/.

@@ -14,6 +14,15 @@ if [ "$need_tests" = "--tests" ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+# The General MIDI instruments are converted at build time from Debian's free (MIT) SoundFont.
+if [ ! -f /usr/share/sounds/sf3/MuseScore_General_Lite.sf3 ]; then
+  echo "== installing Debian musescore-general-soundfont-small (GM instruments, MIT)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    musescore-general-soundfont-small >/dev/null
+fi
+
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
 if [ "$(cat .venv/.stamp 2>/dev/null)" != "$(stamp requirements/dev.txt)" ]; then

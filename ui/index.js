@@ -1,6 +1,7 @@
 // The page's hands: renders what Python decides and reports what the reader does.
 // Python (main.py) calls the snake_case exports below (its "ui" port) and subscribes with on().
 import * as player from "../webllm_bridge/index.js";
+import { initMusicPanel } from "./music_panel.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
 
@@ -186,5 +187,6 @@ function wire() {
 }
 
 wire();
+initMusicPanel({ player, emit, state });
 wireKeeping();
 wireOffline();

@@ -1,4 +1,4 @@
-// What the reader keeps: their code edits, settings, the score/snippet/WAV downloads, and a clear
+// What the reader keeps: going back from an edit, settings, the score/snippet/WAV downloads, and a clear
 // notice when the browser will not keep anything. Python's controller decides; this reports clicks.
 import { emit, set_status, state } from "./index.js";
 import { getSetting, setSetting } from "../storage/book_store.js";
@@ -54,22 +54,15 @@ function buildEditControls() {
   const bar = document.createElement("div");
   bar.className = "code-actions";
   bar.innerHTML = `
-    <button id="keep-edit" type="button" title="Ctrl+Enter">Use my code</button>
     <button id="revert-edit" type="button" hidden>Back to composed</button>
     <button id="save-snippet" type="button" title="This section's code as a Strudel file">Save snippet</button>
     <button id="render-wav" type="button" title="Render this section to a WAV file, offline">Render WAV</button>`;
-  $("code").after(bar);
-  const keep = () => {
-    const piece = state.piece;
-    const code = $("code").value;
-    if (!piece || !code.trim() || (code === piece.code && piece.edited)) return;
-    emit("edit-code", piece.section, code);
-  };
-  $("keep-edit").addEventListener("click", keep);
+  ($("music-panel") || $("code")).after(bar);
+  // Ctrl+Enter: the same as "Play my edit" (ui/music_panel.js): Python validates, keeps, plays.
   $("code").addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && $("code").value.trim()) {
       e.preventDefault();
-      keep();
+      emit("edit-code", state.current, $("code").value);
     }
   });
   $("revert-edit").addEventListener("click", () => state.piece && emit("revert-code", state.piece.section));
@@ -97,7 +90,7 @@ function saveSnippet() {
     `// section id: ${piece.id} · style: ${piece.style} · by ${piece.source}`,
     "// Made with BookMusic; paste into https://strudel.cc to play.",
   ].join("\n");
-  const code = $("code").value.trim() || piece.code;
+  const code = piece.code; // what plays (validated), not unsent text in the box
   saveBlob(new Blob([`${header}\n${code}\n`], { type: "text/javascript" }),
     `${fileStem()}-section-${piece.section + 1}.strudel.js`);
 }
@@ -112,7 +105,7 @@ async function renderSection() {
   button.disabled = true;
   set_status(`Rendering section ${piece.section + 1} (${seconds} s of music) to WAV…`);
   try {
-    const wav = await renderWav($("code").value.trim() || piece.code, seconds);
+    const wav = await renderWav(piece.code, seconds);
     saveBlob(wav, `${fileStem()}-section-${piece.section + 1}.wav`);
     set_status(`Rendered section ${piece.section + 1}: ${(wav.size / 1e6).toFixed(1)} MB WAV.`);
   } catch (err) {

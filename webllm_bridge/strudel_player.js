@@ -1,30 +1,73 @@
 // Strudel playback through Web Audio, self-hosted (vendor/strudel), with a level meter.
 // Strudel is loaded on first use so the page and Python come up without its 850 KB.
+//
+// Seamless sections: Strudel's own clock runs at a fixed 1 cycle per second and never changes
+// tempo. Each piece ("voice") is placed on that clock at its own tempo (`fast(cpm / 60)`) from the
+// moment it starts. A new piece starts on a cycle boundary of the piece that plays, and the two
+// crossfade with equal-power gain envelopes over a few cycles: no gap, no click, and no tempo
+// jolt, because neither piece ever changes speed.
+//
+// Second check before anything plays: the code is evaluated without playing (transpile + eval,
+// `setcpm` captured, not applied) and the events of its first cycles are queried: there must be
+// some, and every sound must be on the shipped whitelist (sounds.json, written by the build from
+// app/music/subset.py).
 
 let strudelModule = null;
+let repl = null;
 let starting = null;
 let analyser = null;
 let volume = 0.8;
 let playing = false;
-const evalErrors = [];
+let voices = []; // {pattern, start, end, env} on the global clock (seconds)
+let allowed = null; // Set of whitelisted sound names
+let drumSounds = new Set(["sbd"]);
+let intensity = { drums: true, ceiling: 1 };
+let fadeSeconds = null; // null: a few cycles of the piece that plays
+let gmMap = {};
+let gmBase = "";
+const loadedSounds = new Set();
+
+const CHECK_CYCLES = 4;
+const MIN_LEAD = 0.35; // seconds between deciding a swap and its boundary (the clock looks ahead 0.1 s)
+
+async function loadJson(path) {
+  const res = await fetch(new URL(path, import.meta.url));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
 
 async function strudel() {
   if (!starting) {
     starting = (async () => {
-      strudelModule = await import("../vendor/strudel/index.mjs");
-      await strudelModule.initStrudel({
-        onEvalError: (err) => evalErrors.push(String(err?.message || err)),
-      });
-      const output = strudelModule.getSuperdoughAudioController().output;
-      const ctx = strudelModule.getAudioContext();
+      const [mod, sounds] = await Promise.all([
+        import("../vendor/strudel/index.mjs"),
+        loadJson("./sounds.json"),
+      ]);
+      strudelModule = mod;
+      allowed = new Set(sounds.sounds);
+      drumSounds = new Set(sounds.drums || []);
+      repl = await mod.initStrudel();
+      if (sounds.gm && Object.keys(sounds.gm.map || {}).length) {
+        // General MIDI instruments converted at build time: note-keyed sample maps, local files.
+        gmMap = sounds.gm.map;
+        gmBase = new URL(sounds.gm.base, import.meta.url).href;
+        await mod.samples(gmMap, gmBase);
+      }
+      const output = mod.getSuperdoughAudioController().output;
+      const ctx = mod.getAudioContext();
       analyser = ctx.createAnalyser();
       analyser.fftSize = 2048;
       output.destinationGain.connect(analyser);
       output.destinationGain.gain.value = volume;
-      return strudelModule;
+      return mod;
     })();
   }
   return starting;
+}
+
+/** Load Strudel and the whitelist ahead of time (idle moment), so Play sounds sooner. */
+export async function prepare() {
+  await strudel();
 }
 
 /** Start (or resume) audio; call from inside a user gesture. */
@@ -33,19 +76,185 @@ export async function unlock() {
   await s.getAudioContext().resume();
 }
 
-/** Play Strudel code now, replacing what plays. Resolves once evaluated; throws on bad code. */
-export async function play(code) {
+/** Evaluate code into a pattern without playing it. Returns {pattern, cpm}. */
+async function compile(code) {
+  const s = await strudel();
+  let cpm = null;
+  // The piece's tempo is ours to schedule: capture it instead of retuning the global clock.
+  globalThis.setcpm = globalThis.setCpm = (v) => { cpm = Number(v); };
+  globalThis.setcps = globalThis.setCps = (v) => { cpm = Number(v) * 60; };
+  const { output } = s.transpiler(code, { emitMiniLocations: false, emitWidgets: false });
+  const pattern = await Function(`"use strict";return ((async ()=>{${output}})())`)();
+  if (!pattern || typeof pattern.queryArc !== "function") {
+    throw new Error("the code does not make a pattern");
+  }
+  if (cpm != null && !(cpm > 0 && cpm < 400)) throw new Error(`tempo ${cpm} is out of range`);
+  return { pattern, cpm: cpm ?? 30 };
+}
+
+/**
+ * Render code offline (OfflineAudioContext, deterministic) and resolve the WAV bytes as base64.
+ * Strudel's renderer replaces the live audio context: use a fresh page, not one that plays.
+ */
+export async function renderOffline(code, seconds = 12, sampleRate = 22050) {
+  const s = await strudel();
+  const { pattern, cpm } = await compile(code);
+  const cps = cpm / 60;
+  // The renderer hands its WAV to a download link: catch the blob instead of downloading it.
+  const original = URL.createObjectURL;
+  let blob = null;
+  URL.createObjectURL = (b) => { blob = b; return original.call(URL, b); };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {};
+  try {
+    await s.renderPatternAudio(pattern, cps, 0, seconds * cps, sampleRate, 64, false, "render");
+  } finally {
+    URL.createObjectURL = original;
+    HTMLAnchorElement.prototype.click = click;
+  }
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/**
+ * The page's second check: evaluate without playing, query the first cycles.
+ * Resolves {ok, sounds, events, cpm, ms} or {ok: false, error}.
+ */
+export async function check(code) {
+  const t0 = performance.now();
+  try {
+    const piece = await compile(code);
+    const haps = piece.pattern.queryArc(0, CHECK_CYCLES).filter((h) => h.hasOnset());
+    if (!haps.length) return { ok: false, error: `no notes in the first ${CHECK_CYCLES} cycles` };
+    const sounds = new Set();
+    for (const h of haps) {
+      const name = typeof h.value === "object" ? h.value.s : undefined;
+      if (!name) return { ok: false, error: "a note has no sound" };
+      if (!allowed.has(name)) return { ok: false, error: `sound "${name}" is not in the whitelist` };
+      sounds.add(name);
+    }
+    return { ok: true, sounds: [...sounds].sort(), events: haps.length, cpm: piece.cpm, ms: performance.now() - t0 };
+  } catch (err) {
+    return { ok: false, error: String(err?.message || err) };
+  }
+}
+
+/** Load the sample files a piece needs before it plays (a note still loading is skipped). */
+async function preload(sounds) {
+  const s = await strudel();
+  const ctx = s.getAudioContext();
+  await Promise.all(
+    sounds
+      .filter((name) => gmMap[name] && !loadedSounds.has(name))
+      .map(async (name) => {
+        // Same URL string as Strudel's sampler builds (base + file), so its buffer cache hits.
+        const files = Object.values(gmMap[name]).flat();
+        await Promise.all(files.map((f) => s.loadBuffer(gmBase + f, ctx)));
+        loadedSounds.add(name);
+      }),
+  );
+}
+
+const clamp01 = (x) => Math.max(0, Math.min(1, x));
+
+function shaped(voice) {
+  const { start, end, env } = voice;
+  return voice.pattern
+    .filterHaps((h) => {
+      const t = h.whole ? h.whole.begin.valueOf() : -1;
+      if (t < start || t >= end) return false;
+      return intensity.drums || !drumSounds.has(h.value?.s);
+    })
+    .withHap((h) => {
+      // A note's level is the envelope at its middle: a long chord on the swap boundary still
+      // sounds (softly) instead of being silenced by a zero at its onset.
+      const begin = h.whole.begin.valueOf();
+      const t = begin + Math.min(h.whole.end.valueOf() - begin, voice.fade || 0) / 2;
+      const g = typeof h.value.gain === "number" ? h.value.gain : 1;
+      return h.withValue((v) => ({ ...v, gain: Math.min(g, intensity.ceiling) * env(t) }));
+    });
+}
+
+function rebuild() {
+  const now = repl.scheduler.now();
+  voices = voices.filter((v) => v.end > now - 1);
+  const parts = voices.map(shaped);
+  const pattern = parts.length === 1 ? parts[0] : strudelModule.stack(...parts);
+  return repl.setPattern(pattern, true);
+}
+
+/** Where a voice's next cycle boundary falls on the global clock, at least MIN_LEAD ahead. */
+function nextBoundary(voice, now) {
+  const cycle = (now + MIN_LEAD - voice.start) * voice.rate;
+  return voice.start + Math.ceil(cycle) / voice.rate;
+}
+
+let generation = 0; // bumped by stop(): a play still in flight must not restart the music
+let queue = Promise.resolve();
+
+/** Play Strudel code: the first piece starts now, later ones crossfade in on a cycle boundary. */
+export function play(code) {
+  const gen = generation;
+  // One swap at a time, in the order asked: voices are shared state.
+  const next = queue.then(() => swapIn(code, gen));
+  queue = next.catch(() => {});
+  return next;
+}
+
+async function swapIn(code, gen) {
   const s = await strudel();
   await s.getAudioContext().resume();
-  evalErrors.length = 0;
-  await s.evaluate(code);
-  if (evalErrors.length) throw new Error(`Strudel could not play this code: ${evalErrors[0]}`);
+  const verdict = await check(code);
+  if (!verdict.ok) throw new Error(`Strudel could not play this code: ${verdict.error}`);
+  await preload(verdict.sounds);
+  const { pattern, cpm } = await compile(code);
+  if (gen !== generation) return { cancelled: true };
+  const rate = cpm / 60;
+  const sched = repl.scheduler;
+  const current = voices.at(-1);
+  let start;
+  let fade;
+  if (!sched.started || !current) {
+    voices = [];
+    sched.setCps(1);
+    start = 0;
+    fade = 0; // from silence: every note's own attack is the fade-in; the first one sounds at once
+  } else {
+    const now = sched.now();
+    start = nextBoundary(current, now);
+    fade = fadeSeconds ?? Math.min(12, Math.max(4, 2 / current.rate));
+    for (const old of voices) {
+      // Fade every sounding voice out from the boundary (a voice still fading keeps its own curve).
+      const prior = old.env;
+      const from = start;
+      old.env = (t) => prior(t) * Math.cos((Math.PI / 2) * clamp01((t - from) / fade));
+      old.end = Math.min(old.end, start + fade);
+      old.fade = fade;
+    }
+  }
+  const from = start;
+  const fadeIn = fade;
+  voices.push({
+    pattern: pattern.fast(rate).late(start),
+    start,
+    end: Infinity,
+    rate,
+    code,
+    fade,
+    env: fadeIn > 0 ? (t) => Math.sin((Math.PI / 2) * clamp01((t - from) / fadeIn)) : () => 1,
+  });
+  await rebuild();
   playing = true;
+  return { start, fade, cpm, sounds: verdict.sounds };
 }
 
 export async function stop() {
-  if (!strudelModule) return;
-  strudelModule.hush();
+  generation += 1;
+  if (!repl) return;
+  repl.stop();
+  voices = [];
   playing = false;
 }
 
@@ -53,11 +262,38 @@ export function isPlaying() {
   return playing;
 }
 
+/** The clock position in seconds (0 when stopped) and the pieces that sound. */
+export function position() {
+  if (!repl) return { now: 0, voices: [] };
+  return {
+    now: repl.scheduler.now(),
+    voices: voices.map((v) => ({ start: v.start, end: v.end, cpm: v.rate * 60 })),
+  };
+}
+
 export function setVolume(value) {
   volume = Math.max(0, Math.min(1, value));
   if (strudelModule) {
     strudelModule.getSuperdoughAudioController().output.destinationGain.gain.value = volume;
   }
+}
+
+/** The reader's intensity cap: leave the drums out and/or lower the gain ceiling. */
+export function setIntensity({ drums = true, ceiling = 1 } = {}) {
+  intensity = { drums: Boolean(drums), ceiling: Math.max(0, Math.min(1, Number(ceiling))) };
+  if (repl && voices.length) rebuild();
+  return intensity;
+}
+
+/** Crossfade length in seconds (null: two cycles of the playing piece, 4-12 s). */
+export function setFade(seconds) {
+  fadeSeconds = seconds == null ? null : Math.max(0.5, Number(seconds));
+}
+
+/** The shipped sound whitelist (loads Strudel if needed). */
+export async function sounds() {
+  await strudel();
+  return [...allowed].sort();
 }
 
 /** RMS of the master output right now (0 when silent or not started). */

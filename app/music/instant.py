@@ -1,65 +1,34 @@
 """The instant composer: music for a section within milliseconds, no language model needed.
 
-Picks a palette from the section's mood and varies it deterministically per section id, so the
-same section always gets the same piece and neighbouring sections differ.
+Scores the section's mood (mood.py), routes it to a style through the mood sheet, and varies that
+style's example deterministically per section id: key, mode, tempo within the style's range, the
+order of its chord progression, and the instrument of melodic layers. The result goes through the
+validator like any other code, so it is exactly as safe as what a model writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass
+from functools import cache
 
-from app.music.mood import Mood, score_mood
+from app.music.mood import COORDINATES, Mood, score_mood
+from app.music.styles import Style, load_moods, load_styles, routes
+from app.music.validate import validate
 
-# Each palette: tempo range (cycles per minute), scale modes, and layer templates.
-# {key} {mode} {cpm} and {deg...} are filled per section. Only offline synth sounds are used.
-PALETTES: dict[str, dict] = {
-    "calm": {
-        "cpm": (14, 18),
-        "modes": ["major", "lydian", "mixolydian"],
-        "layers": [
-            'n("<0 2 4 [3 2]>").scale("{key}3:{mode}").sound("triangle").attack(0.4).release(2)'
-            '.lpf(sine.range(600, 1400).slow(16)).room(0.6).gain(0.18)',
-            'n("<[0,4] [2,5] [-1,3] [0,4]>").scale("{key}2:{mode}").sound("sine").attack(1).release(3)'
-            '.pan(sine.range(0.3, 0.7).slow(20)).gain(0.16)',
-        ],
-    },
-    "melancholy": {
-        "cpm": (12, 16),
-        "modes": ["minor", "dorian", "aeolian"],
-        "layers": [
-            'n("<0 [2 1] 4 [3 ~]>").scale("{key}3:{mode}").sound("sine").attack(0.3).release(2.5)'
-            '.room(0.7).gain(0.2)',
-            'n("<[0,2,4] [-2,0,2] [-3,-1,1] [-1,1,3]>").scale("{key}2:{mode}").sound("triangle")'
-            '.attack(1.2).release(3).lpf(sine.range(400, 900).slow(18)).gain(0.14)',
-        ],
-    },
-    "tense": {
-        "cpm": (26, 34),
-        "modes": ["phrygian", "minor", "locrian"],
-        "layers": [
-            'n("0 0 [0 1] 0 0 [0 -1] 0 [1 0]").scale("{key}2:{mode}").sound("sawtooth")'
-            '.lpf(sine.range(300, 1200).slow(16)).release(0.2).gain(0.12)',
-            'n("<[0,1] [0,4] [-1,1] [0,5]>").scale("{key}3:{mode}").sound("square").attack(0.5)'
-            '.release(1.5).lpf(900).room(0.4).gain(0.08)',
-            's("sbd ~ ~ sbd ~ ~ sbd ~").gain(0.3)',
-        ],
-    },
-    "joyful": {
-        "cpm": (28, 34),
-        "modes": ["major", "mixolydian", "lydian"],
-        "layers": [
-            'n("0 2 4 [5 4] 2 4 [7 5] 4").scale("{key}4:{mode}").sound("triangle").release(0.3)'
-            '.pan(sine.range(0.35, 0.65).slow(16)).gain(0.13)',
-            'n("<[0,2,4] [3,5,7] [4,6,8] [0,2,4]>").scale("{key}3:{mode}").sound("square")'
-            '.lpf(sine.range(800, 2000).slow(16)).release(0.8).gain(0.07)',
-            's("sbd ~ sbd ~").gain(0.28)',
-        ],
-    },
-}
-PALETTES["neutral"] = PALETTES["calm"]
-KEYS = ["C", "D", "Eb", "E", "F", "G", "A", "Bb"]
+# Tonal centres within about a fifth of C, so registers stay where the style put them.
+KEYS = ("A", "Bb", "B", "C", "Db", "D", "Eb", "E", "F", "F#")
+LOWER_OCTAVE = {"A", "Bb", "B"}  # these sit below C: one octave down keeps the pitch close
+# Instruments that can stand in for each other at about the same loudness.
+SWAPS = ({"triangle", "sine"}, {"square", "pulse"}, {"sawtooth", "supersaw"})
+DARK_MODES = {"minor", "dorian", "phrygian", "aeolian", "locrian", "harmonic:minor",
+              "melodic:minor", "minor:pentatonic", "whole:tone"}
+
+_SCALE = re.compile(r'scale\("([A-G](?:#|b)?)([1-6]?):([a-z]+(?::[a-z]+)?)"\)')
+_SOUND = re.compile(r'\.sound\("([a-z]+)"\)')
+_NOTES = re.compile(r'^(n|note)\("([^"]*)"\)')
 
 
 @dataclass(frozen=True)
@@ -70,14 +39,124 @@ class Composition:
     source: str = "instant"
 
 
-def compose(section_id: str, text: str) -> Composition:
-    mood = score_mood(text)
-    style = mood.label
-    palette = PALETTES[style]
-    rng = random.Random(int(hashlib.sha256(section_id.encode()).hexdigest()[:12], 16))
-    key, mode = rng.choice(KEYS), rng.choice(palette["modes"])
-    cpm = rng.randint(*palette["cpm"])
-    layers = [t.format(key=key, mode=mode) for t in palette["layers"]]
+@cache
+def _library() -> tuple[dict[str, Style], dict[str, tuple[str, ...]]]:
+    styles = load_styles()
+    return styles, routes(styles, load_moods())
+
+
+def _rng(section_id: str, salt: str) -> random.Random:
+    return random.Random(int(hashlib.sha256(f"{salt}:{section_id}".encode()).hexdigest()[:16], 16))
+
+
+def pick_style(mood: Mood, section_id: str) -> Style:
+    styles, by_mood = _library()
+    names = list(by_mood.get(mood.label) or by_mood["neutral"])
+    # The first style fits best; the others keep a long book from sounding the same.
+    weights = [4, 2, 1.5, 1][: len(names)] + [1] * max(0, len(names) - 4)
+    return styles[_rng(section_id, "style").choices(names, weights=weights)[0]]
+
+
+def rotate_alternations(mini: str, steps: int) -> str:
+    """Rotate the top-level <a b c d> groups of a mini-notation string: same chords, new order."""
+    out, depth, start = [], 0, None
+    i = 0
+    while i < len(mini):
+        ch = mini[i]
+        if ch == "<" and depth == 0:
+            start = i
+        if ch in "[<":
+            depth += 1
+        elif ch in "]>":
+            depth -= 1
+            if ch == ">" and depth == 0 and start is not None:
+                items = _split_top(mini[start + 1 : i])
+                k = steps % len(items)
+                out.append("<" + " ".join(items[k:] + items[:k]) + ">")
+                start = None
+                i += 1
+                continue
+        if start is None:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _split_top(body: str) -> list[str]:
+    items, depth, current = [], 0, ""
+    for ch in body:
+        if ch in "[<":
+            depth += 1
+        elif ch in "]>":
+            depth -= 1
+        if ch == " " and depth == 0:
+            if current:
+                items.append(current)
+            current = ""
+        else:
+            current += ch
+    if current:
+        items.append(current)
+    return items
+
+
+_PREVIOUS_KEY = re.compile(r'scale\("([A-G](?:#|b)?)[1-6]?:')
+_PREVIOUS_CPM = re.compile(r"setcpm\((\d+)\)")
+
+
+def vary(style: Style, section_id: str, mood: Mood, previous: str | None = None) -> str:
+    rng = _rng(section_id, "vary")
+    key = rng.choice(KEYS)
+    cpm = rng.randint(style.cpm[0], style.cpm[1])
+    if previous:
+        # Continuity with the piece that plays before: the crossfade overlaps both, so stay in
+        # its key (consonant overlap) and as near its tempo as this style allows.
+        found_key = _PREVIOUS_KEY.search(previous)
+        if found_key and found_key.group(1) in KEYS:
+            key = found_key.group(1)
+        found_cpm = _PREVIOUS_CPM.search(previous)
+        if found_cpm:
+            cpm = max(style.cpm[0], min(style.cpm[1], int(found_cpm.group(1))))
+    modes = list(style.modes)
+    valence = COORDINATES[mood.label][0]
+    if valence < -0.2:  # a dark passage prefers the style's darker modes
+        modes = [m for m in modes if m in DARK_MODES] or modes
+    elif valence > 0.2:
+        modes = [m for m in modes if m not in DARK_MODES] or modes
+    mode = rng.choice(modes)
+    rotation = rng.randrange(4)
+    layers = []
+    for layer in style.layers:
+        code = layer.code
+
+        def rescale(m: re.Match[str]) -> str:
+            octave = m.group(2)
+            if octave and key in LOWER_OCTAVE:
+                octave = str(max(1, int(octave) - 1))
+            # A layer's mode outside the style's list is deliberate: keep it.
+            new_mode = mode if m.group(3) in style.modes else m.group(3)
+            return f'scale("{key}{octave}:{new_mode}")'
+
+        code = _SCALE.sub(rescale, code)
+        code = _NOTES.sub(lambda m: f'{m.group(1)}("{rotate_alternations(m.group(2), rotation)}")', code)
+
+        def swap(m: re.Match[str]) -> str:
+            for group in SWAPS:
+                options = sorted(group & set(style.sounds))
+                if m.group(1) in group and len(options) > 1 and rng.random() < 0.35:
+                    return f'.sound("{rng.choice(options)}")'
+            return m.group(0)
+
+        layers.append(_SOUND.sub(swap, code))
     body = ",\n  ".join(layers)
-    code = f"setcpm({cpm})\nstack(\n  {body}\n)"
-    return Composition(code=code, style=style, mood=mood)
+    return f"setcpm({cpm})\nstack(\n  {body}\n)"
+
+
+def compose(section_id: str, text: str, previous: str | None = None) -> Composition:
+    """Music for one section; `previous` is the code of the piece before it (same chapter)."""
+    mood = score_mood(text)
+    style = pick_style(mood, section_id)
+    result = validate(vary(style, section_id, mood, previous), allowed_sounds=style.sounds)
+    if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
+        result = validate(style.example)
+    return Composition(code=result.code, style=style.name, mood=mood)

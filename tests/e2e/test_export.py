@@ -6,6 +6,8 @@ import struct
 
 from test_sound import wait_level
 
+from app.music.validate import validate
+
 CODE = 'note("c3 e3 g3 b3").sound("triangle").release(0.3).gain(0.5)'
 
 
@@ -33,7 +35,7 @@ def test_score_downloads_every_section_and_imports_back(app, tmp_path):
     app.wait_for_function("document.querySelector('#status').textContent.includes('Imported the score')")
     app.keyboard.press("ArrowDown")
     app.click("#play")
-    app.wait_for_function(f"document.querySelector('#code').value === {json.dumps(CODE)}")
+    app.wait_for_function(f"document.querySelector('#code').value === {json.dumps(validate(CODE).code)}")
     assert wait_level(app, above=0.01, timeout=20_000) > 0.01
 
     # A file that is not a score: a clear message, nothing changes.
@@ -41,7 +43,7 @@ def test_score_downloads_every_section_and_imports_back(app, tmp_path):
     bad.write_text('{"hello": 1}')
     app.set_input_files("#import-score", str(bad))
     app.wait_for_function("document.querySelector('#status').textContent.includes('not a BookMusic score')")
-    assert app.input_value("#code") == CODE
+    assert app.input_value("#code") == validate(CODE).code
     assert app.console_errors == []
 
 

@@ -4,8 +4,11 @@ import json
 
 from test_sound import wait_level
 
+from app.music.validate import validate
+
 READY = "document.documentElement.dataset.pyReady === '1'"
 EDIT = 'note("c3 g3").sound("triangle").release(0.4).gain(0.4)'
+EDITED = validate(EDIT).code  # what the validator keeps and plays
 
 
 def reload(page):
@@ -56,8 +59,8 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     composed_second = app.input_value("#code")
     # The reader rewrites section 2's code and keeps it: it plays at once.
     app.fill("#code", EDIT)
-    app.click("#keep-edit")
-    app.wait_for_function("document.querySelector('#now-meta').textContent.includes('your edit')")
+    app.click("#apply-code")
+    app.wait_for_function("document.querySelector('#now-meta').textContent.includes('by edited')")
     wait_kept(app, at_section(1, "&& Object.keys(s.pieces).length >= 2 && Object.keys(s.edits).length == 1"))
     app.click("#play")  # pause
     wait_level(app, below=0.001, timeout=15_000)
@@ -67,8 +70,8 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     assert "back at section 2" in app.inner_text("#status")
     assert app.locator("#s-1.current").count() == 1
     # The edit is what shows, and what plays, for section 2.
-    assert app.input_value("#code") == EDIT
-    assert "your edit" in app.inner_text("#now-meta")
+    assert app.input_value("#code") == EDITED
+    assert "by edited" in app.inner_text("#now-meta")
     app.click("#play")
     wait_level(app, above=0.01, timeout=20_000)
     # The composed code was kept too, not recomposed by chance: same text as before the reload.

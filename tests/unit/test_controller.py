@@ -47,3 +47,45 @@ def test_empty_text_gets_a_message_not_a_book():
     ctl.open_text("empty", "   \n\n ")
     assert ctl.book is None
     assert ui.calls == [("set_status", "“empty” has no readable text.")]
+
+
+def test_an_edit_is_validated_kept_and_played_for_its_section():
+    ui, player = FakeUI(), FakePlayer()
+    ctl = Controller(ui, player)
+    ctl.open_sample()
+    run(ctl.play())
+    edited = 'setcpm(20)\nstack(\n  n("0 2 4").scale("D3:minor").sound("sine").gain(0.9)\n)'
+    assert run(ctl.edit_code(0, edited))
+    assert player.played[-1] == edited.replace("gain(0.9)", "gain(0.6)")  # clamped
+    assert ctl.composition_for(0).source == "edited"
+    run(ctl.reader_at(1))
+    run(ctl.reader_at(0))
+    assert player.played[-1] == edited.replace("gain(0.9)", "gain(0.6)")  # kept for its section
+    assert not run(ctl.edit_code(0, 'fetch("https://example.com")'))
+    assert "cannot play" in ui.calls[-1][1]
+
+
+def test_prefetch_composes_sections_ahead():
+    ui, player = FakeUI(), FakePlayer()
+    ctl = Controller(ui, player)
+    ctl.open_sample()
+    ctl.set_prefetch(2)
+    run(ctl.play())
+    ids = [s.id for s in ctl.book.sections[:3]]
+    assert all(i in ctl.composed for i in ids)
+
+
+def test_code_the_page_refuses_falls_back_to_the_instant_composer():
+    class PickyPlayer(FakePlayer):
+        async def play(self, code):
+            if "D3:minor" in code:
+                raise RuntimeError("sound check failed")
+            self.played.append(code)
+
+    ui, player = FakeUI(), PickyPlayer()
+    ctl = Controller(ui, player)
+    ctl.open_sample()
+    run(ctl.play())
+    run(ctl.edit_code(0, 'n("0 2").scale("D3:minor").sound("sine")'))
+    assert "D3:minor" not in player.played[-1] and ctl.composition_for(0).source == "instant"
+    assert any("refused" in c[1] for c in ui.calls if c[0] == "set_status")

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from app.controller import Controller
+from app.music.validate import validate
 from app.persistence import ScoreError, book_key, parse_score
 from app.sample import sample_book
 
@@ -67,6 +68,9 @@ def shown(ui):
     return [json.loads(c[1]) for c in ui.calls if c[0] == "show_code"]
 
 
+EDIT = 'note("c3").sound("sine")'
+EDITED = validate(EDIT).code  # the validator's normal form: what is kept and played
+
 BOOK = "# Storm\n\n" + "the storm and thunder shook the house. " * 120 + "\n\n# After\n\n" + (
     "calm morning tea and gentle quiet. " * 120
 )
@@ -82,8 +86,8 @@ def test_reload_brings_back_book_position_music_and_edit():
     run(ctl.play())
     run(ctl.reader_at(1))
     composed = ctl.composition_for(1).code
-    run(ctl.keep_edit(1, 'note("c3").sound("sine")'))
-    assert player.played[-1] == 'note("c3").sound("sine")'
+    assert run(ctl.edit_code(1, EDIT))
+    assert player.played[-1] == EDITED
 
     # A new page: a new controller with the same browser storage.
     ctl2, ui2, player2 = fresh(store)
@@ -91,10 +95,14 @@ def test_reload_brings_back_book_position_music_and_edit():
     assert ctl2.book.title == "storm" and ctl2.key == ctl.key
     assert ctl2.current == 1
     assert ("scroll_to", 1) in ui2.calls
-    assert ctl2.composed[ctl2.book.sections[1].id].code == composed
+    assert ctl2.originals[ctl2.book.sections[1].id].code == composed  # kept under the edit
     run(ctl2.play())
-    assert player2.played == ['note("c3").sound("sine")']
-    assert shown(ui2)[-1]["edited"] is True and shown(ui2)[-1]["source"] == "your edit"
+    assert player2.played[0] == EDITED
+    assert shown(ui2)[-1]["edited"] is True and shown(ui2)[-1]["source"] == "edited"
+    # The composed piece was kept under the edit: reverting brings it back, not a new one.
+    run(ctl2.revert_edit(1))
+    assert player2.played[-1] == validate(composed).code
+    assert store.saved[ctl2.key]["edits"] == {}
 
 
 def test_reopening_the_same_text_restores_it_and_other_text_does_not():
@@ -156,7 +164,8 @@ def test_revert_edit_goes_back_to_the_composed_piece():
     store = FakeStore()
     ctl, ui, _ = fresh(store)
     ctl.open_book(sample_book())
-    run(ctl.keep_edit(0, 's("sbd")'))
+    run(ctl.edit_code(0, 's("sbd")'))
+    assert shown(ui)[-1]["edited"] is True
     run(ctl.revert_edit(0))
     assert store.saved[ctl.key]["edits"] == {}
     assert shown(ui)[-1]["code"] == ctl.composition_for(0).code
@@ -167,7 +176,7 @@ def test_forget_and_clear():
     ctl, ui, _ = fresh(store)
     ctl.open_text("a", BOOK, markdown=True)
     key = ctl.key
-    run(ctl.keep_edit(0, 's("sbd")'))
+    run(ctl.edit_code(0, 's("sbd")'))
     run(ctl.forget_book())
     assert key not in store.saved and key not in store.books
     assert ctl.book.source == "sample" and not ctl.edits
@@ -203,19 +212,20 @@ def test_book_key_depends_on_text_only():
 def test_score_round_trip_restores_every_section():
     ctl, ui, _ = fresh(FakeStore())
     ctl.open_text("storm", BOOK, markdown=True)
-    run(ctl.keep_edit(0, 's("sbd*2")'))
+    run(ctl.edit_code(0, 's("sbd*2")'))
     ctl.export_score()
     name, mime, text = next(c[1:] for c in ui.calls if c[0] == "download")
     assert name == "storm.score.json" and mime == "application/json"
     score = json.loads(text)
     assert [s["id"] for s in score["sections"]] == [s.id for s in ctl.book.sections]
-    assert score["sections"][0]["code"] == 's("sbd*2")' and score["sections"][0]["source"] == "edit"
+    assert score["sections"][0]["code"] == validate('s("sbd*2")').code
+    assert score["sections"][0]["source"] == "edit"
     assert all(s["style"] and s["code"] for s in score["sections"])
 
     other, ui2, _ = fresh(FakeStore())
     other.open_text("storm", BOOK, markdown=True)
     run(other.import_score(text))
-    assert other.edits[other.book.sections[0].id] == 's("sbd*2")'
+    assert other.edits[other.book.sections[0].id] == validate('s("sbd*2")').code
     assert len(other.edits) == len(other.book.sections)
     assert "2 of 2" in next(c[1] for c in reversed(ui2.calls) if c[0] == "set_status")
 

@@ -1,0 +1,242 @@
+"""One grammar for the Strudel subset, emitted as llama.cpp GBNF and as WebLLM's (XGrammar) EBNF.
+
+The rules are Python data (a tiny grammar algebra below), built from the whitelists in subset.py.
+Both dialects are rendered from the same rules; they differ only in rule-name spelling (GBNF names
+allow `-` but not `_`). Bounded repetitions are unrolled into nested optionals so a small model
+cannot loop forever (at most MAX_LAYERS layers, MAX_METHODS calls per layer, short numbers).
+
+Shape of an accepted program:
+
+    setcpm(30)
+    stack(
+      n("<0 2 4 [3 2]>").scale("C3:minor").sound("triangle").lpf(sine.range(400, 1200).slow(16)).gain(0.2),
+      s("sbd ~ ~ sbd").gain(0.3)
+    )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.music import subset
+from app.music.subset import EFFECTS, MAX_LAYERS, MAX_METHODS, MODES, SIGNALS
+
+SOUNDS: tuple[str, ...] = subset.all_sounds()
+
+
+# ---- The grammar algebra -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lit:
+    text: str
+
+
+@dataclass(frozen=True)
+class Chars:
+    """A character class body as written between brackets, e.g. "a-g" or "^\\n"."""
+
+    spec: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Alt:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Rep:
+    """`item` repeated: `?` (0,1), `*` (0,None), `+` (1,None)."""
+
+    item: Expr
+    low: int
+    high: int | None
+
+
+Expr = Lit | Chars | Ref | Seq | Alt | Rep
+
+
+def seq(*items: Expr | str) -> Seq:
+    return Seq(tuple(Lit(i) if isinstance(i, str) else i for i in items))
+
+
+def alt(*items: Expr | str) -> Alt:
+    return Alt(tuple(Lit(i) if isinstance(i, str) else i for i in items))
+
+
+def opt(item: Expr | str) -> Rep:
+    return Rep(Lit(item) if isinstance(item, str) else item, 0, 1)
+
+
+def star(item: Expr) -> Rep:
+    return Rep(item, 0, None)
+
+
+def plus(item: Expr) -> Rep:
+    return Rep(item, 1, None)
+
+
+def up_to(item: Expr, n: int) -> Expr:
+    """0..n repetitions, unrolled as nested optionals: (x (x (x)?)?)? — unambiguous and bounded."""
+    inner: Expr | None = None
+    for _ in range(n):
+        inner = opt(item if inner is None else seq(item, inner))
+    assert inner is not None
+    return inner
+
+
+def words(options: Sequence[str]) -> Alt:
+    # Longest first keeps the rendering stable and readable; order does not change the language.
+    return alt(*sorted(set(options), key=lambda w: (-len(w), w)))
+
+
+# ---- The rules -----------------------------------------------------------------------------
+
+
+def _mini(prefix: str, atom: Expr) -> dict[str, Expr]:
+    """Strudel mini-notation over `atom`: sequences, [sub] and <alternation>, chords, modifiers."""
+    seq_r, term, group = Ref(f"{prefix}-seq"), Ref(f"{prefix}-term"), Ref(f"{prefix}-group")
+    return {
+        # Top level: layers of the string played together ("bd ~, hh*4"), as inside [ , ].
+        f"{prefix}-stack": seq(seq_r, star(seq(",", opt(" "), seq_r))),
+        f"{prefix}-seq": seq(term, star(seq(" ", term))),
+        f"{prefix}-term": seq(alt(atom, "~", "_", group), star(Ref("mini-mod"))),
+        f"{prefix}-group": alt(
+            seq("[", seq_r, star(seq(",", opt(" "), seq_r)), "]"),
+            seq("<", seq_r, ">"),
+        ),
+    }
+
+
+def rules(
+    sounds: Sequence[str] | None = None, *, max_layers: int = MAX_LAYERS, max_methods: int = MAX_METHODS
+) -> dict[str, Expr]:
+    """The rules; fewer layers/calls give a sub-language (a small model then finishes in time)."""
+    if not (1 <= max_layers <= MAX_LAYERS and 1 <= max_methods <= MAX_METHODS):
+        raise ValueError("max_layers/max_methods must stay within the validator's limits")
+    sound_names = list(sounds) if sounds is not None else list(SOUNDS)
+    if not sound_names:
+        raise ValueError("the grammar needs at least one sound")
+    unknown = sorted(set(sound_names) - set(SOUNDS))
+    if unknown:
+        raise ValueError(f"not in the shipped sound whitelist: {', '.join(unknown)}")
+    q = '"'
+    layer_sep = seq(",", Ref("ws"), Ref("layer"))
+    number = Ref("number")
+    r: dict[str, Expr] = {
+        "root": seq(
+            "setcpm(", Ref("cpm"), ")", opt(";"), "\n",
+            "stack(", Ref("ws"), Ref("layer"),
+            *([up_to(layer_sep, max_layers - 1)] if max_layers > 1 else []),
+            opt(","), opt("\n"), ")", opt(";"), opt("\n"),
+        ),
+        "ws": seq(opt("\n"), opt(alt(" ", "  ", "   ", "    "))),
+        # Exactly the safe tempo range, spelled out: a model cannot write a tempo outside it.
+        "cpm": words([str(n) for n in range(int(subset.CPM_RANGE[0]), int(subset.CPM_RANGE[1]) + 1)]),
+        "layer": seq(Ref("source"), up_to(seq(".", Ref("method")), max_methods)),
+        "source": alt(
+            seq(alt("note(", "n("), q, Ref("note-stack"), q, ")"),
+            seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")"),
+        ),
+        "method": alt(
+            seq("scale(", q, Ref("scale-stack"), q, ")"),
+            seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")"),
+            seq(Ref("effect"), "(", Ref("arg"), ")"),
+        ),
+        "effect": words(list(EFFECTS)),
+        "arg": alt(number, Ref("signal")),
+        "signal": seq(
+            Ref("signal-name"),
+            opt(seq(".range(", number, ",", opt(" "), number, ")")),
+            opt(seq(".", alt("slow(", "fast("), number, ")")),
+            opt(seq(".segment(", Ref("int"), ")")),
+        ),
+        "signal-name": words(SIGNALS),
+        "number": seq(
+            opt("-"), Chars("0-9"), up_to(Chars("0-9"), subset.MAX_NUMBER_DIGITS - 1),
+            opt(seq(".", Chars("0-9"), up_to(Chars("0-9"), 3))),
+        ),
+        "int": seq(Chars("0-9"), up_to(Chars("0-9"), 2)),
+        "mini-mod": alt(
+            seq(alt("*", "/", "@"), Ref("mini-num")),
+            seq("!", opt(Ref("int"))),
+            "?",
+            seq("(", Ref("int"), ",", opt(" "), Ref("int"), opt(seq(",", opt(" "), Ref("int"))), ")"),
+        ),
+        "mini-num": seq(Ref("int"), opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))),
+        "note-atom": alt(
+            seq(opt("-"), Ref("int"), opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))),
+            seq(Chars("a-g"), opt(alt("#", "b", "s")), opt(Chars("0-8"))),
+        ),
+        "sound-atom": seq(Ref("sound-name"), opt(seq(":", Ref("int")))),
+        "sound-name": words(sound_names),
+        "scale-atom": seq(Chars("A-G"), opt(alt("#", "b")), opt(Chars("1-6")), ":", Ref("mode")),
+        "mode": words(MODES),
+    }
+    r.update(_mini("note", Ref("note-atom")))
+    r.update(_mini("sound", Ref("sound-atom")))
+    r.update(_mini("scale", Ref("scale-atom")))
+    return r
+
+
+# ---- Rendering -----------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _render(expr: Expr, name: callable, top: bool = False) -> str:  # type: ignore[valid-type]
+    if isinstance(expr, Lit):
+        return f'"{_escape(expr.text)}"'
+    if isinstance(expr, Chars):
+        return f"[{expr.spec}]"
+    if isinstance(expr, Ref):
+        return name(expr.name)
+    if isinstance(expr, Seq):
+        body = " ".join(_render(i, name) for i in expr.items)
+        return body if top or len(expr.items) == 1 else f"({body})"
+    if isinstance(expr, Alt):
+        body = " | ".join(_render(i, name, top=True) for i in expr.items)
+        return body if top else f"({body})"
+    if isinstance(expr, Rep):
+        inner = _render(expr.item, name)
+        if isinstance(expr.item, Rep):
+            inner = f"({inner})"
+        suffix = {(0, 1): "?", (0, None): "*", (1, None): "+"}[(expr.low, expr.high)]
+        return inner + suffix
+    raise TypeError(expr)
+
+
+def _emit(sounds: Sequence[str] | None, name: callable, header: str, **limits: int) -> str:  # type: ignore[valid-type]
+    lines = [header]
+    for rule, expr in rules(sounds, **limits).items():
+        lines.append(f"{name(rule)} ::= {_render(expr, name, top=True)}")
+    return "\n".join(lines) + "\n"
+
+
+def gbnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
+    """The subset as llama.cpp GBNF (root rule `root`); `sounds` narrows the sound whitelist,
+    `max_layers=` / `max_methods=` narrow the program size."""
+    return _emit(sounds, lambda n: n, "# BookMusic Strudel subset (llama.cpp GBNF)", **limits)
+
+
+def ebnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
+    """The subset as the EBNF WebLLM takes (`response_format: {type: "grammar", grammar}`).
+
+    WebLLM compiles it with XGrammar (W3C-style EBNF, `#` comments, C-style escapes); rule names
+    are spelled with `_` there.
+    """
+    header = "# BookMusic Strudel subset (XGrammar EBNF)"
+    return _emit(sounds, lambda n: n.replace("-", "_"), header, **limits)

@@ -1,0 +1,84 @@
+"""The Strudel subset BookMusic plays: every whitelist, in one place.
+
+The grammar (grammar.py) and the validator (validate.py) are both built from these tables, so
+what a language model may write and what the page may play can never drift apart.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+# Sounds that play offline: Strudel's built-in synths and noises (no files needed).
+SYNTH_SOUNDS: tuple[str, ...] = ("sine", "triangle", "square", "sawtooth", "supersaw", "pulse")
+NOISE_SOUNDS: tuple[str, ...] = ("white", "pink", "brown", "crackle")
+DRUM_SOUNDS: tuple[str, ...] = ("sbd",)
+# General MIDI instruments: prompts/soundfont.toml lists them, scripts/soundfont.py ships exactly
+# those (converted at build time from a free SoundFont), so the list is read from the same file.
+_SOUNDFONT = Path(__file__).resolve().parent.parent.parent / "prompts" / "soundfont.toml"
+GM_SOUNDS: tuple[str, ...] = tuple(tomllib.loads(_SOUNDFONT.read_text())["instruments"])
+
+# Sounds whose layers are percussion: dropped when the reader caps intensity.
+PERCUSSIVE: frozenset[str] = frozenset(DRUM_SOUNDS)
+
+MODES: tuple[str, ...] = (
+    "major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian",
+    "major:pentatonic", "minor:pentatonic", "harmonic:minor", "melodic:minor", "whole:tone",
+)
+SIGNALS: tuple[str, ...] = ("sine", "cosine", "saw", "isaw", "tri", "square", "perlin", "rand")
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A chainable method taking one number or slow signal, clamped to [low, high]."""
+
+    name: str
+    low: float
+    high: float
+    integer: bool = False
+
+
+# Ranges keep the music safe to read to: no piercing resonance, no runaway feedback, no blasts.
+EFFECTS: dict[str, Effect] = {
+    e.name: e
+    for e in (
+        Effect("gain", 0.0, 0.6),
+        Effect("velocity", 0.0, 1.0),
+        Effect("lpf", 60.0, 12000.0),
+        Effect("hpf", 20.0, 6000.0),
+        Effect("lpq", 0.0, 12.0),
+        Effect("attack", 0.0, 6.0),
+        Effect("decay", 0.0, 6.0),
+        Effect("sustain", 0.0, 1.0),
+        Effect("release", 0.0, 8.0),
+        Effect("room", 0.0, 1.0),
+        Effect("size", 0.0, 8.0),
+        Effect("delay", 0.0, 0.6),
+        Effect("delaytime", 0.02, 2.0),
+        Effect("delayfeedback", 0.0, 0.7),
+        Effect("pan", 0.0, 1.0),
+        Effect("shape", 0.0, 0.6),
+        Effect("legato", 0.05, 4.0),
+        Effect("fm", 0.0, 8.0),
+        Effect("fmh", 0.25, 8.0),
+        Effect("degradeBy", 0.0, 0.9),
+        Effect("slow", 0.25, 32.0),
+        Effect("fast", 0.25, 4.0),
+    )
+}
+SIGNAL_METHODS: tuple[str, ...] = ("range", "slow", "fast", "segment")
+
+# Musical safety for reading.
+CPM_RANGE: tuple[float, float] = (8.0, 60.0)
+DEFAULT_CPM = 20.0
+MAX_LAYERS = 5
+MAX_METHODS = 12  # chained calls per layer
+GAIN_CEILING = EFFECTS["gain"].high
+DEFAULT_GAIN = 0.25  # added to a layer with no gain: Strudel's own default (0.8) is far too loud
+MAX_SUBDIVISION = 16  # "x*N", euclid pulses: more events than this per step is noise, not music
+MAX_NUMBER_DIGITS = 5
+
+
+def all_sounds() -> tuple[str, ...]:
+    return SYNTH_SOUNDS + NOISE_SOUNDS + DRUM_SOUNDS + GM_SOUNDS

@@ -1,0 +1,496 @@
+"""The gate between generated text and the audio engine: a tokenizer and parser for the subset.
+
+Only programs of the subset in grammar.py parse; everything else (other JavaScript, property access
+outside the whitelist, comments, template literals, escapes, non-ASCII look-alikes) is refused with
+a message. What comes out is not the input but code re-emitted from the parse tree, with every
+number clamped into its safe range, so nothing the parser did not understand can reach Strudel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from app.music import subset
+from app.music.subset import EFFECTS, MODES, SIGNALS
+
+
+@dataclass
+class Validation:
+    ok: bool
+    code: str  # normalized and clamped; "" when not ok
+    errors: list[str]
+    sounds: list[str]  # distinct sound names used, sorted
+    notes: list[str] = field(default_factory=list)  # what was clamped or filled in
+    cpm: float = 0.0
+    layers: int = 0
+
+
+class RefusedError(ValueError):
+    """The code is outside the subset; the message says where and why."""
+
+
+# ---- Tokens ------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<space>[ \t\r\n]+)
+      | (?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
+      | (?P<name>[A-Za-z][A-Za-z0-9]*)
+      | (?P<string>"[^"\\\n`$]*")
+      | (?P<punct>[().,;/-])""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    pos: int
+
+
+def tokenize(code: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(code):
+        ch = code[pos]
+        if not (ch.isascii() and (ch.isprintable() or ch in "\t\r\n")):
+            raise RefusedError(f"character {ch!r} at {pos} is not allowed (plain ASCII only)")
+        if code.startswith(("//", "/*"), pos):
+            raise RefusedError(f"comments are not allowed (at {pos})")
+        if ch in "'`":
+            raise RefusedError(f"only double-quoted strings are allowed (at {pos})")
+        if ch == "\\":
+            raise RefusedError(f"escapes are not allowed (at {pos})")
+        match = _TOKEN.match(code, pos)
+        if not match:
+            if ch == '"':
+                raise RefusedError(f"string at {pos} is unterminated or holds a forbidden character")
+            raise RefusedError(f"{ch!r} at {pos} is not part of the music subset")
+        kind = match.lastgroup or ""
+        if kind != "space":
+            tokens.append(Token(kind, match.group(), pos))
+        pos = match.end()
+    tokens.append(Token("end", "", pos))
+    return tokens
+
+
+# ---- Mini-notation -----------------------------------------------------------------------------
+
+_NOTE_ATOM = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,2})?|[a-g](?:#|b|s)?[0-8]?")
+_SOUND_ATOM = re.compile(r"([a-z][a-z0-9_]*)(?::([0-9]{1,3}))?")
+_SCALE_ATOM = re.compile(r"([A-G](?:#|b)?[1-6]?):([a-z]+(?::[a-z]+)?)")
+_INT = re.compile(r"[0-9]{1,3}")
+_MINI_NUM = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
+
+
+class Mini:
+    """Parses one mini-notation string; `atoms` collects what its atoms name."""
+
+    def __init__(self, text: str, kind: str):
+        self.text, self.kind, self.pos = text, kind, 0
+        self.atoms: list[str] = []
+
+    def fail(self, why: str) -> RefusedError:
+        return RefusedError(f'in "{self.text}" at {self.pos}: {why}')
+
+    def parse(self) -> str:
+        self.skip()
+        parts = [self.sequence()]
+        while self.peek() == ",":  # top-level stacking: "sbd ~, ~ white"
+            self.pos += 1
+            self.skip()
+            parts.append(self.sequence())
+        out = ", ".join(parts)
+        if self.pos != len(self.text):
+            raise self.fail(f"unexpected {self.text[self.pos]!r}")
+        return out
+
+    def skip(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] == " ":
+            self.pos += 1
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def sequence(self) -> str:
+        terms = [self.term()]
+        while True:
+            if self.peek() not in ("", " ", "]", ">", ","):
+                raise self.fail(f"unexpected {self.peek()!r}")
+            self.skip()
+            if self.peek() in ("", "]", ">", ","):
+                return " ".join(terms)
+            terms.append(self.term())
+
+    def term(self) -> str:
+        ch = self.peek()
+        if ch in ("[", "<"):
+            out = self.group()
+        elif ch in ("~", "_"):
+            self.pos += 1
+            out = ch
+        else:
+            out = self.atom()
+        while self.peek() in ("*", "/", "@", "!", "?", "("):
+            out += self.modifier()
+        return out
+
+    def group(self) -> str:
+        opener = self.text[self.pos]
+        closer = "]" if opener == "[" else ">"
+        self.pos += 1
+        self.skip()
+        parts = [self.sequence()]
+        while opener == "[" and self.peek() == ",":
+            self.pos += 1
+            self.skip()
+            parts.append(self.sequence())
+        if self.peek() != closer:
+            raise self.fail(f"expected {closer!r}")
+        self.pos += 1
+        return opener + ",".join(parts) + closer
+
+    def take(self, pattern: re.Pattern[str], what: str) -> re.Match[str]:
+        match = pattern.match(self.text, self.pos)
+        if not match:
+            raise self.fail(f"expected {what}")
+        self.pos = match.end()
+        return match
+
+    def atom(self) -> str:
+        if self.kind == "note":
+            return self.take(_NOTE_ATOM, "a scale degree or note name").group()
+        if self.kind == "sound":
+            match = self.take(_SOUND_ATOM, "a sound name")
+            self.atoms.append(match.group(1))
+            return match.group()
+        match = self.take(_SCALE_ATOM, 'a scale like "C3:minor"')
+        if match.group(2) not in MODES:
+            raise self.fail(f"unknown mode {match.group(2)!r}")
+        return match.group()
+
+    def modifier(self) -> str:
+        op = self.text[self.pos]
+        self.pos += 1
+        if op == "?":
+            return op
+        if op == "!":
+            digits = _INT.match(self.text, self.pos)
+            if digits:
+                self.pos = digits.end()
+                return op + str(min(int(digits.group()), subset.MAX_SUBDIVISION))
+            return op
+        if op == "(":
+            counts = [int(self.take(_INT, "a number").group())]
+            while self.peek() == ",":
+                self.pos += 1
+                self.skip()
+                counts.append(int(self.take(_INT, "a number").group()))
+            if self.peek() != ")" or len(counts) not in (2, 3):
+                raise self.fail("euclid rhythm is (pulses,steps) or (pulses,steps,rotation)")
+            self.pos += 1
+            if counts[1] == 0:
+                raise self.fail("a euclid rhythm needs at least one step")
+            counts = [min(c, subset.MAX_SUBDIVISION) for c in counts]
+            return "(" + ",".join(map(str, counts)) + ")"
+        value = float(self.take(_MINI_NUM, "a number").group())
+        if value == 0:
+            raise self.fail(f"{op}0 is not allowed")
+        if op == "*":
+            value = min(value, subset.MAX_SUBDIVISION)
+        return op + _fmt(value)
+
+
+# ---- Parse tree --------------------------------------------------------------------------------
+
+
+@dataclass
+class Signal:
+    name: str
+    range: tuple[float, float] | None = None
+    speed: tuple[str, float] | None = None  # ("slow"|"fast", factor)
+    segment: int | None = None
+
+
+@dataclass
+class Call:
+    name: str
+    arg: str | float | Signal  # normalized mini-notation, a number or a signal
+    atoms: list[str] = field(default_factory=list)  # sound names for sound calls
+
+
+@dataclass
+class Layer:
+    source: Call
+    methods: list[Call]
+
+    def sounds(self) -> list[str]:
+        names = list(self.source.atoms)
+        for m in self.methods:
+            names.extend(m.atoms)
+        return names
+
+
+@dataclass
+class Program:
+    cpm: float | None
+    layers: list[Layer]
+
+
+_SOURCE_KINDS = {"note": "note", "n": "note", "s": "sound", "sound": "sound"}
+
+
+class Parser:
+    def __init__(self, code: str):
+        self.tokens = tokenize(code)
+        self.i = 0
+
+    def peek(self, offset: int = 0) -> Token:
+        return self.tokens[min(self.i + offset, len(self.tokens) - 1)]
+
+    def fail(self, why: str) -> RefusedError:
+        tok = self.peek()
+        found = tok.text or "end of code"
+        return RefusedError(f"{why} at {tok.pos} (found {found!r})")
+
+    def expect(self, text: str) -> Token:
+        tok = self.peek()
+        if tok.text != text or tok.kind == "string":
+            raise self.fail(f"expected {text!r}")
+        self.i += 1
+        return tok
+
+    def accept(self, text: str) -> bool:
+        if self.peek().text == text and self.peek().kind == "punct":
+            self.i += 1
+            return True
+        return False
+
+    def program(self) -> Program:
+        cpm = None
+        if self.peek().text == "setcpm":
+            self.i += 1
+            self.expect("(")
+            cpm = self.number()
+            if self.accept("/"):
+                divisor = self.number()
+                if divisor == 0:
+                    raise self.fail("division by zero")
+                cpm /= divisor
+            self.expect(")")
+            self.accept(";")
+        if self.peek().text == "stack" and self.peek(1).text == "(":
+            self.i += 2
+            layers = [self.layer()]
+            while self.accept(","):
+                if self.peek().text == ")":
+                    break
+                layers.append(self.layer())
+            self.expect(")")
+        else:
+            layers = [self.layer()]
+        self.accept(";")
+        if self.peek().kind != "end":
+            raise self.fail("expected the end of the code")
+        return Program(cpm, layers)
+
+    def name(self) -> str:
+        tok = self.peek()
+        if tok.kind != "name":
+            raise self.fail("expected a function name")
+        self.i += 1
+        return tok.text
+
+    def string(self) -> str:
+        tok = self.peek()
+        if tok.kind != "string":
+            raise self.fail("expected a double-quoted string")
+        self.i += 1
+        return tok.text[1:-1]
+
+    def number(self) -> float:
+        negative = self.accept("-")
+        tok = self.peek()
+        if tok.kind != "number":
+            raise self.fail("expected a number")
+        if len(tok.text.split(".")[0]) > subset.MAX_NUMBER_DIGITS:
+            raise self.fail("number too large")
+        self.i += 1
+        return -float(tok.text) if negative else float(tok.text)
+
+    def mini(self, kind: str) -> Call:
+        self.expect("(")
+        parser = Mini(self.string(), kind)
+        text = parser.parse()
+        self.expect(")")
+        return Call(kind, text, parser.atoms)
+
+    def layer(self) -> Layer:
+        start = self.name()
+        if start not in _SOURCE_KINDS:
+            raise self.fail(f"a layer starts with note(, n(, s( or sound(, not {start!r}")
+        source = self.mini(_SOURCE_KINDS[start])
+        source.name = {"note": "note", "n": "n", "s": "s", "sound": "s"}[start]
+        methods: list[Call] = []
+        while self.accept("."):
+            if len(methods) >= subset.MAX_METHODS:
+                raise self.fail(f"more than {subset.MAX_METHODS} chained calls in one layer")
+            methods.append(self.method())
+        return Layer(source, methods)
+
+    def method(self) -> Call:
+        name = self.name()
+        if name == "scale":
+            return self.mini("scale")
+        if name in ("s", "sound"):
+            return self.mini("sound")
+        if name not in EFFECTS:
+            raise self.fail(f".{name}(...) is not an allowed method")
+        self.expect("(")
+        arg: float | Signal = self.signal() if self.peek().kind == "name" else self.number()
+        self.expect(")")
+        return Call(name, arg)
+
+    def signal(self) -> Signal:
+        name = self.name()
+        if name not in SIGNALS:
+            raise self.fail(f"{name!r} is not an allowed signal")
+        sig = Signal(name)
+        while self.accept("."):
+            method = self.name()
+            self.expect("(")
+            if method == "range" and sig.range is None:
+                low = self.number()
+                self.expect(",")
+                sig.range = (low, self.number())
+            elif method in ("slow", "fast") and sig.speed is None:
+                sig.speed = (method, self.number())
+            elif method == "segment" and sig.segment is None:
+                sig.segment = int(self.number())
+            else:
+                raise self.fail(f"signal method .{method}(...) is not allowed here")
+            self.expect(")")
+        return sig
+
+
+# ---- Clamping and output -----------------------------------------------------------------------
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def _arg(call: Call, ceiling: float, notes: list[str]) -> str:
+    effect = EFFECTS[call.name]
+    high = min(effect.high, ceiling) if call.name == "gain" else effect.high
+    if isinstance(call.arg, Signal):
+        sig = call.arg
+        low_v, high_v = sig.range if sig.range is not None else (0.0, 1.0)
+        clamped = (_clamp(low_v, effect.low, high), _clamp(high_v, effect.low, high))
+        if sig.range is not None and clamped != sig.range:
+            notes.append(f".{call.name} signal range clamped to {clamped}")
+        out = sig.name
+        if sig.range is not None or clamped != (0.0, 1.0):
+            out += f".range({_fmt(clamped[0])}, {_fmt(clamped[1])})"
+        if sig.speed is not None:
+            factor = _clamp(sig.speed[1], 0.125, 64.0)
+            out += f".{sig.speed[0]}({_fmt(factor)})"
+        if sig.segment is not None:
+            out += f".segment({int(_clamp(sig.segment, 1, subset.MAX_SUBDIVISION))})"
+        return out
+    assert isinstance(call.arg, float)
+    value = _clamp(call.arg, effect.low, high)
+    if value != call.arg:
+        notes.append(f".{call.name}({_fmt(call.arg)}) clamped to {_fmt(value)}")
+    return _fmt(value)
+
+
+def _emit_layer(layer: Layer, ceiling: float, default_sound: str, notes: list[str]) -> str:
+    src = layer.source
+    parts = [f'{src.name}("{src.arg}")']
+    has_sound = _has_sound(layer)
+    has_gain = False
+    for m in layer.methods:
+        if m.name in ("scale", "sound"):
+            parts.append(f'{m.name}("{m.arg}")')
+        else:
+            has_gain = has_gain or m.name == "gain"
+            parts.append(f"{m.name}({_arg(m, ceiling, notes)})")
+    if not has_sound:
+        parts.insert(1, f'sound("{default_sound}")')
+        notes.append(f'a layer had no sound: "{default_sound}" added')
+    if not has_gain:
+        parts.append(f"gain({_fmt(min(subset.DEFAULT_GAIN, ceiling))})")
+    return ".".join(parts)
+
+
+def validate(
+    code: str,
+    *,
+    allowed_sounds: Collection[str] | None = None,
+    max_gain: float | None = None,
+    drums: bool = True,
+) -> Validation:
+    """Parse `code` as the subset; return it normalized and clamped, or the reasons it is refused.
+
+    `allowed_sounds` narrows the whitelist (an ensemble); `max_gain` lowers the gain ceiling and
+    `drums=False` drops percussion-only layers (the reader's intensity cap).
+    """
+    allowed = set(subset.all_sounds()) if allowed_sounds is None else set(allowed_sounds)
+    allowed &= set(subset.all_sounds())  # never wider than what ships
+    if not code or not code.strip():
+        return Validation(False, "", ["the code is empty"], [])
+    if len(code) > 8000:
+        return Validation(False, "", ["the code is too long"], [])
+    try:
+        program = Parser(code).program()
+    except RefusedError as err:
+        return Validation(False, "", [str(err)], [])
+    except RecursionError:
+        return Validation(False, "", ["the code is nested too deeply"], [])
+
+    errors: list[str] = []
+    notes: list[str] = []
+    layers = program.layers
+    if not drums:
+        kept = [ly for ly in layers if not (ly.sounds() and set(ly.sounds()) <= subset.PERCUSSIVE)]
+        if len(kept) != len(layers):
+            notes.append(f"{len(layers) - len(kept)} percussion layer(s) left out")
+        layers = kept
+        if not layers:
+            errors.append("nothing is left once the drums are left out")
+    if len(layers) > subset.MAX_LAYERS:
+        notes.append(f"{len(layers) - subset.MAX_LAYERS} layer(s) beyond {subset.MAX_LAYERS} left out")
+        layers = layers[: subset.MAX_LAYERS]
+
+    default_sound = "triangle" if "triangle" in allowed else (sorted(allowed) or ["triangle"])[0]
+    sounds = sorted({s for ly in layers for s in ly.sounds()} | (
+        {default_sound} if any(not _has_sound(ly) for ly in layers) else set()
+    ))
+    for name in sounds:
+        if name not in allowed:
+            errors.append(f'sound "{name}" is not allowed')
+    if errors:
+        return Validation(False, "", errors, sounds, notes)
+
+    low, high = subset.CPM_RANGE
+    cpm = subset.DEFAULT_CPM if program.cpm is None else program.cpm
+    if not low <= cpm <= high:
+        notes.append(f"tempo {_fmt(cpm)} cycles/min clamped into {_fmt(low)}..{_fmt(high)}")
+        cpm = _clamp(cpm, low, high)
+    ceiling = subset.GAIN_CEILING if max_gain is None else min(subset.GAIN_CEILING, max_gain)
+    body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes) for ly in layers)
+    cpm = round(cpm)  # whole cycles per minute: what the grammar lets a model write
+    out = f"setcpm({cpm})\nstack(\n  {body}\n)"
+    return Validation(True, out, [], sounds, notes, cpm=float(cpm), layers=len(layers))
+
+
+def _has_sound(layer: Layer) -> bool:
+    return layer.source.name == "s" or any(m.name == "sound" for m in layer.methods)

@@ -1,0 +1,179 @@
+"""Every style really plays (Web Audio in Chromium), evenly loud, and sections swap seamlessly."""
+
+import base64
+import io
+import json
+import math
+import statistics
+import struct
+import wave
+from pathlib import Path
+
+import pytest
+
+from app.music.grammar import SOUNDS
+from app.music.styles import load_styles
+from app.music.subset import GM_SOUNDS
+
+STYLES = load_styles()
+BRIDGE = "window.bookmusic.bridge"
+
+
+def wav_rms(b64: str, skip_seconds: float = 1.0) -> float:
+    with wave.open(io.BytesIO(base64.b64decode(b64))) as w:
+        rate, channels = w.getframerate(), w.getnchannels()
+        raw = w.readframes(w.getnframes())
+    samples = struct.unpack(f"<{len(raw) // 2}h", raw)[int(skip_seconds * rate) * channels :]
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768
+
+
+@pytest.fixture
+def bridge_page(page, site):
+    """A bare page at the site with the player module loaded (no Python needed)."""
+    page.goto(site + "webllm_bridge/sounds.json")
+    page.evaluate("async () => { window.bridge = await import('./index.js'); }")
+    return page
+
+
+def test_page_check_accepts_every_style_and_refuses_foreign_sounds(bridge_page):
+    shipped = bridge_page.evaluate("() => window.bridge.sounds()")
+    assert shipped == sorted(SOUNDS)  # the page's whitelist is the Python one
+    for style in STYLES.values():
+        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", style.example)
+        assert verdict["ok"], (style.name, verdict)
+        assert set(verdict["sounds"]) <= set(style.sounds) and verdict["events"] > 0
+        assert verdict["ms"] < 500
+    for bad, why in [
+        ('note("c3").sound("bd")', "whitelist"),  # a real Strudel sample name, but not shipped
+        ('note("c3")', "no sound"),
+        ('note("~ ~")', "no notes"),
+        ('note("c3").sound("sine").undefinedMethod()', "not a function"),
+    ]:
+        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", bad)
+        assert not verdict["ok"] and why in verdict["error"], (bad, verdict)
+
+
+def test_every_style_renders_audibly_with_even_loudness(browser, site):
+    """Offline render (deterministic) of 12 s of each style: clearly audible, within +-6 dB."""
+    levels = {}
+    for style in STYLES.values():
+        context = browser.new_context()  # Strudel's renderer takes over the audio context: fresh page
+        page = context.new_page()
+        page.goto(site + "webllm_bridge/sounds.json")
+        b64 = page.evaluate(
+            "async (code) => (await import('./index.js')).renderOffline(code, 12)", style.example
+        )
+        context.close()
+        levels[style.name] = wav_rms(b64)
+    median = statistics.median(levels.values())
+    report = {name: round(20 * math.log10(rms / median), 1) for name, rms in levels.items()}
+    print("style loudness, dB from the median:", report)
+    for name, rms in levels.items():
+        assert rms > 0.01, (name, rms)
+        assert abs(20 * math.log10(rms / median)) <= 6, (name, report)
+
+
+def sample_levels(page, seconds: float) -> list[float]:
+    """RMS of the master output every 50 ms, each over the analyser's 46 ms window."""
+    return page.evaluate(
+        """async (seconds) => {
+            const out = [];
+            const end = performance.now() + seconds * 1000;
+            while (performance.now() < end) {
+                out.push(window.bookmusic.bridge.level());
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            return out;
+        }""",
+        seconds,
+    )
+
+
+def smooth(levels: list[float], width: int = 6) -> list[float]:
+    return [max(levels[i : i + width]) for i in range(0, len(levels) - width + 1)]
+
+
+def test_swap_between_styles_is_seamless(app):
+    """ambient (12 cpm, no drums) to anger (34 cpm): swap on a cycle boundary, never silent."""
+    ambient, anger = STYLES["ambient"].example, STYLES["anger"].example
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", ambient)
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    before = sample_levels(app, 2.0)
+    swap = app.evaluate(f"(code) => {BRIDGE}.play(code)", anger)
+    pos = app.evaluate(f"{BRIDGE}.position()")
+    old, new = pos["voices"][0], pos["voices"][-1]
+    # The new piece starts exactly on a cycle boundary of the old one, and the old one fades out.
+    cycles = (new["start"] - old["start"]) * old["cpm"] / 60
+    assert abs(cycles - round(cycles)) < 1e-6 and new["start"] > pos["now"]
+    assert old["end"] == pytest.approx(swap["start"] + swap["fade"])
+    window = swap["start"] - pos["now"] + swap["fade"] + 1.0
+    during = sample_levels(app, window)
+    typical = statistics.median(before)
+    floor = min(smooth(during))
+    print(f"typical {typical:.4f}, lowest 300 ms max during the swap {floor:.4f}, fade {swap['fade']} s")
+    assert floor > 0.2 * typical and floor > 0.005
+    after = app.evaluate(f"{BRIDGE}.position()")
+    assert after["voices"][-1]["cpm"] == pytest.approx(34)
+    app.evaluate(f"{BRIDGE}.stop()")
+
+
+def test_intensity_cap_leaves_out_the_drums_live(app):
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["anger"].example)
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    loud = statistics.mean(sample_levels(app, 2.0))
+    app.evaluate(f"{BRIDGE}.setIntensity({{drums: false, ceiling: 0.05}})")
+    app.wait_for_timeout(1500)
+    soft = statistics.mean(sample_levels(app, 2.0))
+    print(f"anger: {loud:.4f} full, {soft:.4f} capped")
+    assert 0 < soft < 0.7 * loud
+    app.evaluate(f"{BRIDGE}.setIntensity({{drums: true, ceiling: 1}})")
+    app.evaluate(f"{BRIDGE}.stop()")
+
+
+def test_general_midi_instruments_play_live_from_local_files(app):
+    """gm_* samples come from dist/vendor/soundfont (never the network), preloaded before playing."""
+    gm = [s for s in SOUNDS if s.startswith("gm_")]
+    assert len(gm) >= 8
+    requested = []
+    app.on("request", lambda r: requested.append(r.url) if "/vendor/soundfont/" in r.url else None)
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["warm_piano"].example)
+    # Preloaded: the very first notes sound, so the level rises within a second or two.
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=5_000, polling=50)
+    assert any("/gm_piano/" in url for url in requested)
+    app.evaluate(f"{BRIDGE}.stop()")
+    for name in gm:
+        verdict = app.evaluate(
+            "(code) => window.bookmusic.bridge.check(code)", f'note("c3 e3 g3").sound("{name}").gain(0.3)'
+        )
+        assert verdict["ok"] and verdict["sounds"] == [name]
+
+
+def test_shipped_instruments_are_exactly_the_whitelist():
+    dist = Path(__file__).resolve().parents[2] / "dist"
+    shipped = json.loads((dist / "webllm_bridge/sounds.json").read_text())
+    assert shipped["sounds"] == list(SOUNDS)
+    folders = sorted(p.name for p in (dist / "vendor/soundfont").iterdir() if p.is_dir())
+    assert folders == sorted(GM_SOUNDS) == sorted(shipped["gm"]["map"])
+    assert (dist / "vendor/soundfont/LICENSE.md").read_text().count("MIT") >= 2
+    for name, keyed in shipped["gm"]["map"].items():
+        assert len(keyed) >= 5, name  # enough key zones to cover the range without big repitching
+        for files in keyed.values():
+            assert (dist / "vendor/soundfont" / files[0]).read_bytes()[:4] == b"OggS"
+
+
+def test_skimming_through_sections_never_goes_silent_and_lands_on_the_last_piece(app):
+    """Reader scrolls fast: four swaps in a row queue up in order; the sound never stops."""
+    order = ["lofi", "tense", "folk", "noir"]
+    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["dreamy"].example)
+    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    app.evaluate(
+        f"(codes) => Promise.all(codes.map((c) => {BRIDGE}.play(c)))",
+        [STYLES[name].example for name in order],
+    )
+    levels = sample_levels(app, 8.0)
+    assert min(smooth(levels)) > 0.003, min(smooth(levels))
+    voices = app.evaluate(f"{BRIDGE}.position()")["voices"]
+    assert voices[-1]["cpm"] == STYLES["noir"].example_cpm
+    starts = [v["start"] for v in voices]
+    assert starts == sorted(starts)
+    app.evaluate(f"{BRIDGE}.stop()")

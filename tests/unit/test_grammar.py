@@ -1,0 +1,118 @@
+"""The emitted grammars, read back as text by an independent GBNF reader + Earley recognizer."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app.music.grammar import SOUNDS, ebnf, gbnf
+from app.music.styles import load_styles
+from app.music.validate import validate
+
+from .gbnf_match import accepts, parse_gbnf
+
+ROOT = Path(__file__).resolve().parents[2]
+STYLES = load_styles()
+
+
+@pytest.fixture(scope="module")
+def grammar():
+    return parse_gbnf(gbnf())
+
+
+def test_every_style_example_is_in_the_grammar(grammar):
+    assert len(STYLES) >= 12
+    for style in STYLES.values():
+        assert accepts(grammar, style.example), style.name
+
+
+def test_both_dialects_come_from_the_same_rules():
+    g, e = gbnf(), ebnf()
+    assert g.count("::=") == e.count("::=")
+    assert "_" not in "".join(line.split("::=")[0] for line in g.splitlines() if "::=" in line)
+    assert "note_seq ::=" in e and "note-seq ::=" in g
+    ebnf_grammar = parse_gbnf(e)
+    assert all(accepts(ebnf_grammar, s.example) for s in STYLES.values())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'setcpm(20)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2)\n)',
+        'setcpm(30)\nstack(\n  s("sbd*4").gain(0.3),\n  note("c3 [e3,g3]").sound("triangle")\n)',
+        'setcpm(14)\nstack(\n  n("<0 [2 1]>/2").scale("Eb2:harmonic:minor").s("sawtooth")'
+        '.lpf(sine.range(300, 900).slow(16)),\n'
+        '  s("sbd(3,8), ~ sbd").pan(perlin.range(0.2, 0.8).fast(2).segment(4))\n)',
+    ],
+)
+def test_grammar_accepts_the_subset(grammar, code):
+    assert accepts(grammar, code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'fetch("https://evil")',
+        'setcpm(20)\nstack(\n  n("0").sound("sine").constructor("x")\n)',
+        'setcpm(20)\nstack(\n  n("0").sound("sine").gain(globalThis)\n)',
+        'setcpm(20)\nstack(\n  n(`0`).sound("sine")\n)',
+        'setcpm(20)\nstack(\n  n("0").sound("sine") // hi\n)',
+        'setcpm(20)\nstack(\n  n("0").sound("gm_unknown")\n)',
+        'setcpm(20)\nstack(\n  n("0").scale("C:klingon").sound("sine")\n)',
+        'setcpm(20)\nstack(\n  n("0 ${x}").sound("sine")\n)',
+        'setcpm(20)\nstack(\n  n("0").sound("sine"),\n  n("0").sound("sine"),\n  n("0").sound("sine"),\n'
+        '  n("0").sound("sine"),\n  n("0").sound("sine"),\n  n("0").sound("sine")\n)',  # 6 layers
+        "setcpm(20)\nstack(\n  n(\"0\").sound('sine')\n)",
+        'setcpm(120)\nstack(\n  n("0").sound("sine")\n)',  # tempo outside the safe range
+        'setcpm(7)\nstack(\n  n("0").sound("sine")\n)',
+    ],
+)
+def test_grammar_refuses_everything_else(grammar, code):
+    assert not accepts(grammar, code)
+
+
+def test_sounds_parameter_narrows_the_whitelist():
+    only = parse_gbnf(gbnf(["sine", "sbd"]))
+    assert accepts(only, 'setcpm(20)\nstack(\n  n("0").sound("sine"),\n  s("sbd")\n)')
+    assert not accepts(only, 'setcpm(20)\nstack(\n  n("0").sound("triangle")\n)')
+    with pytest.raises(ValueError):
+        gbnf(["kazoo"])
+    assert set(SOUNDS) >= {"sine", "triangle", "sbd"}
+
+
+def test_validated_code_is_always_in_the_grammar(grammar):
+    # The validator's output is what plays, and what a model sees as "previous section" code.
+    for style in STYLES.values():
+        messy = style.example.replace(",", " , ").replace("(", "( ").replace("\n", "\n\n")
+        result = validate(messy + ";")
+        assert result.ok, (style.name, result.errors)
+        assert accepts(grammar, result.code), style.name
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules").exists(),
+                    reason="needs node and node_modules (CPython side)")
+def test_webllm_xgrammar_compiles_the_ebnf_and_accepts_every_example():
+    """The real XGrammar build inside WebLLM's bundle: compiles our EBNF and matches strings."""
+    examples = [s.example for s in STYLES.values()]
+    hostile = [examples[0].replace(".gain(", ".eval("), 'fetch("x")']
+    for text in (ebnf(), gbnf()):
+        out = subprocess.run(
+            ["node", str(ROOT / "tests/grammar/xgrammar_accepts.mjs")],
+            input=json.dumps({"grammar": text, "inputs": examples + hostile}),
+            capture_output=True, text=True, timeout=120, check=True,
+        )
+        result = json.loads(out.stdout)
+        assert result["compiled"], result
+        assert result["accepted"] == [True] * len(examples) + [False, False]
+
+
+def test_limits_narrow_the_program_size():
+    two = parse_gbnf(gbnf(max_layers=2, max_methods=3))
+    small = 'setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2),\n  s("sbd")\n)'
+    assert accepts(two, small)
+    assert not accepts(two, small.replace('  s("sbd")', '  s("sbd"),\n  s("sbd")'))
+    assert not accepts(two, small.replace(".gain(0.2)", ".gain(0.2).pan(0.5).room(0.2)"))
+    with pytest.raises(ValueError):
+        gbnf(max_layers=9)

@@ -1,0 +1,137 @@
+"""The validator refuses anything outside the subset and clamps what is unsafe to read to."""
+
+import pytest
+
+from app.music import subset
+from app.music.styles import load_styles
+from app.music.validate import validate
+
+from .gbnf_match import accepts, parse_gbnf
+
+OK = 'setcpm(20)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2)\n)'
+
+HOSTILE = [
+    'fetch("https://example.com")',
+    'eval("1")',
+    "globalThis.alert(1)",
+    'import("x")',
+    'n("0").sound("sine").constructor.constructor("alert(1)")()',
+    'n("0")["constructor"]',
+    'n("0").sound("sine"); fetch("x")',
+    'n("0").sound("sine")\nfetch("x")',
+    "n(`0 ${fetch('x')}`).sound(\"sine\")",
+    'n("0").sound(\'sine\')',
+    'n("0").sound("sine") // fetch("x")',
+    'n("0").sound("sine") /* fetch("x") */',
+    'n("0").sound("sine").gain(window)',
+    'n("0").sound("sine").gain(sine.constructor)',
+    'n("0").sound("sine").gain(sine.range(0, 1).then(fetch))',
+    'n("\\u0030").sound("sine")',
+    'n("0").sound("sin\\x65")',
+    'n("0").sоund("sine")',  # Cyrillic o
+    'n("0").sound("sine").gain(0.2',
+    'n("0").sound("sine").gain(1e9)',
+    'n("0").sound("sine").gain(0x10)',
+    'n("0").sound("https://evil/x.wav")',
+    'n("0").sound("sine").lpf("<300 fetch>")',
+    'samples("github:evil/repo")',
+    'n("0").sound("sine").pan(x => x)',
+    'n("0").sound("sine").pan(() => 1)',
+    'stack(n("0").sound("sine"), stack(n("1").sound("sine")))',
+    'setcpm(20) stack(n("0").sound("sine")) hush()',
+    'n("0 <1 2").sound("sine")',
+    'n("0").sound("sine").jux(rev)',
+    'n("0").sound("sine").gain(-)',
+    'n("0").sound("sine").s("")',
+    "",
+    "   ",
+    'setcpm(20/0)\nn("0").sound("sine")',
+    'n("0(3,0)").sound("sine")',
+    'n("0*0").sound("sine")',
+]
+
+
+def test_accepts_the_subset():
+    result = validate(OK)
+    assert result.ok and result.errors == [] and result.code == OK and result.sounds == ["sine"]
+
+
+@pytest.mark.parametrize("code", HOSTILE)
+def test_refuses_hostile_code(code):
+    result = validate(code)
+    assert not result.ok and result.code == "" and result.errors, code
+
+
+def test_clamps_what_is_unsafe_for_reading():
+    layer = 'n("0*64").scale("C3:minor").sound("sine").gain(0.95).delayfeedback(1.5).lpq(40)'
+    result = validate(f"setcpm(240)\nstack({', '.join([layer] * 8)})")
+    assert result.ok
+    assert result.cpm == subset.CPM_RANGE[1] and result.layers == subset.MAX_LAYERS
+    assert "gain(0.6)" in result.code and "delayfeedback(0.7)" in result.code and "lpq(12)" in result.code
+    assert "0*16" in result.code and result.notes
+    signal = validate('n("0").sound("sine").gain(sine.range(0.2, 3).slow(8))')
+    assert "gain(sine.range(0.2, 0.6).slow(8))" in signal.code
+    bare = validate('n("0").sound("sine").gain(sine)')
+    assert "gain(sine.range(0, 0.6))" in bare.code
+
+
+def test_adds_a_quiet_gain_and_a_sound_when_missing():
+    result = validate('n("0 2")')
+    assert result.ok and 'sound("triangle")' in result.code
+    assert f"gain({subset.DEFAULT_GAIN})" in result.code
+
+
+def test_allowed_sounds_and_intensity_cap():
+    code = 'setcpm(30)\nstack(\n  n("0").sound("sine").gain(0.5),\n  s("sbd*4").gain(0.5)\n)'
+    assert not validate(code, allowed_sounds=["sine"]).ok
+    assert "sbd" in validate(code, allowed_sounds=["sine"]).errors[0]
+    capped = validate(code, drums=False, max_gain=0.2)
+    assert capped.ok and "sbd" not in capped.code and "gain(0.2)" in capped.code
+    assert capped.sounds == ["sine"]
+    assert not validate('s("sbd*4")', drums=False).ok
+
+
+def test_output_is_canonical_and_stable():
+    for style in load_styles().values():
+        once = validate(style.example)
+        assert once.ok and validate(once.code).code == once.code
+
+
+def test_fuzz_mutations_never_pass_unless_they_are_in_the_grammar():
+    """Property: whatever survives validation is in the grammar, and is a fixed point."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    grammar = parse_gbnf(__import__("app.music.grammar", fromlist=["gbnf"]).gbnf())
+    examples = [s.example for s in load_styles().values()]
+    junk = st.sampled_from(
+        [*"()[]<>{},.;:'\"`$\\/*+-=!?~_#@ \n\t", "fetch", "eval", "this", "constructor",
+         "globalThis", "import", "=>", "${", "\\u0041", "//", "/*", "sound", "gain", "0x1", "е"]
+    )
+
+    @hypothesis.settings(max_examples=300, deadline=None, derandomize=True)
+    @hypothesis.given(st.sampled_from(examples), st.integers(0, 2000), st.integers(0, 8), junk)
+    def check(example, at, cut, insert):
+        at %= len(example) + 1
+        mutated = example[:at] + insert + example[at + cut :]
+        result = validate(mutated)
+        if result.ok:
+            assert accepts(grammar, result.code)
+            assert validate(result.code).code == result.code
+            for word in ("fetch", "eval", "constructor", "globalThis", "import", "=>", "`", "'"):
+                assert word not in result.code
+
+    check()
+
+
+def test_random_text_is_refused():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=300, deadline=None, derandomize=True)
+    @hypothesis.given(st.text(min_size=1, max_size=80))
+    def check(text):
+        result = validate(text)
+        if result.ok:  # only tiny programs of the subset survive
+            assert result.code.startswith("setcpm(") and "stack(" in result.code
+
+    check()
