@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from serve import serve_in_thread
-from test_persistence import READY, at_section, reload, wait_kept
+from test_persistence import READY, at_section, reload, scroll_settled, wait_kept
 from test_sound import wait_level
 
 from build import build_service_worker, precache_manifest
@@ -48,6 +48,7 @@ def test_boots_offline_reopens_the_last_book_in_place_and_plays(app, tmp_path):
     app.wait_for_function("document.title.startsWith('journey')")
     app.keyboard.press("ArrowDown")
     app.keyboard.press("ArrowDown")
+    scroll_settled(app)
     wait_kept(app, at_section(2))
 
     failed = go_offline_and_reload(app)

@@ -29,6 +29,16 @@ def kept(page):
     return json.loads(raw) if raw else None
 
 
+def scroll_settled(page):
+    """Wait for a smooth scroll to end: the sections it passes report themselves on the way."""
+    page.wait_for_function(
+        "() => { const y = scrollY, last = window.__lastScrollY; window.__lastScrollY = y;"
+        " return last === y; }",
+        polling=400,
+        timeout=15_000,
+    )
+
+
 def wait_kept(page, check, timeout=10_000):
     """Wait until the store's record of the open book satisfies `check` (a JS arrow function)."""
     page.wait_for_function(
@@ -61,6 +71,7 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     app.fill("#code", EDIT)
     app.click("#apply-code")
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('by edited')")
+    scroll_settled(app)
     wait_kept(app, at_section(1, "&& Object.keys(s.pieces).length >= 2 && Object.keys(s.edits).length == 1"))
     app.click("#play")  # pause
     wait_level(app, below=0.001, timeout=15_000)
@@ -93,6 +104,7 @@ def test_reopening_the_same_file_restores_it(app, tmp_path):
     app.set_input_files("#file", str(book))
     app.wait_for_function("document.title.startsWith('storm')")
     app.keyboard.press("ArrowDown")
+    scroll_settled(app)
     wait_kept(app, at_section(1))
     other = tmp_path / "other.txt"
     other.write_text("a quiet page. " * 40)
@@ -117,6 +129,7 @@ def test_last_opened_book_reopens_after_reload(app, tmp_path):
     app.set_input_files("#file", str(book))
     app.wait_for_function("document.title.startsWith('diary')")
     app.keyboard.press("ArrowDown")
+    scroll_settled(app)
     wait_kept(app, at_section(1))
     reload(app)
     assert app.title().startswith("diary")
