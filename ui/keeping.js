@@ -136,18 +136,27 @@ function buildScoreControls() {
 
 // ---- Settings: remembered per browser ----------------------------------------------------
 
+// Controls whose value the browser remembers (any module's: add its id here). Restored once
+// Python is ready, with the events a reader's change would fire, so each owner reacts as usual.
+const KEPT_CONTROLS = ["volume", "intensity", "prefetch"];
+
 async function restoreSettings() {
-  const volume = await getSetting("volume");
-  if (typeof volume === "number") {
-    $("volume").value = String(volume);
-    $("volume").dispatchEvent(new Event("input"));
-  }
   const theme = await getSetting("theme");
   if (theme === "dark" || theme === "light") document.documentElement.dataset.theme = theme;
+  for (const id of KEPT_CONTROLS) {
+    const control = $(id);
+    const value = await getSetting(`control:${id}`);
+    if (!control || value === undefined || String(value) === control.value) continue;
+    control.value = String(value);
+    control.dispatchEvent(new Event("input", { bubbles: true }));
+    control.dispatchEvent(new Event("change", { bubbles: true }));
+  }
 }
 
 function watchSettings() {
-  $("volume").addEventListener("change", (e) => setSetting("volume", Number(e.target.value)));
+  for (const id of KEPT_CONTROLS) {
+    $(id)?.addEventListener("change", (e) => setSetting(`control:${id}`, e.target.value));
+  }
   // ui/index.js toggles the theme on click first; this listener runs after and keeps the result.
   $("theme").addEventListener("click", () => setSetting("theme", document.documentElement.dataset.theme));
 }
@@ -166,5 +175,7 @@ export function wireKeeping() {
   buildEditControls();
   buildScoreControls();
   watchSettings();
-  restoreSettings();
+  // After Python is up: some controls (prefetch) report to Python, which must be listening.
+  if (document.documentElement.dataset.pyReady === "1") restoreSettings();
+  else window.addEventListener("bookmusic:ready", restoreSettings, { once: true });
 }

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from serve import serve_in_thread
-from test_persistence import READY, at_section, reload, scroll_settled, wait_kept
+from test_persistence import READY, at_section, read_to, reload, wait_kept
 from test_sound import wait_level
 
 from build import build_service_worker, precache_manifest
@@ -46,9 +46,7 @@ def test_boots_offline_reopens_the_last_book_in_place_and_plays(app, tmp_path):
     book.write_text("\n\n".join(["The train left the calm station in the quiet morning. " * 30] * 6))
     app.set_input_files("#file", str(book))
     app.wait_for_function("document.title.startsWith('journey')")
-    app.keyboard.press("ArrowDown")
-    app.keyboard.press("ArrowDown")
-    scroll_settled(app)
+    read_to(app, 2)
     wait_kept(app, at_section(2))
 
     failed = go_offline_and_reload(app)

@@ -29,14 +29,14 @@ def kept(page):
     return json.loads(raw) if raw else None
 
 
-def scroll_settled(page):
-    """Wait for a smooth scroll to end: the sections it passes report themselves on the way."""
-    page.wait_for_function(
-        "() => { const y = scrollY, last = window.__lastScrollY; window.__lastScrollY = y;"
-        " return last === y; }",
-        polling=400,
-        timeout=15_000,
+def read_to(page, index):
+    """The reader scrolls to section `index` (an instant scroll, so no other section passes the
+    reading line on the way) and the page reports it."""
+    page.evaluate(
+        "(i) => document.querySelector(`#s-${i}`).scrollIntoView({ behavior: 'instant', block: 'start' })",
+        index,
     )
+    page.wait_for_function(f"window.bookmusic.ui.state.current === {index}")
 
 
 def wait_kept(page, check, timeout=10_000):
@@ -64,14 +64,13 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     app.click("#play")
     wait_level(app, above=0.01, timeout=20_000)
     first_code = app.input_value("#code")
-    app.keyboard.press("ArrowDown")
+    read_to(app, 1)
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('Section 2')")
     composed_second = app.input_value("#code")
     # The reader rewrites section 2's code and keeps it: it plays at once.
     app.fill("#code", EDIT)
     app.click("#apply-code")
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('by edited')")
-    scroll_settled(app)
     wait_kept(app, at_section(1, "&& Object.keys(s.pieces).length >= 2 && Object.keys(s.edits).length == 1"))
     app.click("#play")  # pause
     wait_level(app, below=0.001, timeout=15_000)
@@ -103,8 +102,7 @@ def test_reopening_the_same_file_restores_it(app, tmp_path):
     book.write_text(text)
     app.set_input_files("#file", str(book))
     app.wait_for_function("document.title.startsWith('storm')")
-    app.keyboard.press("ArrowDown")
-    scroll_settled(app)
+    read_to(app, 1)
     wait_kept(app, at_section(1))
     other = tmp_path / "other.txt"
     other.write_text("a quiet page. " * 40)
@@ -128,8 +126,7 @@ def test_last_opened_book_reopens_after_reload(app, tmp_path):
     book.write_text("\n\n".join(["Dear diary, a calm day by the sea. " * 40] * 8))
     app.set_input_files("#file", str(book))
     app.wait_for_function("document.title.startsWith('diary')")
-    app.keyboard.press("ArrowDown")
-    scroll_settled(app)
+    read_to(app, 1)
     wait_kept(app, at_section(1))
     reload(app)
     assert app.title().startswith("diary")
@@ -156,12 +153,16 @@ def test_forget_this_book_and_clear_everything(app, tmp_path):
     # Settings are kept...
     app.evaluate("() => { const v = document.querySelector('#volume'); v.value = '0.3';"
                  " v.dispatchEvent(new Event('input')); v.dispatchEvent(new Event('change')); }")
+    app.select_option("#intensity", "soft")
+    app.fill("#prefetch", "4")
+    app.dispatch_event("#prefetch", "change")
     app.click("#theme")
     theme = app.evaluate("document.documentElement.dataset.theme")
     app.wait_for_timeout(300)
     reload(app)
     app.wait_for_function("document.querySelector('#volume').value === '0.3'")
     assert app.evaluate("document.documentElement.dataset.theme") == theme
+    assert app.input_value("#intensity") == "soft" and app.input_value("#prefetch") == "4"
     # ...until "Clear everything" (two clicks: the first only arms it).
     app.click("#offline-panel summary")
     app.click("#clear-all")
@@ -170,7 +171,7 @@ def test_forget_this_book_and_clear_everything(app, tmp_path):
     app.wait_for_function("document.querySelector('#status').textContent.includes('Cleared')")
     reload(app)
     app.wait_for_timeout(500)
-    assert app.input_value("#volume") == "0.8"
+    assert app.input_value("#volume") == "0.8" and app.input_value("#intensity") == "full"
     assert app.evaluate("document.documentElement.dataset.theme") is None
 
 
