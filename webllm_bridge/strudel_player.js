@@ -25,6 +25,7 @@ let intensity = { drums: true, ceiling: 1 };
 let fadeSeconds = null; // null: a few cycles of the piece that plays
 let gmMap = {};
 let gmBase = "";
+const gmLengths = {}; // sound -> [{midi, seconds}] of its samples, known once preloaded
 const loadedSounds = new Set();
 
 const CHECK_CYCLES = 4;
@@ -98,8 +99,12 @@ async function compile(code) {
  */
 export async function renderOffline(code, seconds = 12, sampleRate = 22050) {
   const s = await strudel();
-  const { pattern, cpm } = await compile(code);
+  const verdict = await check(code);
+  if (!verdict.ok) throw new Error(verdict.error);
+  await preload(verdict.sounds);
+  const { pattern: raw, cpm } = await compile(code);
   const cps = cpm / 60;
+  const pattern = fitPattern(raw, 1 / cps); // exactly what the live player does to each note
   // The renderer hands its WAV to a download link: catch the blob instead of downloading it.
   const original = URL.createObjectURL;
   let blob = null;
@@ -150,14 +155,47 @@ async function preload(sounds) {
       .filter((name) => gmMap[name] && !loadedSounds.has(name))
       .map(async (name) => {
         // Same URL string as Strudel's sampler builds (base + file), so its buffer cache hits.
-        const files = Object.values(gmMap[name]).flat();
-        await Promise.all(files.map((f) => s.loadBuffer(gmBase + f, ctx)));
+        const entries = Object.entries(gmMap[name]);
+        const buffers = await Promise.all(entries.map(([, [f]]) => s.loadBuffer(gmBase + f, ctx)));
+        gmLengths[name] = entries.map(([key], i) => ({ midi: s.noteToMidi(key), seconds: buffers[i].duration }));
         loadedSounds.add(name);
       }),
   );
 }
 
 const clamp01 = (x) => Math.max(0, Math.min(1, x));
+
+/**
+ * SoundFont samples of sustained instruments are short loops played once: a note longer than its
+ * sample would stop dead. Shape such a note so its envelope reaches zero before the sample ends.
+ */
+function fitToSample(value, seconds) {
+  const lengths = gmLengths[value.s];
+  if (!lengths) return value;
+  let midi = 36;
+  try {
+    midi = strudelModule.valueToMidi(value, 36);
+  } catch {
+    return value;
+  }
+  let best = lengths[0];
+  for (const l of lengths) if (Math.abs(l.midi - midi) < Math.abs(best.midi - midi)) best = l;
+  const playable = (0.92 * best.seconds) / Math.pow(2, (midi - best.midi) / 12);
+  const attack = typeof value.attack === "number" ? value.attack : 0.001;
+  const release = typeof value.release === "number" ? value.release : 0.01;
+  if (attack + seconds + release <= playable) return value;
+  const decayEnd = Math.min(
+    typeof value.decay === "number" && value.sustain === 0 ? attack + value.decay : Infinity,
+    playable,
+  );
+  return { ...value, sustain: 0, decay: Math.max(0.02, decayEnd - attack), release: Math.min(release, 0.05) };
+}
+
+function fitPattern(pattern, secondsPerCycle) {
+  return pattern.withHap((h) =>
+    gmLengths[h.value?.s] ? h.withValue((v) => fitToSample(v, h.duration.valueOf() * secondsPerCycle)) : h,
+  );
+}
 
 function shaped(voice) {
   const { start, end, env } = voice;
@@ -173,7 +211,8 @@ function shaped(voice) {
       const begin = h.whole.begin.valueOf();
       const t = begin + Math.min(h.whole.end.valueOf() - begin, voice.fade || 0) / 2;
       const g = typeof h.value.gain === "number" ? h.value.gain : 1;
-      return h.withValue((v) => ({ ...v, gain: Math.min(g, intensity.ceiling) * env(t) }));
+      const seconds = h.duration.valueOf(); // the global clock runs one cycle per second
+      return h.withValue((v) => ({ ...fitToSample(v, seconds), gain: Math.min(g, intensity.ceiling) * env(t) }));
     });
 }
 

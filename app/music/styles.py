@@ -40,6 +40,16 @@ class Style:
     def scale(self) -> tuple[str, ...]:
         return self.modes
 
+    def card(self) -> str:
+        """The style as a few lines for a language model's prompt (taste, not rules)."""
+        roles = ", ".join(layer.role for layer in self.layers)
+        return (
+            f"Style {self.name}: {self.description}\n"
+            f"Tempo setcpm({self.cpm[0]}..{self.cpm[1]}); modes {', '.join(self.modes)}; "
+            f"sounds {', '.join(self.sounds)}; {'with' if self.drums else 'no'} drums.\n"
+            f"Example ({roles}):\n{self.example}"
+        )
+
 
 def _program(cpm: int, layers: list[Layer]) -> str:
     body = ",\n  ".join(layer.code for layer in layers)

@@ -177,3 +177,21 @@ def test_skimming_through_sections_never_goes_silent_and_lands_on_the_last_piece
     starts = [v["start"] for v in voices]
     assert starts == sorted(starts)
     app.evaluate(f"{BRIDGE}.stop()")
+
+
+def test_long_soundfont_notes_fade_out_instead_of_stopping_dead(browser, site):
+    """Sustained GM samples are loops played once; a long note must fade before the sample ends."""
+    for sound in ("gm_string_ensemble_1", "gm_choir_aahs", "gm_french_horn"):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(site + "webllm_bridge/sounds.json")
+        code = f'setcpm(10)\nstack(\n  note("c3").sound("{sound}").release(0.1).gain(0.5)\n)'
+        b64 = page.evaluate("async (code) => (await import('./index.js')).renderOffline(code, 6)", code)
+        context.close()
+        with wave.open(io.BytesIO(base64.b64decode(b64))) as w:
+            rate, raw = w.getframerate(), w.readframes(w.getnframes())
+        left = struct.unpack(f"<{len(raw) // 2}h", raw)[::2]
+        step = rate // 20
+        peaks = [max(abs(x) for x in left[i : i + step]) for i in range(0, len(left) - step, step)]
+        last = max(i for i, p in enumerate(peaks) if p > 30)
+        assert peaks[last] < 0.15 * max(peaks), (sound, peaks[last - 3 : last + 2], max(peaks))

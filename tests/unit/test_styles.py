@@ -73,3 +73,9 @@ def test_adding_a_style_is_adding_one_file():
     styles = {**load_styles(), "harbour": style}
     assert check_styles(styles, load_moods()) == []
     assert routes(styles, load_moods())["calm"][-1] == "harbour"  # reachable with no other edit
+
+
+def test_a_style_card_for_prompts_carries_the_example():
+    card = load_styles()["noir"].card()
+    assert card.startswith("Style noir:") and "setcpm(16..22)" in card and "walking bass" in card
+    assert load_styles()["noir"].example in card
