@@ -29,6 +29,9 @@ async def open_text(title, text, md, *_):
 
 
 on_event("open-text", open_text)
+# Books parsed by the worker (ui/ingest.js) arrive as a stream of JSON events.
+on_event("book-event", lambda event, *_: controller.receive_book_event(str(event)))
+on_event("wpm", lambda wpm, *_: controller.set_wpm(int(wpm)))
 on_event("edit-code", lambda index, code, *_: controller.edit_code(int(index), str(code)))
 on_event("prefetch", lambda depth, *_: controller.set_prefetch(int(depth)))
 on_event("revert-code", lambda index, *_: controller.revert_edit(int(index)))

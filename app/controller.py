@@ -1,7 +1,9 @@
 """The page's brain: holds the open book, reacts to reader events, decides what plays.
 
 It talks to the page only through two ports, so it runs unchanged in CPython tests:
-- `ui`: render_book(json), set_current(index), show_code(json), set_status(text)
+- `ui`: render_book(json), set_current(index), show_code(json), set_status(text),
+  set_progress(fraction | None, label | None), append_book(json) (paragraphs and sections that
+  arrived since render_book), show_error(text), set_wpm(wpm)
 - `player`: play(code) (awaitable), stop() (awaitable)
 - `store` (optional): the browser's memory of books, see StorePort
 """
@@ -9,14 +11,16 @@ It talks to the page only through two ports, so it runs unchanged in CPython tes
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from app.ingest.plain import paragraphs_from_text
-from app.models import Book
+from app.models import Book, Paragraph, Section
 from app.music.instant import Composition, compose
 from app.music.validate import validate
+from app.pace import PaceTracker
 from app.persistence import (
     SavedBook,
     ScoreError,
@@ -27,7 +31,7 @@ from app.persistence import (
     score_json,
 )
 from app.sample import sample_book
-from app.segment import DEFAULT_WPM, make_sections
+from app.segment import DEFAULT_WPM, make_sections, split_long_paragraphs
 
 
 class UIPort(Protocol):
@@ -37,6 +41,10 @@ class UIPort(Protocol):
     def set_status(self, text: str) -> Any: ...
     def scroll_to(self, index: int) -> Any: ...  # bring a section into view (restored position)
     def download(self, filename: str, mime: str, text: str) -> Any: ...
+    def set_progress(self, fraction: float | None, label: str | None) -> Any: ...
+    def append_book(self, delta_json: str) -> Any: ...
+    def show_error(self, text: str) -> Any: ...
+    def set_wpm(self, wpm: int) -> Any: ...
 
 
 class PlayerPort(Protocol):
@@ -73,15 +81,35 @@ class Controller:
     composed: dict[str, Composition] = field(default_factory=dict)  # what plays, edits included
     edits: dict[str, str] = field(default_factory=dict)  # section id -> the reader's own code
     originals: dict[str, Composition] = field(default_factory=dict)  # pieces an edit replaced
+    pace: PaceTracker = field(default_factory=PaceTracker)
+    clock: Callable[[], float] = time.monotonic
+    loading: Book | None = None  # a book arriving from the parse worker, not shown yet
+    loading_total: int = 0
+    loading_unit: str = "pages"
+    loading_wpm: int = DEFAULT_WPM
+    adapt_pace: bool = True  # resize sections to the measured pace once it is clear
+
+    @property
+    def pace_wpm(self) -> float:
+        """The reader's measured pace (words per minute); the scheduler sizes look-ahead with it."""
+        return self.pace.wpm
     prefetch: int = 2  # sections composed ahead of the reader
+    arrived: bool = False  # a streamed book just completed: restore what was kept for it
 
     def open_book(self, book: Book) -> None:
         self.book = book
         self.key = book_key(book)
         self.current = 0
+        self.pace.pause()  # time spent before this book opened is not reading it
         self.ui.render_book(json.dumps(book.to_json()))
         self.ui.set_current(0)
         self.ui.set_status(f"{book.title}: {len(book.sections)} sections")
+        if book is not self.loading:  # a book still arriving is remembered once complete
+            self._remember(book)
+
+    def _remember(self, book: Book) -> None:
+        """Keep the whole book (its text stays in this browser) under its content hash."""
+        self.key = book_key(book)
         if self.store:
             self.store.remember_book(self.key, json.dumps(book.to_json()))
 
@@ -89,7 +117,7 @@ class Controller:
         self.open_book(sample_book(self.wpm))
 
     def open_text(self, title: str, text: str, markdown: bool = False) -> None:
-        paragraphs = paragraphs_from_text(text, markdown=markdown)
+        paragraphs = split_long_paragraphs(paragraphs_from_text(text, markdown=markdown), self.wpm)
         if not paragraphs:
             self.ui.set_status(f"“{title}” has no readable text.")
             return
@@ -112,7 +140,7 @@ class Controller:
     def _keep_piece(self, section_id: str, piece: Composition) -> None:
         """A newly composed piece: it plays for its section, and the browser remembers it."""
         self.composed[section_id] = piece
-        if self.store:
+        if self.store and self.book is not self.loading:
             self.store.save_piece(self.key, section_id, json.dumps(piece_to_json(piece)))
 
     # ---- Memory: what the browser keeps between visits ------------------------------------
@@ -268,10 +296,120 @@ class Controller:
             return
         self.current = index
         self.ui.set_current(index)
-        if self.store:
+        if self.store and self.book is not self.loading:  # a book still arriving has no key yet
             self.store.save_position(self.key, self.book.sections[index].first)
+        self.pace.observe(index, self.book.sections[index].words, self.clock())
+        self._maybe_adapt_to_pace()
         if self.playing:
             await self._play_current()
+
+    # ---- Books arriving from the parse worker (ui/ingest.js posts its events here) -----------
+
+    def book_event(self, event_json: str) -> None:
+        """One event of app.ingest.stream: meta, chunk, done or error."""
+        event = json.loads(event_json)
+        kind = event.get("type")
+        if kind == "meta":
+            self.loading = Book(event["title"], [], [], event["source"], list(event["warnings"]))
+            self.loading_wpm = self.wpm  # the worker cuts sections at the speed set when it started
+            self.loading_total = int(event["total"]) or 1
+            self.loading_unit = str(event["unit"])
+            note = " ".join(self.loading.warnings)
+            self.ui.set_progress(0.0, f"Opening “{event['title']}”… {note}".strip())
+        elif kind == "chunk" and self.loading is not None:
+            self._receive_chunk(event)
+        elif kind == "done" and self.loading is not None:
+            book, self.loading = self.loading, None
+            book.warnings = list(event["warnings"])
+            if self.book is not book:  # nothing closed a section before the end (tiny book)
+                self.open_book(book)
+            if self.loading_wpm != self.wpm:  # the speed changed while the book was arriving
+                self._resection(book)
+            self._remember_arrived(book)
+            self.ui.set_progress(None, None)
+            note = " ".join(book.warnings)
+            self.ui.set_status(f"{book.title}: {len(book.sections)} sections. {note}".strip())
+        elif kind == "error":
+            self.ui.set_progress(None, None)
+            shown = self.loading is not None and self.book is self.loading
+            self.loading = None
+            kept = " The part read so far stays open." if shown else ""
+            self.ui.show_error(event["message"] + kept)
+
+    def _remember_arrived(self, book: Book) -> None:
+        """A streamed book is complete: keep it, with the music and place it got meanwhile."""
+        self._remember(book)
+        self.arrived = True  # receive_book_event then brings back what was kept for it
+        if not self.store:
+            return
+        for section in book.sections:
+            piece = self.composed.get(section.id)
+            if piece and piece.source != "edited":
+                self.store.save_piece(self.key, section.id, json.dumps(piece_to_json(piece)))
+        if self.current and book.sections:
+            self.store.save_position(self.key, book.sections[self.current].first)
+
+    async def receive_book_event(self, event_json: str) -> None:
+        """book_event; once a book has fully arrived, its kept place, music and edits return."""
+        self.book_event(event_json)
+        if self.arrived:
+            self.arrived = False
+            await self.restore_saved()
+
+    def _receive_chunk(self, event: dict[str, Any]) -> None:
+        book = self.loading
+        assert book is not None
+        paragraphs = [Paragraph(**p) for p in event["paragraphs"]]
+        sections = [Section(**s) for s in event["sections"]]
+        book.paragraphs += paragraphs
+        book.sections += sections
+        if self.book is not book:
+            if book.sections:  # the first playable section: show the book now
+                self.open_book(book)
+        elif paragraphs or sections:
+            self.ui.append_book(
+                json.dumps(
+                    {
+                        "paragraphs": [asdict(p) for p in paragraphs],
+                        "sections": [s.to_json() for s in sections],
+                    }
+                )
+            )
+        done, total = event["done"], event["total"] or 1
+        note = " ".join(book.warnings)
+        label = f"Reading “{book.title}”: {done} of {total} {self.loading_unit}… {note}"
+        self.ui.set_progress(done / total, label.strip())
+
+    # ---- Pace --------------------------------------------------------------------------
+
+    def set_wpm(self, wpm: int) -> None:
+        """Resize sections for a reading speed, keeping the reader on the same paragraph."""
+        wpm = max(80, min(900, int(wpm)))
+        if wpm == self.wpm:
+            return
+        self.wpm = wpm
+        self.pace.wpm = float(wpm)
+        self.ui.set_wpm(wpm)
+        book = self.book
+        if book is None or book is self.loading:
+            return  # a book still arriving is re-cut when it is complete
+        self._resection(book)
+
+    def _resection(self, book: Book) -> None:
+        wpm = self.wpm
+        paragraph = book.sections[self.current].first if book.sections else 0
+        book.sections = make_sections(book.paragraphs, wpm)
+        self.current = next((s.index for s in book.sections if s.first <= paragraph <= s.last), 0)
+        self.ui.render_book(json.dumps(book.to_json()))
+        self.ui.set_current(self.current)
+        self.ui.set_status(f"{book.title}: {len(book.sections)} sections at {wpm} words a minute")
+        if book is not self.loading:
+            self._remember(book)  # the kept copy matches what the reader sees
+
+    def _maybe_adapt_to_pace(self) -> None:
+        # Only a clear, repeated difference resizes: section ids (and their music) change with it.
+        if self.adapt_pace and self.pace.samples >= 3 and abs(self.pace.wpm - self.wpm) > 0.3 * self.wpm:
+            self.set_wpm(int(round(self.pace.wpm / 10) * 10))
 
     def set_prefetch(self, depth: int) -> None:
         self.prefetch = max(0, min(8, int(depth)))

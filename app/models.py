@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -13,6 +14,7 @@ class Paragraph:
     text: str
     kind: ParagraphKind = "text"
     chapter: int = 0  # index of the chapter (heading) this paragraph belongs to
+    continued: bool = False  # the rest of a long paragraph that was cut at a sentence end
 
     @property
     def words(self) -> int:
@@ -53,23 +55,14 @@ class Book:
         }
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  # kana, han, hangul
+
+
 def count_words(text: str) -> int:
     """Words for reading-time purposes; CJK characters count as roughly one word per two."""
-    words = 0
-    cjk = 0
-    for token in text.split():
-        han = sum(1 for ch in token if _is_cjk(ch))
-        cjk += han
-        if han < len(token):
-            words += 1
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    # A token counts as a word when anything but CJK is left in it (one regex pass, not per char).
+    words = sum(1 for token in text.split() if _CJK.sub("", token))
     return words + (cjk + 1) // 2
-
-
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF  # kana
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xAC00 <= code <= 0xD7AF  # hangul
-    )

@@ -1,10 +1,18 @@
-"""Group paragraphs into sections of about one minute of reading."""
+"""Group paragraphs into sections of about one minute of reading.
+
+`Sectioner` works as a stream (a section is closed as soon as it is complete, so a big book's
+first section is playable while the rest is parsed); `make_sections` is the same thing in one call,
+so a book gets the same section ids whether it arrived all at once or page by page.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from functools import reduce
 
+from app.ingest.cleanup import join_lines, split_sentences
 from app.models import Paragraph, Section
 
 DEFAULT_WPM = 230
@@ -15,35 +23,31 @@ def section_id(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
 
 
-def make_sections(
-    paragraphs: Sequence[Paragraph], wpm: int = DEFAULT_WPM, minutes: float = 1.0
-) -> list[Section]:
-    """Sections close near `wpm * minutes` words and never cross a chapter boundary."""
-    target = max(20, int(wpm * minutes))
-    sections: list[Section] = []
-    start: int | None = None
-    words = 0
+def target_words(wpm: int = DEFAULT_WPM, minutes: float = 1.0) -> int:
+    return max(20, int(wpm * minutes))
 
-    def close(end: int) -> None:
-        nonlocal start, words
-        if start is None:
-            return
-        chunk = paragraphs[start : end + 1]
-        text = "\n\n".join(p.text for p in chunk)
-        sections.append(
-            Section(
-                id=section_id(text),
-                index=len(sections),
-                first=start,
-                last=end,
-                words=sum(p.words for p in chunk),
-                chapter=chunk[-1].chapter,
-                text=text,
-            )
-        )
-        start, words = None, 0
 
-    for i, para in enumerate(paragraphs):
+class Sectioner:
+    """Feed paragraphs in order; sections come out as soon as they are closed.
+
+    Sections close near `wpm * minutes` words and never cross a chapter boundary.
+    """
+
+    def __init__(self, wpm: int = DEFAULT_WPM, minutes: float = 1.0) -> None:
+        self.target = target_words(wpm, minutes)
+        self.paragraphs: list[Paragraph] = []
+        self.sections: list[Section] = []
+        self._start: int | None = None
+        self._words = 0
+        self._counts: list[int] = []  # words per paragraph, counted once
+
+    def add(self, para: Paragraph) -> list[Section]:
+        before = len(self.sections)
+        i = len(self.paragraphs)
+        paragraphs = self.paragraphs
+        paragraphs.append(para)
+        words = para.words
+        start = self._start
         # A section holding only headings (book title, then chapter title) runs on into the text.
         new_chapter = (
             start is not None
@@ -51,13 +55,78 @@ def make_sections(
             and any(p.kind == "text" for p in paragraphs[start:i])
         )
         # Close before this paragraph if it would overshoot and the section is already substantial.
-        overshoot = start is not None and words + para.words > target * 1.25 and words >= target * 0.5
+        overshoot = (
+            start is not None
+            and self._words + words > self.target * 1.25
+            and self._words >= self.target * 0.5
+        )
         if new_chapter or overshoot:
-            close(i - 1)
-        if start is None:
-            start = i
-        words += para.words
-        if words >= target:
-            close(i)
-    close(len(paragraphs) - 1)
-    return sections
+            self._close(i - 1)
+        if self._start is None:
+            self._start = i
+        self._words += words
+        self._counts.append(words)
+        if self._words >= self.target:
+            self._close(i)
+        return self.sections[before:]
+
+    def finish(self) -> list[Section]:
+        before = len(self.sections)
+        self._close(len(self.paragraphs) - 1)
+        return self.sections[before:]
+
+    def _close(self, end: int) -> None:
+        start = self._start
+        if start is None or end < start:
+            return
+        chunk = self.paragraphs[start : end + 1]
+        text = "\n\n".join(p.text for p in chunk)
+        self.sections.append(
+            Section(
+                id=section_id(text),
+                index=len(self.sections),
+                first=start,
+                last=end,
+                words=sum(self._counts[start : end + 1]),
+                chapter=chunk[-1].chapter,
+                text=text,
+            )
+        )
+        self._start, self._words = None, 0
+
+
+def make_sections(
+    paragraphs: Sequence[Paragraph], wpm: int = DEFAULT_WPM, minutes: float = 1.0
+) -> list[Section]:
+    sectioner = Sectioner(wpm, minutes)
+    for para in paragraphs:
+        sectioner.add(para)
+    sectioner.finish()
+    return sectioner.sections
+
+
+def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
+    """A paragraph longer than `max_words` becomes several, cut at sentence boundaries.
+
+    Pieces after the first are marked `continued` so the reader shows them as one paragraph.
+    """
+    if para.kind != "text" or para.words <= max_words:
+        return [para]
+    pieces: list[str] = []
+    current: list[str] = []
+    words = 0
+    for sentence in split_sentences(para.text):
+        n = Paragraph(sentence).words
+        if current and words + n > max_words:
+            pieces.append(reduce(join_lines, current, ""))
+            current, words = [], 0
+        current.append(sentence)
+        words += n
+    if current:
+        pieces.append(reduce(join_lines, current, ""))
+    return [replace(para, text=text, continued=k > 0) for k, text in enumerate(pieces)]
+
+
+def split_long_paragraphs(paragraphs: Iterable[Paragraph], wpm: int = DEFAULT_WPM) -> list[Paragraph]:
+    limit = int(target_words(wpm) * 1.25)
+    return [piece for para in paragraphs for piece in split_long(para, limit)]

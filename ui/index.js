@@ -1,6 +1,8 @@
 // The page's hands: renders what Python decides and reports what the reader does.
 // Python (main.py) calls the snake_case exports below (its "ui" port) and subscribes with on().
 import * as player from "../webllm_bridge/index.js";
+import * as reader from "./reader.js";
+import * as ingest from "./ingest.js";
 import { initMusicPanel } from "./music_panel.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
@@ -52,45 +54,39 @@ export function render_book(bookJson) {
   const book = JSON.parse(bookJson);
   state.book = book;
   state.current = 0;
-  const reader = $("reader");
-  const overview = $("overview");
-  reader.replaceChildren();
-  overview.replaceChildren();
-  const frag = document.createDocumentFragment();
-  for (const section of book.sections) {
-    const el = document.createElement("section");
-    el.className = "section";
-    el.dataset.index = section.index;
-    el.id = `s-${section.index}`;
-    for (let i = section.first; i <= section.last; i++) {
-      const p = book.paragraphs[i];
-      const node = document.createElement(p.kind === "heading" ? "h2" : "p");
-      node.textContent = p.text;
-      node.dataset.para = i;
-      el.append(node);
-    }
-    frag.append(el);
-    const link = document.createElement("button");
-    link.type = "button";
-    link.className = "overview-item";
-    link.dataset.index = section.index;
-    link.title = `Section ${section.index + 1}: ${section.words} words`;
-    link.style.flexGrow = String(Math.max(1, section.words));
-    link.addEventListener("click", () => goto(section.index));
-    overview.append(link);
-  }
-  reader.append(frag);
-  document.title = `${book.title} — BookMusic`;
-  observeSections();
+  reader.renderBook(book);
+}
+
+// Paragraphs and sections of a book still arriving from the parse worker.
+export function append_book(deltaJson) {
+  reader.appendBook(JSON.parse(deltaJson));
 }
 
 export function set_current(index) {
   state.current = index;
-  for (const el of document.querySelectorAll(".section.current, .overview-item.current")) {
-    el.classList.remove("current");
+  reader.setCurrent(index);
+}
+
+export function show_error(text) {
+  const box = $("error");
+  box.querySelector(".error-text").textContent = text;
+  box.hidden = false;
+  set_status(text);
+}
+
+export function set_wpm(wpm) {
+  ingest.setWpm(wpm);
+  const select = $("wpm");
+  if (select && ![...select.options].some((o) => Number(o.value) === Number(wpm))) {
+    select.append(new Option(`${wpm} words/min (measured)`, String(wpm)));
   }
-  document.querySelector(`#s-${index}`)?.classList.add("current");
-  document.querySelector(`.overview-item[data-index="${index}"]`)?.classList.add("current");
+  if (select) select.value = String(wpm);
+  // Remembered, so a reopened book is cut into the same sections (and finds its music again).
+  try {
+    localStorage.setItem("bookmusic.wpm", String(wpm));
+  } catch {
+    /* storage may be disabled */
+  }
 }
 
 export function show_code(payloadJson) {
@@ -103,26 +99,6 @@ export function show_code(payloadJson) {
 }
 
 // ---- Reader events -----------------------------------------------------------------------
-
-function goto(index) {
-  document.querySelector(`#s-${index}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
-  emit("section", index);
-}
-
-let observer = null;
-function observeSections() {
-  observer?.disconnect();
-  // The section that crosses the reading line (a third of the way down) is the current one.
-  observer = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        if (entry.isIntersecting) emit("section", Number(entry.target.dataset.index));
-      }
-    },
-    { rootMargin: "-33% 0px -66% 0px" },
-  );
-  for (const el of document.querySelectorAll(".section")) observer.observe(el);
-}
 
 async function togglePlay() {
   if (!state.ready) return;
@@ -138,17 +114,68 @@ async function togglePlay() {
   }
 }
 
-function readFileAsText(file) {
-  const markdown = /\.(md|markdown)$/i.test(file.name);
-  file.text().then((text) => emit("open-text", file.name.replace(/\.[^.]+$/, ""), text, markdown));
+const pythonReady = new Promise((resolve) => window.addEventListener("bookmusic:ready", resolve, { once: true }));
+
+async function openFile(file) {
+  $("error").hidden = true;
+  if (!state.ready) {
+    set_status(`“${file.name}” opens as soon as Python has started…`);
+    await pythonReady; // Python must be listening before the worker's events arrive
+  }
+  ingest.openFile(file);
+}
+
+function wirePaste() {
+  const dialog = $("paste-dialog");
+  $("paste").addEventListener("click", () => {
+    $("paste-text").value = "";
+    dialog.showModal();
+  });
+  $("paste-cancel").addEventListener("click", () => dialog.close());
+  dialog.querySelector("form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = $("paste-text").value;
+    dialog.close();
+    if (text.trim()) {
+      $("error").hidden = true;
+      ingest.openText("Pasted text", text);
+    }
+  });
 }
 
 function wire() {
+  reader.initReader({ reader: $("reader"), overview: $("overview"), emit });
+  ingest.initIngest({ emit, status: set_status });
+  wirePaste();
+  $("error-close").addEventListener("click", () => ($("error").hidden = true));
+  $("wpm").addEventListener("change", (e) => {
+    ingest.setWpm(e.target.value);
+    emit("wpm", Number(e.target.value));
+  });
+  // The parse worker boots once Python is ready, so both do not fight over the CPU at start.
+  // The parse worker's start costs a few seconds of CPU: not while the page and its first music
+  // start, but as soon as the reader shows they are about to open a book, or after a while.
+  const boot = () => state.ready && ingest.bootWorker();
+  window.addEventListener("bookmusic:ready", () => setTimeout(boot, 6000), { once: true });
+  document.addEventListener("dragenter", boot);
+  for (const id of ["file", "paste"]) {
+    const el = $(id).closest("label") || $(id);
+    for (const type of ["pointerenter", "focusin", "click"]) el.addEventListener(type, boot);
+  }
+  window.addEventListener("bookmusic:ready", () => {
+    let saved = null;
+    try {
+      saved = Number(localStorage.getItem("bookmusic.wpm"));
+    } catch {
+      /* storage may be disabled */
+    }
+    if (saved) emit("wpm", saved);
+  }, { once: true });
   $("play").addEventListener("click", togglePlay);
   $("volume").addEventListener("input", (e) => player.setVolume(Number(e.target.value)));
   $("file").addEventListener("change", (e) => {
     const file = e.target.files?.[0];
-    if (file) readFileAsText(file);
+    if (file) openFile(file);
     e.target.value = "";
   });
   $("theme").addEventListener("click", () => {
@@ -157,16 +184,16 @@ function wire() {
     root.dataset.theme = dark ? "dark" : "light";
   });
   document.addEventListener("keydown", (e) => {
-    if (e.target.closest?.("textarea, input")) return;
+    if (e.target.closest?.("textarea, input, select, dialog")) return;
     if (e.key === " ") {
       e.preventDefault();
       togglePlay();
     } else if (e.key === "ArrowDown" || e.key === "ArrowRight") {
       e.preventDefault();
-      goto(Math.min(state.current + 1, (state.book?.sections.length || 1) - 1));
+      reader.step(1);
     } else if (e.key === "ArrowUp" || e.key === "ArrowLeft") {
       e.preventDefault();
-      goto(Math.max(state.current - 1, 0));
+      reader.step(-1);
     }
   });
   for (const type of ["dragenter", "dragover"]) {
@@ -182,7 +209,7 @@ function wire() {
     e.preventDefault();
     $("drop").hidden = true;
     const file = e.dataTransfer?.files?.[0];
-    if (file) readFileAsText(file);
+    if (file) openFile(file);
   });
 }
 

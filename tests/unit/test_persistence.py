@@ -257,3 +257,32 @@ def test_score_of_another_book_is_refused():
     ctl.open_sample()
     run(ctl.import_score(text))
     assert "another book" in ui.calls[-1][1]
+
+
+def test_a_streamed_pdf_is_kept_whole_once_complete_and_reopens_in_place():
+    from app.ingest.stream import book_events
+
+    from .bookgen import layout_book, long_story, make_pdf
+
+    pdf = make_pdf(layout_book("Long", long_story(chapters=4)))
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+
+    def feed(controller):
+        for event in book_events(pdf, "long.pdf", controller.wpm):
+            run(controller.receive_book_event(json.dumps(event)))
+
+    feed(ctl)
+    kept = json.loads(store.books[ctl.key])
+    assert len(kept["paragraphs"]) == len(ctl.book.paragraphs)  # the whole book, not a first chunk
+    assert store.last == ctl.key
+    run(ctl.reader_at(3))
+    # The same file opened again: back at the same place.
+    again, ui, _ = fresh(store)
+    feed(again)
+    assert again.key == ctl.key and again.current == 3
+    assert ("scroll_to", 3) in ui.calls
+    # And after a reload, the last book is the PDF, from the browser's copy.
+    reloaded, _, _ = fresh(store)
+    run(reloaded.resume())
+    assert reloaded.book.title == ctl.book.title and reloaded.current == 3

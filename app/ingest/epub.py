@@ -1,0 +1,162 @@
+"""EPUB 2 and 3 to paragraphs: container.xml → OPF → spine → XHTML, with the stdlib only."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import unquote
+from xml.etree import ElementTree
+
+from app.ingest.cleanup import clean_text, is_chapter_heading
+from app.ingest.errors import IngestError
+
+_BLOCKS = {
+    "p", "div", "li", "blockquote", "pre", "section", "article", "aside", "header", "footer",
+    "td", "th", "dt", "dd", "figcaption", "tr", "ul", "ol", "table", "body", "hr", "nav",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP = {"script", "style", "head", "title", "svg", "math", "rt", "rp"}
+# Font obfuscation (IDPF, Adobe) is not DRM: those books read fine.
+_FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC")
+
+
+class _Blocks(HTMLParser):
+    """Collects (kind, text) blocks: headings and paragraphs, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self._text: list[str] = []
+        self._kind = "text"
+        self._skip = 0
+
+    def _flush(self) -> None:
+        text = clean_text("".join(self._text))
+        if text:
+            self.blocks.append((self._kind, text))
+        self._text = []
+        self._kind = "text"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skip += 1
+        elif tag in _HEADINGS:
+            self._flush()
+            self._kind = "heading"
+        elif tag in _BLOCKS:
+            self._flush()
+        elif tag == "br":
+            self._text.append(" ")
+        elif tag == "img" and not self._skip:
+            alt = dict(attrs).get("alt") or ""
+            if alt.strip() and len(alt) > 40:  # a long alt text is content; short ones are labels
+                self._text.append(alt)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _HEADINGS or tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class EpubSource:
+    """An opened EPUB: title, and its spine documents as (kind, text) blocks, one file at a time."""
+
+    def __init__(self, data: bytes, name: str = "book.epub") -> None:
+        self.name = name
+        self.warnings: list[str] = []
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            names = set(self.zip.namelist())
+            self._check_drm(names)
+            container = ElementTree.fromstring(self.zip.read("META-INF/container.xml"))
+            rootfile = next(el for el in container.iter() if _local(el.tag) == "rootfile")
+            self.opf_path = unquote(rootfile.attrib["full-path"])
+            opf = ElementTree.fromstring(self.zip.read(self.opf_path))
+        except IngestError:
+            raise
+        except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, OSError, ValueError) as err:  # noqa: E501
+            raise IngestError("corrupt", f"“{name}” is a damaged EPUB that cannot be read ({err}).") from err
+        base = posixpath.dirname(self.opf_path)
+        manifest = {}
+        for item in opf.iter():
+            if _local(item.tag) == "item" and "id" in item.attrib and "href" in item.attrib:
+                manifest[item.attrib["id"]] = item.attrib
+        self.documents: list[str] = []
+        for ref in opf.iter():
+            if _local(ref.tag) != "itemref":
+                continue
+            item = manifest.get(ref.attrib.get("idref", ""))
+            if not item or "nav" in (item.get("properties") or "").split():
+                continue
+            if "html" not in item.get("media-type", "html"):
+                continue
+            self.documents.append(posixpath.normpath(posixpath.join(base, unquote(item["href"]))))
+        if not self.documents:
+            raise IngestError("corrupt", f"“{name}” is an EPUB whose table of contents (spine) is empty.")
+        titles = [el.text for el in opf.iter() if _local(el.tag) == "title" and el.text and el.text.strip()]
+        self.title = clean_text(titles[0]) if titles else name.rsplit(".", 1)[0]
+
+    def _check_drm(self, names: set[str]) -> None:
+        drm = IngestError(
+            "drm",
+            f"“{self.name}” is protected by DRM (copy protection), so its text cannot be read. "
+            "BookMusic can only open DRM-free EPUBs.",
+        )
+        if "META-INF/rights.xml" in names:
+            raise drm
+        if "META-INF/encryption.xml" in names:
+            xml = self.zip.read("META-INF/encryption.xml").decode("utf-8", "replace")
+            targets = re.findall(r'URI="([^"]+)"', xml)
+            # Obfuscated or encrypted fonts (_FONT_OBFUSCATION) leave the text readable.
+            if any(not re.search(r"\.(otf|ttf|woff2?)$", t, re.IGNORECASE) for t in targets):
+                raise drm
+
+    def blocks(self, piece: int = 50_000) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+        """(spine documents done, new blocks), a piece of a document at a time: some books are
+        one huge XHTML file, and its first section should not wait for the whole of it."""
+        missing = 0
+        for done, path in enumerate(self.documents, 1):
+            try:
+                html = self.zip.read(path).decode("utf-8", errors="replace")
+            except KeyError:
+                missing += 1
+                yield done, []
+                continue
+            parser = _Blocks()
+            for start in range(0, len(html), piece):
+                parser.feed(html[start : start + piece])
+                if start + piece >= len(html):
+                    parser.close()
+                yield done - (start + piece < len(html)), self._drain(parser)
+        if missing:
+            self.warnings.append(f"{missing} chapter file(s) listed in the EPUB are missing.")
+
+    @staticmethod
+    def _drain(parser: _Blocks) -> list[tuple[str, str]]:
+        blocks, parser.blocks = parser.blocks, []
+        return [
+            ("heading" if kind == "text" and is_chapter_heading(text) and len(text) < 40 else kind, text)
+            for kind, text in blocks
+        ]

@@ -1,0 +1,309 @@
+"""Page layout to paragraphs: lines from positioned text runs, columns, running headers and
+footers, paragraph breaks from gaps and indentation, paragraphs joined across pages.
+
+Works as a stream (`LayoutReader.feed(page)` → finished paragraphs) so a big book shows its
+first paragraphs while later pages are still being read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from itertools import pairwise
+from statistics import median
+
+from app.ingest.cleanup import clean_text, ends_sentence, is_chapter_heading, join_lines
+from app.models import Paragraph
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text as the PDF placed it: baseline start (x, y) in points, y grows upwards."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    bold: bool = False
+
+
+@dataclass
+class Line:
+    x: float
+    y: float
+    size: float
+    text: str
+    bold: bool = False
+    column: int = 0
+
+
+@dataclass
+class PageText:
+    number: int  # 1-based
+    width: float
+    height: float
+    runs: list[TextRun] = field(default_factory=list)
+
+
+# ---- Runs to lines, column by column --------------------------------------------------------------
+
+
+def _merge_runs(runs: list[TextRun]) -> str:
+    runs = sorted(runs, key=lambda r: r.x)
+    text = runs[0].text
+    for prev, run in pairwise(runs):
+        # pypdf already puts a space where the pen jumps by a word gap (it knows the glyph
+        # widths); only runs far apart (tabbed, separate text blocks) still need one.
+        gap = run.x - _estimated_end(prev)
+        if not (text.endswith(" ") or run.text.startswith(" ")) and gap > prev.size:
+            text += " "
+        text += run.text
+    return text
+
+
+def _gutter(runs: list[TextRun], width: float) -> float | None:
+    """The x where a second column starts, when several lines start at the same x right of centre."""
+    starts = Counter(round(r.x) for r in runs if width * 0.4 < r.x < width * 0.75 and r.text.strip())
+    if not starts:
+        return None
+    x, count = starts.most_common(1)[0]
+    left = [r for r in runs if r.x < x - 20 and r.text.strip()]
+    if count < 3 or len(left) < 3:
+        return None
+    # A real gutter is a gap: text left of it on the same line ends well before it. Runs that
+    # merely continue a line there (inline code, italics) reach it, so that line is one column.
+    crossing = 0
+    for run in runs:
+        if abs(run.x - x) > 1:
+            continue
+        ends = [_estimated_end(r) for r in left if abs(r.y - run.y) < 0.5 * run.size]
+        if ends and max(ends) > x - 0.3 * run.size:
+            crossing += 1
+    return float(x) if crossing * 3 < count else None
+
+
+def _estimated_end(run: TextRun) -> float:
+    # Average glyph width of book fonts is about half the font size.
+    return run.x + 0.5 * run.size * len(run.text)
+
+
+def page_lines(page: PageText) -> list[Line]:
+    """Lines in reading order: the left column top to bottom, then the right one."""
+    runs = [r for r in page.runs if r.text.strip()]
+    if not runs:
+        return []
+    gutter = _gutter(runs, page.width)
+    lines: list[Line] = []
+    for column in (0, 1) if gutter is not None else (0,):
+        mine = [
+            r for r in runs
+            if gutter is None or (r.x >= gutter - 4 if column else r.x < gutter - 4)
+        ]
+        mine.sort(key=lambda r: (-r.y, r.x))
+        group: list[TextRun] = []
+        for run in mine:
+            # Half a line of tolerance keeps superscripts (note markers) on their line.
+            if group and abs(run.y - group[0].y) > 0.5 * max(run.size, group[0].size):
+                lines.append(_line(group, column))
+                group = []
+            group.append(run)
+        if group:
+            lines.append(_line(group, column))
+    return [line for line in lines if line.text]
+
+
+def _line(group: list[TextRun], column: int) -> Line:
+    size = max(r.size for r in group)
+    return Line(
+        x=min(r.x for r in group),
+        y=group[0].y,
+        size=size,
+        text=clean_text(_merge_runs(group)),
+        bold=all(r.bold for r in group),
+        column=column,
+    )
+
+
+# ---- Running headers, footers, page numbers ------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—|.]*(?:page\s+|p\.\s*)?(?:\d{1,5}|[ivxlcdm]{1,8})(?:\s*(?:of|/)\s*\d{1,5})?[\s\-–—|.]*$",
+    re.IGNORECASE,
+)
+BAND = 0.1  # the top and bottom tenth of a page is where running heads live
+_BULLET = re.compile(r"^(?:[•◦▪‣●○■□–—*]|\d{1,3}[.)]|[a-z][.)])\s")
+
+
+def _key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text.lower())
+
+
+def _in_band(line: Line, page: PageText) -> bool:
+    return line.y > page.height * (1 - BAND) or line.y < page.height * BAND
+
+
+# ---- The stream ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Open:
+    """The paragraph being built; it may continue on the next column or page."""
+
+    text: str = ""
+    last_line: Line | None = None
+    heading: bool = False
+
+
+class LayoutReader:
+    """Feed pages in order; get paragraphs as soon as they are known to be complete.
+
+    Pages wait in a short look-ahead queue so a running header is recognized on the first page
+    too (it repeats on the pages after it).
+    """
+
+    LOOKAHEAD = 3
+    LOOKBACK = 12
+
+    def __init__(self) -> None:
+        self._queue: deque[tuple[PageText, list[Line]]] = deque()
+        self._recent: deque[set[str]] = deque(maxlen=self.LOOKBACK)
+        self._sizes: Counter[float] = Counter()
+        self._open = _Open()
+        self._chapter = 0
+        self._has_text = False
+        self._line_lengths: deque[int] = deque(maxlen=400)
+
+    # -- public
+
+    def feed(self, page: PageText) -> list[Paragraph]:
+        lines = page_lines(page)
+        for line in lines:
+            self._sizes[round(line.size, 1)] += len(line.text)
+        self._queue.append((page, lines))
+        out: list[Paragraph] = []
+        while len(self._queue) > self.LOOKAHEAD:
+            out += self._release()
+        return out
+
+    def finish(self) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        while self._queue:
+            out += self._release()
+        out += self._close()
+        return out
+
+    # -- internals
+
+    @property
+    def body_size(self) -> float:
+        return self._sizes.most_common(1)[0][0] if self._sizes else 11.0
+
+    def _band_keys(self, page: PageText, lines: list[Line]) -> set[str]:
+        return {_key(line) for line in lines if _in_band(line, page) and line.size <= self.body_size * 1.05}
+
+    def _release(self) -> list[Paragraph]:
+        page, lines = self._queue.popleft()
+        others: set[str] = set().union(*self._recent) if self._recent else set()
+        for other_page, other_lines in self._queue:
+            others |= self._band_keys(other_page, other_lines)
+        mine = self._band_keys(page, lines)
+        body = [
+            line for line in lines
+            if not (
+                _in_band(line, page)
+                and line.size <= self.body_size * 1.05
+                and (
+                    _PAGE_NUMBER.match(line.text)
+                    or _key(line) in others
+                    # Small print at the very top or bottom: running heads of short documents.
+                    or line.size < self.body_size * 0.9
+                )
+            )
+        ]
+        self._recent.append(mine)
+        return self._paragraphs(body)
+
+    def _is_heading(self, line: Line) -> bool:
+        if len(line.text) > 120 or not line.text.strip():
+            return False
+        bigger = line.size >= self.body_size * 1.2
+        return bigger or (is_chapter_heading(line.text) and line.size >= self.body_size)
+
+    def _paragraphs(self, lines: list[Line]) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        by_column: dict[int, list[Line]] = {}
+        for line in lines:
+            by_column.setdefault(line.column, []).append(line)
+        for column_lines in by_column.values():
+            out += self._column(column_lines)
+        return out
+
+    def _column(self, lines: list[Line]) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        body = [line for line in lines if not self._is_heading(line)]
+        margin = min((line.x for line in body), default=0.0)
+        gaps = [a.y - b.y for a, b in pairwise(body) if 0 < a.y - b.y < 4 * a.size]
+        spacing = median(gaps) if len(gaps) >= 3 else self.body_size * 1.4
+        typical = median(self._line_lengths) if len(self._line_lengths) >= 5 else 60
+        # Block paragraphs (no indents anywhere): a short last line ends the paragraph.
+        block_style = not any(b.x > margin + 0.8 * b.size for b in body)
+        previous: Line | None = None
+        for line in lines:
+            heading = self._is_heading(line)
+            indented = margin + 0.8 * line.size <= line.x <= margin + 10 * line.size and (
+                # Only a step in: hanging indents and block quotes keep their later lines.
+                previous is None or line.x > previous.x + 0.5 * line.size
+            )
+            if previous is not None and _BULLET.match(previous.text) and line.x > previous.x:
+                indented = False  # the wrapped rest of a list item
+            if _BULLET.match(line.text):
+                indented = True
+            if previous is not None:
+                gap = previous.y - line.y
+                breaks = gap > spacing * 1.45 or gap < 0
+            else:
+                breaks = False  # a new column or page: decided from the text itself below
+            open_ = self._open
+            if open_.text:
+                if heading != open_.heading:
+                    out += self._close()
+                elif heading:
+                    if previous is None or not 0 < previous.y - line.y < 2.2 * line.size:
+                        out += self._close()
+                elif breaks or indented or self._short_end(open_, previous, typical, block_style):
+                    out += self._close()
+            if not heading:
+                self._line_lengths.append(len(line.text))
+            self._open.text = join_lines(self._open.text, line.text)
+            self._open.heading = heading
+            self._open.last_line = line
+            previous = line
+        return out
+
+    def _short_end(self, open_: _Open, previous: Line | None, typical: float, block_style: bool) -> bool:
+        """A finished sentence on a short line ends the paragraph at a page or column top, or
+        anywhere in a book without indents."""
+        if not ends_sentence(open_.text):
+            return False
+        if previous is None:
+            return self._short(open_.last_line, typical)
+        return block_style and self._short(previous, typical)
+
+    @staticmethod
+    def _short(line: Line | None, typical: float) -> bool:
+        return line is not None and len(line.text) < 0.75 * typical
+
+    def _close(self) -> list[Paragraph]:
+        open_ = self._open
+        self._open = _Open()
+        text = clean_text(open_.text)
+        if not text:
+            return []
+        if open_.heading:
+            if self._has_text:
+                self._chapter += 1
+                self._has_text = False
+            return [Paragraph(text, "heading", self._chapter)]
+        self._has_text = True
+        return [Paragraph(text, "text", self._chapter)]
