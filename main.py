@@ -6,11 +6,15 @@ JS calls and events to the controller's ports.
 
 from pyodide.ffi import create_proxy
 from pyscript import window
-from pyscript.js_modules import bridge, store, ui
+from pyscript.js_modules import bridge, modes, store, ui
 
 from app.controller import Controller, segment_text
+from app.listen import Listen, ListeningPlayer
 
-controller = Controller(ui=ui, player=bridge, store=store)
+# The reader's player goes through the ensemble and the MIDI output (app/listen.py).
+player = ListeningPlayer(bridge, modes)
+controller = Controller(ui=ui, player=player, store=store)
+listen = Listen(controller, player, modes)
 
 
 def on_event(name, handler):
@@ -40,9 +44,21 @@ on_event("import-score", lambda text, *_: controller.import_score(str(text)))
 on_event("forget-book", lambda *_: controller.forget_book())
 on_event("clear-all", lambda *_: controller.clear_everything())
 
+# The Listen panel: ensemble, endless mode, MIDI export.
+def on_mode(name, handler):
+    modes.on(name, create_proxy(handler))
+
+
+on_mode("ensemble", lambda choice, *_: listen.choose_ensemble(str(choice)))
+on_mode("endless-start", lambda phrase, seconds=None, *_: listen.start_endless(str(phrase), seconds))
+on_mode("endless-stop", lambda *_: listen.stop_endless())
+on_mode("endless-every", lambda seconds, *_: listen.set_period(float(seconds)))
+on_mode("export-midi", lambda *_: listen.export_midi())
+
 # Reachable from the page (and from tests): text in, sections out.
 window.bookmusic.segmentText = create_proxy(segment_text)
 
 # PyScript runs this file with top-level await allowed.
 await controller.resume()  # noqa: F704  (the last book where the reader left it, or the sample)
+listen.start()
 ui.set_ready()

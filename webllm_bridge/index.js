@@ -3,4 +3,5 @@ export {
   play, stop, unlock, setVolume, level, isPlaying, check, position, setIntensity, setFade, sounds,
   renderOffline, prepare,
 } from "./strudel_player.js";
+export { events } from "./strudel_player.js";
 export { renderWav } from "./wav_render.js";

@@ -344,3 +344,21 @@ export function level() {
   for (const x of buf) sum += x * x;
   return Math.sqrt(sum / buf.length);
 }
+
+/**
+ * A piece's note events without playing it (for MIDI export and MIDI out), as JSON:
+ * {cps, begin, end, layers, events: [{layer, start, end, note, gain, velocity, sound}]}.
+ * With `seconds`, the span is that much playing time from `begin`, rounded up to whole cycles.
+ */
+export async function events(code, begin = 0, end = 8, seconds = null) {
+  const s = await strudel();
+  const { patternEvents, evaluateTagged } = await import("./pattern_events.js");
+  if (seconds != null) {
+    const { cps } = await evaluateTagged(s, code);
+    end = begin + Math.max(1, Math.ceil(seconds * cps));
+  }
+  return JSON.stringify(await patternEvents(s, code, begin, end));
+}
+
+/** The initialised Strudel module (loads it on first call), for the modules beside the player. */
+export const loadStrudel = strudel;

@@ -1,0 +1,1 @@
+"""MIDI: Standard MIDI File export of a piece's note events."""

@@ -1,0 +1,60 @@
+"""Export what plays as a Standard MIDI File.
+
+The page gives the events (`player.events(code, begin, end, seconds)` queries the pattern without
+playing it); Python turns them into the file and hands the bytes back to the page to download.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from app.midi.render import midi_file_from_json
+
+MIDI_MIME = "audio/midi"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece and how long it played (or would play) in seconds."""
+
+    code: str
+    seconds: float
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def events_for(player: Any, span: Span) -> dict[str, Any]:
+    payload = await _maybe_await(player.events(span.code, 0, 0, span.seconds))
+    return json.loads(str(payload))
+
+
+async def midi_file_for(player: Any, spans: list[Span]) -> bytes:
+    """One file for pieces played one after another (a section, or a span of endless mode)."""
+    if not spans:
+        raise ValueError("nothing has played yet")
+    pieces = [await events_for(player, span) for span in spans]
+    return midi_file_from_json(pieces)
+
+
+def file_name(title: str, suffix: str = "") -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower() or "bookmusic"
+    return f"{stem}{suffix}.mid"
+
+
+async def download_midi(player: Any, ui: Any, spans: list[Span], name: str) -> bytes:
+    """Render and offer the file; a failure becomes a message in the page."""
+    try:
+        data = await midi_file_for(player, spans)
+    except Exception as err:  # bad code or an empty span: tell the reader, keep playing
+        ui.set_status(f"Could not export MIDI: {err}")
+        return b""
+    ui.download_file(name, MIDI_MIME, base64.b64encode(data).decode("ascii"))
+    ui.set_status(f"Exported {name} ({len(data)} bytes).")
+    return data

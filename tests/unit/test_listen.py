@@ -1,0 +1,198 @@
+"""The Listen panel's controller: ensemble at the player seam, endless loop, MIDI export flow."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from app.controller import Controller
+from app.endless import Endless
+from app.listen import Listen, ListeningPlayer
+from app.music.validate import validate
+
+from .aio import run
+from .midi_reader import read
+
+
+class Recorder:
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *args: self.calls.append((name, *args))
+
+    def named(self, name):
+        return [c[1:] for c in self.calls if c[0] == name]
+
+
+class FakePlayer:
+    """Plays nothing; reports one note per layer per cycle, as the page's events() would."""
+
+    def __init__(self):
+        self.played = []
+
+    async def play(self, code):
+        self.played.append(code)
+
+    async def stop(self):
+        self.played.append(None)
+
+    async def events(self, code, begin, end, seconds):
+        result = validate(code)
+        assert result.ok, result.errors
+        cycles = max(1, round(seconds * result.cpm / 60))
+        events = [
+            {"layer": layer, "start": c, "end": c + 1, "note": 60 + layer, "sound": "sine"}
+            for c in range(cycles)
+            for layer in range(result.layers)
+        ]
+        return json.dumps({"cps": result.cpm / 60, "begin": 0, "end": cycles, "events": events})
+
+
+def setup(sleeps=3):
+    ui, modes, player = Recorder(), Recorder(), FakePlayer()
+    listening = ListeningPlayer(player, modes)
+    controller = Controller(ui, listening)
+    slept = []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+        if len(slept) >= sleeps:
+            await listen.stop_endless()
+
+    listen = Listen(controller, listening, modes, sleep=sleep)
+    listen.start()
+    return listen, controller, ui, modes, player, slept
+
+
+def test_start_offers_presets_and_the_palette():
+    _, _, _, modes, _, _ = setup()
+    (payload,) = modes.named("set_ensembles")[0]
+    data = json.loads(payload)
+    assert {"synths", "pads"} <= {p["name"] for p in data["presets"]}
+    assert "sine" in data["palette"]
+
+
+def test_the_ensemble_applies_to_the_readers_pieces_and_midi_follows():
+    listen, controller, _ui, modes, player, _ = setup()
+    controller.open_sample()
+    run(listen.choose_ensemble("pads"))
+    run(controller.play())
+    result = validate(player.played[-1])
+    assert result.sounds == ["pink", "supersaw", "triangle"]
+    assert modes.named("show_voiced")[-1] == (player.played[-1],)
+    assert modes.named("midi_follow")[-1] == (player.played[-1], None)
+    run(controller.pause())
+    assert modes.named("midi_stopped")
+
+
+def test_a_bad_custom_pick_is_a_message_and_changes_nothing():
+    listen, _, ui, _, _, _ = setup()
+    run(listen.choose_ensemble("sine,kazoo"))
+    assert listen.ensemble is None
+    assert "kazoo" in ui.named("set_status")[-1][0]
+
+
+def test_endless_plays_a_piece_per_period_until_stopped():
+    listen, _controller, _ui, modes, player, slept = setup(sleeps=4)
+    run(listen.choose_ensemble("soft-synths"))
+    run(listen.start_endless("calm sea", 30))
+    pieces = [c for c in player.played if c]
+    assert len(pieces) == 4 and slept == [30.0] * 4
+    assert player.played[-1] is None  # stopped at the end
+    for code in pieces:
+        assert validate(code).sounds == ["sine", "triangle"]
+    shown = [json.loads(p[0]) for p in modes.named("show_piece")]
+    assert [s["pieces"] for s in shown] == [1, 2, 3, 4]
+    assert json.loads(modes.named("set_endless")[-1][0]) == {"on": False}
+
+
+def test_export_of_a_section_downloads_a_midi_file_as_long_as_the_section():
+    listen, controller, _ui, modes, _player, _ = setup()
+    controller.open_sample()
+    data = run(listen.export_midi())
+    name, mime, b64 = modes.named("download_file")[-1]
+    assert name.endswith("-section-1.mid") and mime == "audio/midi"
+    assert base64.b64decode(b64) == data
+    midi = read(data)
+    section = controller.book.sections[0]
+    piece = validate(controller.composition_for(0).code)
+    cycles = round(section.words / controller.wpm * 60 * piece.cpm / 60)
+    assert len(midi.tracks) == 1 + piece.layers
+    assert len(midi.notes(1)) == cycles
+
+
+def test_export_in_endless_mode_covers_the_pieces_kept():
+    listen, _controller, _ui, modes, _player, _ = setup()
+    listen.endless = Endless("calm", seed=5, seconds=20)  # as start_endless sets it up
+    run(listen._play_next())
+    run(listen._play_next())
+    data = run(listen.export_midi())
+    name = modes.named("download_file")[-1][0]
+    assert name.startswith("endless-") and name.endswith("-1-2.mid")
+    tempos = [e for e in read(data).tracks[0] if e.kind == "tempo"]
+    assert len(tempos) == 2
+
+
+def test_nothing_to_export_is_a_message():
+    listen, _, ui, _modes, _, _ = setup()
+    assert run(listen.export_midi()) == b""
+    assert "Nothing to export" in ui.named("set_status")[-1][0]
+
+
+def test_the_period_can_change_while_endless_plays():
+    listen, _, _, _, _, slept = setup(sleeps=3)
+    original = listen.sleep
+
+    async def sleep_and_change(seconds):
+        listen.set_period(90)
+        await original(seconds)
+
+    listen.sleep = sleep_and_change
+    run(listen.start_endless("", 30))
+    assert slept == [30.0, 90.0, 90.0]
+
+
+def test_a_play_cancelled_by_stop_is_not_followed_by_midi():
+    class Cancelled:
+        cancelled = True
+
+    class CancellingPlayer(FakePlayer):
+        async def play(self, code):
+            return Cancelled()
+
+    modes = Recorder()
+    listening = ListeningPlayer(CancellingPlayer(), modes)
+    run(listening.play('setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2)\n)'))
+    assert modes.named("midi_follow") == [] and listening.now_playing == ""
+
+
+def test_endless_asks_a_writer_under_the_ensembles_grammar_and_keeps_the_drift_when_refused():
+    listen, _, _, _, player, _ = setup(sleeps=4)
+    run(listen.choose_ensemble("soft-synths"))
+    asked = []
+    answers = iter([
+        'setcpm(16)\nstack(\n  n("0 2 4").scale("C3:major").sound("sine").gain(0.2),\n'
+        '  n("<0 4>").scale("C2:major").sound("triangle").gain(0.2)\n)',
+        'setcpm(16)\nstack(\n  n("0").sound("sawtooth").gain(0.2)\n)',  # not in the ensemble
+        "not music at all",
+        None,
+    ])
+
+    async def writer(brief, previous, grammar):
+        asked.append((brief, previous, grammar))
+        return next(answers)
+
+    listen.writer = writer
+    run(listen.start_endless("calm sea", 30))
+    pieces = [c for c in player.played if c]
+    assert len(asked) == 4 and len(pieces) == 4
+    assert 'n("0 2 4").sound("sine").scale("C3:major")' in pieces[0]  # the model's piece played
+    for brief, _, grammar in asked:
+        assert brief.startswith("Endless music, mood: calm sea.")
+        (rule,) = [line for line in grammar.splitlines() if line.startswith("sound-name ::= ")]
+        assert set(rule.removeprefix("sound-name ::= ").replace('"', "").split(" | ")) == {"sine", "triangle"}
+    assert asked[1][1] == pieces[0]  # continuity: the model sees what played before
+    for code in pieces[1:]:  # refused answers: the drifted instant piece plays instead
+        assert validate(code).sounds == ["sine", "triangle"]
+        assert "sawtooth" not in code
