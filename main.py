@@ -6,7 +6,7 @@ JS calls and events to the controller's ports.
 
 from pyodide.ffi import create_proxy
 from pyscript import window
-from pyscript.js_modules import bridge, modes, ui
+from pyscript.js_modules import bridge, modes, store, ui
 
 from app.composer_service import ComposerService
 from app.controller import Controller, segment_text
@@ -16,7 +16,7 @@ from app.listen import Listen, ListeningPlayer
 composer = ComposerService(llm=bridge, ui=ui, proxy=create_proxy)
 # The reader's player goes through the ensemble and the MIDI output (app/listen.py).
 player = ListeningPlayer(bridge, modes)
-controller = Controller(ui=ui, player=player, composer=composer)
+controller = Controller(ui=ui, player=player, composer=composer, store=store)
 # Endless mode asks the loaded model for each next piece (the drift covers when none is ready).
 listen = Listen(controller, player, modes, writer=composer.write_endless)
 
@@ -29,12 +29,24 @@ on_event("play", lambda *_: controller.play())
 on_event("pause", lambda *_: controller.pause())
 on_event("section", lambda index, *_: controller.reader_at(int(index)))
 on_event("open-sample", lambda *_: controller.open_sample())
-on_event("open-text", lambda title, text, md, *_: controller.open_text(str(title), str(text), bool(md)))
+
+
+async def open_text(title, text, md, *_):
+    controller.open_text(str(title), str(text), bool(md))
+    await controller.restore_saved()  # the same text again: its place, music and edits come back
+
+
+on_event("open-text", open_text)
 # Books parsed by the worker (ui/ingest.js) arrive as a stream of JSON events.
-on_event("book-event", lambda event, *_: controller.book_event(str(event)))
+on_event("book-event", lambda event, *_: controller.receive_book_event(str(event)))
 on_event("wpm", lambda wpm, *_: controller.set_wpm(int(wpm)))
 on_event("edit-code", lambda index, code, *_: controller.edit_code(int(index), str(code)))
 on_event("prefetch", lambda depth, *_: controller.set_prefetch(int(depth)))
+on_event("revert-code", lambda index, *_: controller.revert_edit(int(index)))
+on_event("export-score", lambda *_: controller.export_score())
+on_event("import-score", lambda text, *_: controller.import_score(str(text)))
+on_event("forget-book", lambda *_: controller.forget_book())
+on_event("clear-all", lambda *_: controller.clear_everything())
 
 ui.on_model_change(
     create_proxy(lambda model_id, load_now=False, *_: composer.choose(str(model_id), bool(load_now)))
@@ -57,7 +69,8 @@ window.bookmusic.segmentText = create_proxy(segment_text)
 # What the language model did so far (JSON), for tests, benchmarks and the console.
 window.bookmusic.composerReport = create_proxy(composer.report)
 
-controller.open_sample()
+# PyScript runs this file with top-level await allowed.
+await controller.resume()  # noqa: F704  (the last book where the reader left it, or the sample)
 listen.start()
 ui.set_ready()
 # Probe WebGPU/wasm and fill the model picker without holding up the page.

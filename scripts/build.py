@@ -10,6 +10,7 @@ requirements/pyodide-wheels.txt. Wheels are cached in build/ so a rebuild needs 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import shutil
@@ -25,9 +26,15 @@ DIST = ROOT / "dist"
 
 # Source folders and files copied verbatim into dist/.
 APP_FILES = ["index.html", "pyscript.toml", "main.py", "LICENSE"]
-APP_DIRS = ["ui", "webllm_bridge", "prompts", "assets"]
+APP_DIRS = ["ui", "webllm_bridge", "prompts", "assets", "storage"]
 # Python that PyScript unpacks into the Pyodide filesystem (see pyscript.toml [files]).
 PY_PACKAGES = ["app", "prompts"]
+
+# The service worker: source bundled with Workbox into dist/sw.js, with the precache manifest.
+SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
+# Needed only on some machines (web-llm is the WebGPU engine, 6.8 MB): cached on first use instead
+# of downloaded by every visitor up front; the service worker still keeps it per version.
+LAZY_PREFIXES = ("vendor/web-llm/",)
 
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 
@@ -104,6 +111,59 @@ def zip_python(dest: Path) -> None:
                     zf.write(path, path.relative_to(ROOT).as_posix())
 
 
+def esbuild(entry: Path, out: Path, *options: str) -> None:
+    """Bundle an npm package (or our source using one) into one browser file."""
+    subprocess.run(
+        [
+            str(NODE / ".bin" / "esbuild"), str(entry), "--bundle", "--platform=browser",
+            "--target=es2020", "--minify-syntax", "--log-level=warning", f"--outfile={out}",
+            *options,
+        ],
+        check=True,
+    )
+
+
+def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
+    """Every file of the build with its content hash, the files cached on first use, a version."""
+    manifest, lazy = [], []
+    for path in sorted(p for p in dist.rglob("*") if p.is_file()):
+        rel = path.relative_to(dist).as_posix()
+        if rel == "sw.js":
+            continue
+        if rel.startswith(LAZY_PREFIXES):
+            lazy.append(rel)
+        else:
+            digest = hashlib.sha256(path.read_bytes())
+            manifest.append(
+                {
+                    "url": rel,
+                    "revision": digest.hexdigest()[:16],
+                    # Subresource integrity: the service worker caches exactly these bytes.
+                    "integrity": "sha256-" + base64.b64encode(digest.digest()).decode(),
+                }
+            )
+    # Lazy files are versioned too: a changed web-llm changes the version and its cache name.
+    lazy_hashes = [sha256(dist / rel)[:16] for rel in lazy]
+    version = hashlib.sha256(json.dumps([manifest, lazy, lazy_hashes]).encode()).hexdigest()[:12]
+    return manifest, lazy, version
+
+
+def build_service_worker(dist: Path) -> None:
+    manifest, lazy, version = precache_manifest(dist)
+    out = dist / "sw.js"
+    esbuild(SERVICE_WORKER, out, "--format=iife", "--define:process.env.NODE_ENV=\"production\"")
+    code = out.read_text()
+    for placeholder, value in {
+        "self.__BM_PRECACHE": manifest,
+        "self.__BM_LAZY": lazy,
+        "self.__BM_VERSION": version,
+    }.items():
+        if code.count(placeholder) != 1:
+            sys.exit(f"service worker: expected {placeholder} once in the bundle")
+        code = code.replace(placeholder, json.dumps(value))
+    out.write_text(code)
+
+
 def build(dist: Path) -> dict:
     if not NODE.exists():
         sys.exit("node_modules/ is missing: run `npm ci` first (make setup does it).")
@@ -147,6 +207,12 @@ def build(dist: Path) -> dict:
     from music_assets import build_music_assets
 
     build_music_assets(dist)
+
+    # In-memory IndexedDB for browsers that refuse storage (storage/boot.js loads it only then).
+    esbuild(NODE / "fake-indexeddb/auto/index.mjs", vendor / "fake-indexeddb" / "auto.js", "--format=esm")
+
+    # Last: the service worker's precache manifest lists everything built above.
+    build_service_worker(dist)
 
     # Wheels that only the in-browser test runner needs live outside dist/.
     download_wheels(ROOT / "requirements/pyodide-test-wheels.txt", BUILD / "test-wheels")

@@ -4,10 +4,15 @@ import * as player from "../webllm_bridge/index.js";
 import * as reader from "./reader.js";
 import * as ingest from "./ingest.js";
 import { initMusicPanel } from "./music_panel.js";
+import { pieceShown, wireKeeping } from "./keeping.js";
+import { wireOffline } from "./offline_panel.js";
+
+// Port additions owned by the keeping/offline modules (issue 6).
+export { download, scroll_to } from "./keeping.js";
 
 const $ = (id) => document.getElementById(id);
 const listeners = new Map();
-const state = { book: null, current: 0, playing: false, ready: false };
+export const state = { book: null, current: 0, playing: false, ready: false };
 
 // Debug/test handle: the page's modules, reachable from devtools and Playwright.
 window.bookmusic = Object.assign(window.bookmusic || {}, { ui: { state }, bridge: player });
@@ -17,7 +22,7 @@ export function on(name, fn) {
   listeners.get(name).push(fn);
 }
 
-function emit(name, ...args) {
+export function emit(name, ...args) {
   for (const fn of listeners.get(name) || []) {
     Promise.resolve(fn(...args)).catch((err) => set_status(`Something went wrong: ${err.message || err}`));
   }
@@ -86,6 +91,8 @@ export function set_wpm(wpm) {
 
 export function show_code(payloadJson) {
   const piece = JSON.parse(payloadJson);
+  state.piece = piece;
+  pieceShown(piece);
   $("code").value = piece.code;
   $("now-meta").textContent =
     `Section ${piece.section + 1} · ${piece.style} · mood: ${piece.mood} · by ${piece.source}`;
@@ -211,3 +218,5 @@ initMusicPanel({ player, emit, state });
 
 // The language-model picker and engine line (its own module; Python reaches it through this one).
 export { set_models, set_engine, set_section_music, on_model_change, pick_model } from "./model_picker.js";
+wireKeeping();
+wireOffline();

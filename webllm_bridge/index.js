@@ -12,3 +12,4 @@ export {
   llm_unload,
   llm_state,
 } from "./llm.js";
+export { renderWav } from "./wav_render.js";

@@ -1,0 +1,57 @@
+// BookMusic's service worker: after one visit the whole app runs with no network.
+//
+// scripts/build.py bundles this file (with Workbox, from npm) into dist/sw.js and fills in the
+// precache manifest: every file of the build with its content hash. Any change to any file
+// changes sw.js, so the browser installs the new version beside the old one; it takes over only
+// when no page runs the old one, or when the reader accepts "Reload to update" (no mixed versions).
+//
+// Model weights are not touched here: the engines keep them in their own caches.
+import { clientsClaim } from "workbox-core";
+import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching";
+import { registerRoute } from "workbox-routing";
+import { CacheFirst } from "workbox-strategies";
+
+const MANIFEST = self.__BM_PRECACHE; // [{url, revision}], filled in by scripts/build.py
+const LAZY = self.__BM_LAZY; // files only some machines need: cached on first use
+const VERSION = self.__BM_VERSION; // hash of the manifest
+const LAZY_CACHE_PREFIX = "bookmusic-lazy-";
+const LAZY_CACHE = LAZY_CACHE_PREFIX + VERSION;
+
+// Workbox fetches precache entries with cache: "reload", downloading the whole app (25 MB) a
+// second time right after the first visit loaded it. "no-cache" revalidates with the server
+// instead (a 304 when the browser already has the file), and each entry's integrity hash from the
+// manifest still guarantees the cached bytes are exactly this version's.
+addPlugins([
+  {
+    requestWillFetch: async ({ request }) =>
+      request.mode === "navigate" ? request : new Request(request, { cache: "no-cache" }),
+  },
+]);
+precacheAndRoute(MANIFEST);
+cleanupOutdatedCaches();
+
+// Cached on first use, in a cache of this version only, so an old copy can never mix in.
+const lazyUrls = new Set(LAZY.map((path) => new URL(path, self.registration.scope).href));
+registerRoute(({ url }) => lazyUrls.has(url.href), new CacheFirst({ cacheName: LAZY_CACHE }));
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys().then((names) =>
+      Promise.all(
+        names
+          .filter((name) => name.startsWith(LAZY_CACHE_PREFIX) && name !== LAZY_CACHE)
+          .map((name) => caches.delete(name)),
+      ),
+    ),
+  );
+});
+// A new version only activates once no page runs the old one (or the reader asked to reload),
+// so taking control at once is safe; on the first visit it lets this very page work offline.
+clientsClaim();
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data?.type === "VERSION") {
+    event.ports[0]?.postMessage({ version: VERSION, files: MANIFEST.length, lazy: LAZY });
+  }
+});

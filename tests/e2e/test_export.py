@@ -1,0 +1,102 @@
+"""Export: the book's score (every section's code) out and back in, a section as a Strudel snippet,
+and a section rendered offline to a WAV file."""
+
+import json
+import struct
+
+from test_sound import wait_level
+
+from app.music.validate import validate
+
+CODE = 'note("c3 e3 g3 b3").sound("triangle").release(0.3).gain(0.5)'
+
+
+def download(page, selector):
+    with page.expect_download() as info:
+        page.click(selector)
+    dl = info.value
+    return dl.suggested_filename, open(dl.path(), "rb").read()
+
+
+def test_score_downloads_every_section_and_imports_back(app, tmp_path):
+    name, data = download(app, "#export-score")
+    assert name.endswith(".score.json")
+    score = json.loads(data)
+    sections = app.evaluate("window.bookmusic.ui.state.book.sections.map((s) => s.id)")
+    assert score["format"] == "bookmusic-score" and score["version"] == 1
+    assert [s["id"] for s in score["sections"]] == sections
+    assert all(s["style"] and "setcpm(" in s["code"] for s in score["sections"])
+
+    # Change section 2's code in the file, import it: that section now plays the imported code.
+    score["sections"][1]["code"] = CODE
+    path = tmp_path / "edited.score.json"
+    path.write_text(json.dumps(score))
+    app.set_input_files("#import-score", str(path))
+    app.wait_for_function("document.querySelector('#status').textContent.includes('Imported the score')")
+    app.keyboard.press("ArrowDown")
+    app.click("#play")
+    app.wait_for_function(f"document.querySelector('#code').value === {json.dumps(validate(CODE).code)}")
+    assert wait_level(app, above=0.01, timeout=20_000) > 0.01
+
+    # A file that is not a score: a clear message, nothing changes.
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}')
+    app.set_input_files("#import-score", str(bad))
+    app.wait_for_function("document.querySelector('#status').textContent.includes('not a BookMusic score')")
+    assert app.input_value("#code") == validate(CODE).code
+    assert app.console_errors == []
+
+
+def test_section_saved_as_a_strudel_snippet(app):
+    app.click("#play")
+    wait_level(app, above=0.01, timeout=20_000)
+    code = app.input_value("#code")
+    name, data = download(app, "#save-snippet")
+    text = data.decode()
+    assert name.endswith("-section-1.strudel.js")
+    assert text.startswith("// The Lighthouse Keeper's Year, section 1")
+    section_id = app.evaluate("window.bookmusic.ui.state.piece.id")
+    assert f"section id: {section_id}" in text
+    assert text.rstrip().endswith(code.strip())
+
+
+def wav_info(data):
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    channels, rate = struct.unpack("<HI", data[22:28])
+    bits = struct.unpack("<H", data[34:36])[0]
+    samples = struct.unpack(f"<{(len(data) - 44) // 2}h", data[44:])
+    rms = (sum(s * s for s in samples[::7]) / len(samples[::7])) ** 0.5 / 32768
+    return channels, rate, bits, len(samples) / channels / rate, rms
+
+
+def test_section_rendered_offline_to_wav(app):
+    app.click("#play")
+    wait_level(app, above=0.01, timeout=20_000)
+    name, data = download(app, "#render-wav")
+    assert name.endswith("-section-1.wav")
+    channels, rate, bits, seconds, rms = wav_info(data)
+    words = app.evaluate("window.bookmusic.ui.state.book.sections[0].words")
+    expected = round(min(120, max(10, words / 230 * 60)))
+    assert (channels, rate, bits) == (2, 44100, 16)
+    assert abs(seconds - expected) < 0.1
+    assert rms > 0.005, "the render is silent"
+    # Live playback went on untouched while rendering.
+    assert wait_level(app, above=0.01, timeout=10_000) > 0.01
+
+
+def test_wav_render_is_deterministic_and_fails_clearly(app):
+    digest = """async (code) => {
+        const blob = await window.bookmusic.bridge.renderWav(code, 2);
+        const hash = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+        return [blob.size, [...new Uint8Array(hash)].map((b) => b.toString(16)).join('')];
+    }"""
+    first = app.evaluate(digest, CODE)
+    second = app.evaluate(digest, CODE)
+    assert first == second and first[0] == 44 + 2 * 2 * 44100 * 2
+    other = app.evaluate(digest, CODE.replace("c3", "d3"))
+    assert other[1] != first[1]
+    error = app.evaluate(
+        "(code) => window.bookmusic.bridge.renderWav(code, 1).then(() => 'no error', (e) => e.message)",
+        "this is not strudel(",
+    )
+    assert error != "no error" and error

@@ -1,0 +1,143 @@
+"""After one visit the app works with no network (service worker precache), and a new deploy
+replaces the old one cleanly: the page runs one version or the other, never a mix."""
+
+import json
+import shutil
+
+import pytest
+from serve import serve_in_thread
+from test_persistence import READY, at_section, read_to, reload, wait_kept
+from test_sound import wait_level
+
+from build import build_service_worker, precache_manifest
+from tests.conftest import ROOT, SUB_PATH
+
+OFFLINE_READY = "document.documentElement.dataset.offlineReady === '1'"
+MODEL = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def go_offline_and_reload(page):
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.context.set_offline(True)
+    reload(page)
+    return failed
+
+
+def test_precache_manifest_lists_every_built_file_with_its_hash():
+    dist = ROOT / "dist"
+    manifest, lazy, version = precache_manifest(dist)
+    urls = {entry["url"] for entry in manifest}
+    built = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    assert urls | set(lazy) == built - {"sw.js"}
+    assert {"index.html", "main.py", "pyscript.toml", "bookmusic_py.zip"} <= urls
+    assert any(u.endswith("pyodide.asm.wasm") for u in urls)
+    assert any(u.startswith("vendor/strudel/") for u in urls)
+    assert any(u.startswith("vendor/wllama/") for u in urls)
+    assert lazy == ["vendor/web-llm/index.js"]
+    sw = (dist / "sw.js").read_text()
+    assert version in sw and json.dumps(manifest) in sw
+    assert "__BM_" not in sw
+
+
+def test_boots_offline_reopens_the_last_book_in_place_and_plays(app, tmp_path):
+    app.wait_for_function(OFFLINE_READY, timeout=60_000)
+    book = tmp_path / "journey.md"
+    book.write_text("\n\n".join(["The train left the calm station in the quiet morning. " * 30] * 6))
+    app.set_input_files("#file", str(book))
+    app.wait_for_function("document.title.startsWith('journey')")
+    read_to(app, 2)
+    wait_kept(app, at_section(2))
+
+    failed = go_offline_and_reload(app)
+    assert app.title().startswith("journey")
+    assert app.evaluate("window.bookmusic.ui.state.current") == 2
+    assert "back at section 3" in app.inner_text("#status")
+    # Music from the instant composer, with Strudel loaded for the first time while offline.
+    app.click("#play")
+    assert wait_level(app, above=0.01, timeout=30_000) > 0.01
+    assert "Section 3" in app.inner_text("#now-meta")
+    assert failed == [], f"requests that needed the network: {failed}"
+    assert app.console_errors == []
+
+
+def test_cpu_model_runs_offline_from_the_engine_cache(app, site):
+    """wllama's runtime comes from the precache; the model from wllama's own cache (not ours)."""
+    if not (ROOT / "build/models" / MODEL).exists():
+        pytest.fail("test model missing: run scripts/fetch_test_models.py (make test does)")
+    app.wait_for_function(OFFLINE_READY, timeout=60_000)
+    model_url = site.split(SUB_PATH)[0] + "/models/" + MODEL
+    script = """async (url) => {
+        const { Wllama } = await import('./vendor/wllama/index.js');
+        const wllama = new Wllama({ default: new URL('./vendor/wllama/wllama.wasm', location.href).href },
+                                  { suppressNativeLog: true, allowOffline: true });
+        wllama.setCompat(null);
+        await wllama.loadModelFromUrl(url, { n_threads: 1, n_ctx: 256 });
+        const out = await wllama.createCompletion({ prompt: 'The sea is', max_tokens: 6, temperature: 0 });
+        await wllama.exit();
+        return out.choices[0].text;
+    }"""
+    online = app.evaluate(script, model_url)
+    assert online.strip()
+    report = app.evaluate("window.bookmusic.offline.storageReport()")
+    # The model is in the engine's storage, listed in the panel, and not in the app's precache.
+    assert any(e["bytes"] > 50e6 for e in report["engineFiles"] + report["caches"] if e["kind"] != "app")
+    app_cache = next(c for c in report["caches"] if c["kind"] == "app")
+    assert app_cache["bytes"] < 40e6
+
+    failed = go_offline_and_reload(app)
+    offline = app.evaluate(script, model_url)
+    assert offline == online  # same model, greedy sampling: the same words, with no network
+    assert not [u for u in failed if "/bookmusic/" in u]
+
+    # The storage panel shows the model with its size and removes it on request.
+    app.click("#offline-panel summary")
+    model_row = app.locator("#kept-list li[data-kind='engine'], #kept-list li[data-kind='model']").first
+    model_row.wait_for()
+    assert float(model_row.get_attribute("data-bytes")) > 50e6
+    assert " MB" in model_row.inner_text()
+    model_row.locator("button").click()
+    app.wait_for_function(
+        "!document.querySelector(\"#kept-list li[data-kind='engine'], #kept-list li[data-kind='model']\")"
+    )
+    assert app.locator("#kept-list li[data-kind='app']").count() == 1  # the app copy stays
+
+
+def test_a_new_deploy_replaces_the_old_one_without_mixing(page, tmp_path):
+    site_copy = tmp_path / "site"
+    shutil.copytree(ROOT / "dist", site_copy)
+    server, base = serve_in_thread({SUB_PATH: site_copy})
+    try:
+        page.goto(base + SUB_PATH)
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_function(OFFLINE_READY, timeout=60_000)
+        old = page.evaluate("window.bookmusic.offline.state.version")
+
+        # Deploy: one file changes, the build writes a new service worker.
+        css = site_copy / "ui" / "style.css"
+        css.write_text(css.read_text() + "\n/* deploy-2 */\n")
+        build_service_worker(site_copy)
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        page.locator("#update-bar").wait_for(timeout=60_000)
+        # The running page keeps its own version: the new file is not served to it.
+        css_now = "fetch('./ui/style.css').then((r) => r.text())"
+        assert "deploy-2" not in page.evaluate(css_now)
+
+        with page.expect_navigation():
+            page.click("#update-bar button")
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_function(OFFLINE_READY, timeout=60_000)
+        new = page.evaluate("window.bookmusic.offline.state.version")
+        assert new != old
+        assert "deploy-2" in page.evaluate(css_now)
+        # Old entries are gone: the app cache holds exactly the new manifest.
+        report = page.evaluate("window.bookmusic.offline.storageReport()")
+        app_caches = [c for c in report["caches"] if c["kind"] == "app"]
+        assert len(app_caches) == 1
+        assert app_caches[0]["entries"] == len(precache_manifest(site_copy)[0])
+        assert len([c for c in report["caches"] if c["kind"] == "app-extra"]) <= 1
+        # And the new version works offline.
+        go_offline_and_reload(page)
+        assert "deploy-2" in page.evaluate(css_now)
+    finally:
+        server.shutdown()

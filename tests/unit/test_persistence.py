@@ -1,0 +1,288 @@
+"""The controller remembers books through its store port; a fake store keeps it in a dict."""
+
+import json
+
+import pytest
+
+from app.controller import Controller
+from app.music.validate import validate
+from app.persistence import ScoreError, book_key, parse_score
+from app.sample import sample_book
+
+from .aio import run
+from .test_controller import FakePlayer, FakeUI
+
+
+class FakeStore:
+    """Same contract as storage/book_store.js, in memory: JSON strings in and out."""
+
+    def __init__(self):
+        self.books = {}  # key -> book json
+        self.saved = {}  # key -> {"paragraph", "pieces", "edits"}
+        self.last = None
+
+    def _state(self, key):
+        return self.saved.setdefault(key, {"paragraph": 0, "pieces": {}, "edits": {}})
+
+    def remember_book(self, key, book_json):
+        self.books[key] = book_json
+        self.last = key
+
+    async def load_book(self, key):
+        return json.dumps(self.saved[key]) if key in self.saved else None
+
+    async def last_book(self):
+        if self.last is None:
+            return None
+        return json.dumps({"key": self.last, "book": json.loads(self.books[self.last])})
+
+    def save_position(self, key, paragraph):
+        self._state(key)["paragraph"] = paragraph
+
+    def save_piece(self, key, section_id, piece_json):
+        self._state(key)["pieces"][section_id] = json.loads(piece_json)
+
+    def save_edit(self, key, section_id, code):
+        edits = self._state(key)["edits"]
+        if code is None:
+            edits.pop(section_id, None)
+        else:
+            edits[section_id] = code
+
+    def forget_book(self, key):
+        self.books.pop(key, None)
+        self.saved.pop(key, None)
+        if self.last == key:
+            self.last = None
+
+    def clear_all(self):
+        self.__init__()
+
+
+def fresh(store):
+    ui, player = FakeUI(), FakePlayer()
+    return Controller(ui, player, store), ui, player
+
+
+def shown(ui):
+    return [json.loads(c[1]) for c in ui.calls if c[0] == "show_code"]
+
+
+EDIT = 'note("c3").sound("sine")'
+EDITED = validate(EDIT).code  # the validator's normal form: what is kept and played
+
+BOOK = "# Storm\n\n" + "the storm and thunder shook the house. " * 120 + "\n\n# After\n\n" + (
+    "calm morning tea and gentle quiet. " * 120
+)
+
+
+def test_reload_brings_back_book_position_music_and_edit():
+    store = FakeStore()
+    ctl, _, player = fresh(store)
+    run(ctl.resume())  # first visit: nothing kept, the sample opens
+    assert ctl.book.source == "sample"
+    ctl.open_text("storm", BOOK, markdown=True)
+    run(ctl.restore_saved())
+    run(ctl.play())
+    run(ctl.reader_at(1))
+    composed = ctl.composition_for(1).code
+    assert run(ctl.edit_code(1, EDIT))
+    assert player.played[-1] == EDITED
+
+    # A new page: a new controller with the same browser storage.
+    ctl2, ui2, player2 = fresh(store)
+    run(ctl2.resume())
+    assert ctl2.book.title == "storm" and ctl2.key == ctl.key
+    assert ctl2.current == 1
+    assert ("scroll_to", 1) in ui2.calls
+    assert ctl2.originals[ctl2.book.sections[1].id].code == composed  # kept under the edit
+    run(ctl2.play())
+    assert player2.played[0] == EDITED
+    assert shown(ui2)[-1]["edited"] is True and shown(ui2)[-1]["source"] == "edited"
+    # The composed piece was kept under the edit: reverting brings it back, not a new one.
+    run(ctl2.revert_edit(1))
+    assert player2.played[-1] == validate(composed).code
+    assert store.saved[ctl2.key]["edits"] == {}
+
+
+def test_reopening_the_same_text_restores_it_and_other_text_does_not():
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+    ctl.open_text("a", BOOK, markdown=True)
+    run(ctl.reader_at(1))
+    ctl.open_text("b", "calm sea " * 50)
+    run(ctl.restore_saved())
+    assert ctl.current == 0
+    ctl.open_text("a again", BOOK, markdown=True)
+    run(ctl.restore_saved())
+    assert ctl.current == 1
+
+
+def test_place_is_kept_as_a_paragraph_so_it_survives_a_new_pace():
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+    ctl.open_text("a", BOOK, markdown=True)
+    run(ctl.reader_at(1))
+    paragraph = ctl.book.sections[1].first
+    assert store.saved[ctl.key]["paragraph"] == paragraph
+    slow, _, _ = fresh(store)
+    slow.wpm = 60  # smaller sections: the same paragraph now sits in a later section
+    run(slow.resume())
+    section = slow.book.sections[slow.current]
+    assert section.first <= paragraph <= section.last
+
+
+class Later:
+    """An answer that arrives one step later, like IndexedDB's."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __await__(self):
+        yield
+        return self.value
+
+
+def test_a_record_read_late_is_not_applied_to_the_next_book():
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+    ctl.open_text("a", BOOK, markdown=True)
+    run(ctl.reader_at(1))
+    ctl.open_text("a", BOOK, markdown=True)
+    # A place that would exist in the sample too: it must still not be applied there.
+    answer = json.dumps({"paragraph": sample_book().sections[2].first, "pieces": {}, "edits": {}})
+    store.load_book = lambda key: Later(answer)
+    pending = ctl.restore_saved()
+    pending.send(None)  # waiting for the store...
+    ctl.open_sample()  # ...while the reader opens another book
+    with pytest.raises(StopIteration):
+        pending.send(None)
+    assert ctl.current == 0 and ctl.book.source == "sample"
+
+
+def test_revert_edit_goes_back_to_the_composed_piece():
+    store = FakeStore()
+    ctl, ui, _ = fresh(store)
+    ctl.open_book(sample_book())
+    run(ctl.edit_code(0, 's("sbd")'))
+    assert shown(ui)[-1]["edited"] is True
+    run(ctl.revert_edit(0))
+    assert store.saved[ctl.key]["edits"] == {}
+    assert shown(ui)[-1]["code"] == ctl.composition_for(0).code
+
+
+def test_forget_and_clear():
+    store = FakeStore()
+    ctl, ui, _ = fresh(store)
+    ctl.open_text("a", BOOK, markdown=True)
+    key = ctl.key
+    run(ctl.edit_code(0, 's("sbd")'))
+    run(ctl.forget_book())
+    assert key not in store.saved and key not in store.books
+    assert ctl.book.source == "sample" and not ctl.edits
+    assert "Forgot" in ui.calls[-1][1]
+    run(ctl.clear_everything())
+    assert store.books == {ctl.key: store.books[ctl.key]}  # only the sample, reopened just now
+    assert store.saved == {}
+
+
+def test_damaged_record_still_boots():
+    store = FakeStore()
+    store.last = "x"
+    store.books["x"] = json.dumps({"title": "broken"})
+    ctl, _, _ = fresh(store)
+    run(ctl.resume())
+    assert ctl.book.source == "sample"
+
+
+def test_no_store_still_works():
+    ctl, _, player = fresh(None)
+    run(ctl.resume())
+    run(ctl.play())
+    assert player.played
+
+
+def test_book_key_depends_on_text_only():
+    a, b = sample_book(), sample_book(wpm=120)
+    assert book_key(a) == book_key(b) and len(book_key(a)) == 32
+    b.paragraphs.pop()
+    assert book_key(a) != book_key(b)
+
+
+def test_score_round_trip_restores_every_section():
+    ctl, ui, _ = fresh(FakeStore())
+    ctl.open_text("storm", BOOK, markdown=True)
+    run(ctl.edit_code(0, 's("sbd*2")'))
+    ctl.export_score()
+    name, mime, text = next(c[1:] for c in ui.calls if c[0] == "download")
+    assert name == "storm.score.json" and mime == "application/json"
+    score = json.loads(text)
+    assert [s["id"] for s in score["sections"]] == [s.id for s in ctl.book.sections]
+    assert score["sections"][0]["code"] == validate('s("sbd*2")').code
+    assert score["sections"][0]["source"] == "edit"
+    assert all(s["style"] and s["code"] for s in score["sections"])
+
+    other, ui2, _ = fresh(FakeStore())
+    other.open_text("storm", BOOK, markdown=True)
+    run(other.import_score(text))
+    assert other.edits[other.book.sections[0].id] == validate('s("sbd*2")').code
+    assert len(other.edits) == len(other.book.sections)
+    assert "2 of 2" in next(c[1] for c in reversed(ui2.calls) if c[0] == "set_status")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "not JSON"),
+        ('{"format": "x"}', "format mark"),
+        ('{"format": "bookmusic-score", "version": 9}', "version 9"),
+        ('{"format": "bookmusic-score", "version": 1, "sections": [{"id": "a", "code": ""}]}', "damaged"),
+    ],
+)
+def test_bad_score_files_get_a_clear_message(text, message):
+    with pytest.raises(ScoreError, match=message):
+        parse_score(text)
+    ctl, ui, _ = fresh(None)
+    ctl.open_sample()
+    run(ctl.import_score(text))
+    assert message in ui.calls[-1][1]
+    assert ctl.edits == {}
+
+
+def test_score_of_another_book_is_refused():
+    ctl, ui, _ = fresh(None)
+    ctl.open_text("storm", BOOK, markdown=True)
+    ctl.export_score()
+    text = next(c[3] for c in ui.calls if c[0] == "download")
+    ctl.open_sample()
+    run(ctl.import_score(text))
+    assert "another book" in ui.calls[-1][1]
+
+
+def test_a_streamed_pdf_is_kept_whole_once_complete_and_reopens_in_place():
+    from app.ingest.stream import book_events
+
+    from .bookgen import layout_book, long_story, make_pdf
+
+    pdf = make_pdf(layout_book("Long", long_story(chapters=4)))
+    store = FakeStore()
+    ctl, _, _ = fresh(store)
+
+    def feed(controller):
+        for event in book_events(pdf, "long.pdf", controller.wpm):
+            run(controller.receive_book_event(json.dumps(event)))
+
+    feed(ctl)
+    kept = json.loads(store.books[ctl.key])
+    assert len(kept["paragraphs"]) == len(ctl.book.paragraphs)  # the whole book, not a first chunk
+    assert store.last == ctl.key
+    run(ctl.reader_at(3))
+    # The same file opened again: back at the same place.
+    again, ui, _ = fresh(store)
+    feed(again)
+    assert again.key == ctl.key and again.current == 3
+    assert ("scroll_to", 3) in ui.calls
+    # And after a reload, the last book is the PDF, from the browser's copy.
+    reloaded, _, _ = fresh(store)
+    run(reloaded.resume())
+    assert reloaded.book.title == ctl.book.title and reloaded.current == 3

@@ -1,0 +1,251 @@
+// "Offline & storage": registers the service worker (dist/sw.js), offers updates without mixing
+// versions, shows what this browser keeps (app copy, model caches, books) and lets the reader
+// remove it: a cached model, the open book ("forget this book"), or everything.
+import { emit, set_status } from "./index.js";
+import { listBooks } from "../storage/book_store.js";
+
+const $ = (id) => document.getElementById(id);
+const offline = { registered: false, version: null, files: 0, update: false, error: null };
+
+const mb = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+
+// ---- Service worker ----------------------------------------------------------------------
+
+async function askVersion(worker) {
+  if (!worker) return null;
+  const channel = new MessageChannel();
+  const answer = new Promise((resolve) => {
+    channel.port1.onmessage = (e) => resolve(e.data);
+    setTimeout(() => resolve(null), 3000);
+  });
+  worker.postMessage({ type: "VERSION" }, [channel.port2]);
+  return answer;
+}
+
+async function register() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) {
+    offline.error = "this browser cannot keep the app for offline use here";
+    return;
+  }
+  try {
+    // sw.js sits at the app's root (one level up from ui/): its scope is the whole app.
+    const reg = await navigator.serviceWorker.register(new URL("../sw.js", import.meta.url));
+    offline.registered = true;
+    const offerUpdate = () => {
+      if (reg.waiting && navigator.serviceWorker.controller) showUpdate(reg.waiting);
+    };
+    offerUpdate();
+    reg.addEventListener("updatefound", () => {
+      reg.installing?.addEventListener("statechange", offerUpdate);
+    });
+    const ready = await navigator.serviceWorker.ready;
+    const info = await askVersion(ready.active);
+    Object.assign(offline, { version: info?.version, files: info?.files || 0 });
+    document.documentElement.dataset.offlineReady = "1";
+    window.dispatchEvent(new CustomEvent("bookmusic:offline-ready", { detail: info }));
+    // Ask the browser not to evict the offline copy and the books under storage pressure.
+    navigator.storage?.persist?.().catch(() => {});
+  } catch (err) {
+    offline.error = `offline copy unavailable (${err.message || err})`;
+  }
+}
+
+function showUpdate(worker) {
+  offline.update = true;
+  let bar = $("update-bar");
+  if (!bar) {
+    bar = document.createElement("p");
+    bar.id = "update-bar";
+    bar.className = "storage-note";
+    bar.innerHTML = 'A new version of BookMusic is ready. <button type="button">Reload to update</button>';
+    $("status").after(bar);
+    bar.querySelector("button").addEventListener("click", () => {
+      // Reload once the new version has taken over, so the page never runs half old, half new.
+      navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+      worker.postMessage({ type: "SKIP_WAITING" });
+    });
+  }
+}
+
+// ---- What is kept ------------------------------------------------------------------------
+
+function cacheKind(name) {
+  if (name.startsWith("workbox-precache")) return "app";
+  if (name.startsWith("bookmusic-lazy-")) return "app-extra";
+  return "model";
+}
+
+async function cacheSize(cache) {
+  let bytes = 0;
+  const requests = await cache.keys();
+  for (const request of requests) {
+    const response = await cache.match(request);
+    const length = Number(response?.headers.get("content-length"));
+    // The header avoids reading model shards into memory; fall back to the body when absent.
+    bytes += length > 0 ? length : (await response?.blob())?.size || 0;
+  }
+  return { entries: requests.length, bytes };
+}
+
+async function opfsEntries() {
+  const found = [];
+  try {
+    const root = await navigator.storage.getDirectory();
+    for await (const [name, handle] of root.entries()) {
+      found.push({ name, kind: "engine", bytes: await handleSize(handle), entries: 1 });
+    }
+  } catch {
+    // No origin-private file system here: nothing to list.
+  }
+  return found;
+}
+
+async function handleSize(handle) {
+  if (handle.kind === "file") return (await handle.getFile()).size;
+  let total = 0;
+  for await (const [, child] of handle.entries()) total += await handleSize(child);
+  return total;
+}
+
+/** Everything this origin keeps, for the panel and for tests. */
+export async function storageReport() {
+  const cachesFound = [];
+  if (globalThis.caches) {
+    for (const name of await caches.keys()) {
+      cachesFound.push({ name, kind: cacheKind(name), ...(await cacheSize(await caches.open(name))) });
+    }
+  }
+  const estimate = (await navigator.storage?.estimate?.()) || {};
+  return {
+    offline: { ...offline },
+    caches: cachesFound,
+    engineFiles: await opfsEntries(),
+    books: await listBooks(),
+    usage: estimate.usage || 0,
+    quota: estimate.quota || 0,
+  };
+}
+
+/** Remove one model cache (Cache Storage name) or engine folder (origin-private file system). */
+export async function removeStored(kind, name) {
+  if (kind === "engine") {
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(name, { recursive: true });
+  } else {
+    await caches.delete(name);
+  }
+}
+
+const LABELS = {
+  app: "App, for offline use",
+  "app-extra": "App extras, kept after first use",
+  model: "Model files",
+  engine: "Model engine files",
+};
+
+function row(label, detail, action) {
+  const li = document.createElement("li");
+  const text = document.createElement("span");
+  text.textContent = label;
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  meta.textContent = ` ${detail}`;
+  li.append(text, meta);
+  if (action) li.append(" ", action);
+  return li;
+}
+
+function button(text, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+async function refresh() {
+  const report = await storageReport();
+  const list = $("kept-list");
+  list.replaceChildren();
+  for (const item of [...report.caches, ...report.engineFiles]) {
+    const removable = item.kind === "model" || item.kind === "engine";
+    const action = removable
+      ? button("Remove", async () => {
+          await removeStored(item.kind, item.name);
+          set_status(`Removed ${item.name} (${mb(item.bytes)}).`);
+          refresh();
+        })
+      : null;
+    const files = `${item.entries} file${item.entries === 1 ? "" : "s"} · ${mb(item.bytes)}`;
+    const detail = removable ? `${item.name} · ${files}` : files;
+    const li = row(LABELS[item.kind], detail, action);
+    li.dataset.kind = item.kind;
+    li.dataset.name = item.name;
+    li.dataset.bytes = String(item.bytes);
+    list.append(li);
+  }
+  if (!list.children.length) list.append(row("Nothing cached yet", "", null));
+  const books = report.books;
+  $("kept-books").textContent = books.length
+    ? `${books.length} book${books.length === 1 ? "" : "s"} kept: ${books.map((b) => b.title).join(", ")}`
+    : "No books kept.";
+  const state = report.offline;
+  $("offline-state").textContent = state.error
+    ? `Offline: ${state.error}.`
+    : state.version
+      ? `Works offline · version ${state.version} · ${state.files} files`
+      : "Preparing the offline copy…";
+  $("kept-usage").textContent = report.quota
+    ? `This site uses ${mb(report.usage)} of ${mb(report.quota)} the browser allows.`
+    : "";
+}
+
+function buildPanel() {
+  const panel = document.createElement("details");
+  panel.className = "keep offline-panel";
+  panel.id = "offline-panel";
+  panel.innerHTML = `
+    <summary>Offline &amp; storage</summary>
+    <p id="offline-state" class="meta">Preparing the offline copy…</p>
+    <ul id="kept-list" class="kept-list"></ul>
+    <p id="kept-usage" class="meta"></p>
+    <p id="kept-books" class="meta"></p>
+    <div class="code-actions">
+      <button id="forget-book" type="button">Forget this book</button>
+      <button id="clear-all" type="button">Clear everything</button>
+    </div>`;
+  document.querySelector(".side").append(panel);
+  panel.addEventListener("toggle", () => panel.open && refresh());
+  $("forget-book").addEventListener("click", () => {
+    emit("forget-book");
+    setTimeout(refresh, 300);
+  });
+  // Two clicks, no dialog: a stray click cannot wipe a reader's books.
+  const clear = $("clear-all");
+  clear.addEventListener("click", () => {
+    if (clear.dataset.armed) {
+      delete clear.dataset.armed;
+      clear.textContent = "Clear everything";
+      emit("clear-all");
+      setTimeout(refresh, 300);
+    } else {
+      clear.dataset.armed = "1";
+      clear.textContent = "Really clear all books, music, edits and settings?";
+      setTimeout(() => {
+        delete clear.dataset.armed;
+        clear.textContent = "Clear everything";
+      }, 5000);
+    }
+  });
+}
+
+export function wireOffline() {
+  buildPanel();
+  window.bookmusic = Object.assign(window.bookmusic || {}, {
+    offline: { state: offline, storageReport, removeStored, refresh },
+  });
+  // After Python is up: the offline copy downloads in the background, never competing with the
+  // first visit's own start.
+  if (document.documentElement.dataset.pyReady === "1") register();
+  else window.addEventListener("bookmusic:ready", register, { once: true });
+}
