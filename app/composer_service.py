@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
 from app.llm.code_shape import salvage
-from app.llm.prompt import build_request
+from app.llm.prompt import build_request, warmup_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Section
 from app.music.ensemble import Ensemble, validate_for
@@ -201,11 +201,26 @@ class ComposerService:
             _release(callback)
         if self.model is not entry:  # another model was picked while this one loaded
             return
+        self.ui.set_progress(1.0, f"{entry.label} is reading the instructions…")
+        await self._warm(entry)
+        if self.model is not entry:
+            return
         self.state = "ready"
         self.ui.set_progress(1.0, f"{entry.label} is ready: it writes music ahead of you.")
         self.ui.set_engine(f"{entry.label} on {_engine_name(entry.engine)}" +
                            (f" ({resolved.note})" if resolved.note else ""))
         self.kick()
+
+    async def _warm(self, entry: ModelEntry) -> None:
+        """Prefill the stable system prompt once, before any section is asked for."""
+        callback = self.proxy(_ignore)
+        try:
+            await self.llm.llm_generate(warmup_request(engine=entry.engine, thinks=entry.thinks).to_json(),
+                                        callback)
+        except Exception as err:  # a failed warm-up only costs speed: the first section pays it
+            print("model warm-up failed:", _js_message(err))
+        finally:
+            _release(callback)
 
     # ---- following the reader -----------------------------------------------------------------
 

@@ -145,3 +145,22 @@ def _is_hex(text: str) -> bool:
     except ValueError:
         return False
     return bool(text)
+
+
+def warmup_request(*, engine: str, thinks: bool = False) -> GenerationRequest:
+    """One token after the system prompt: run right after loading, it leaves the stable prefix in
+    the engine's KV cache, so the first section pays only for its own words (on the CPU engine the
+    uncached system prompt alone costs longer than reading a section)."""
+    cfg = load_config()
+    return GenerationRequest(
+        section_id="warmup",
+        index=-1,
+        system=cfg.system,
+        user=user_message("", ""),
+        grammar_gbnf="",
+        grammar_ebnf="",
+        max_tokens=1,
+        temperature=cfg.temperature,
+        thinking_off=thinks,
+    )
+

@@ -19,6 +19,7 @@ class FakeLLM:
         self.fail_load = fail_load
         self.loaded = []
         self.requests = []
+        self.warmups = []  # the one-token system-prompt prefill after each load
         self.aborted = 0
         self.during = None  # called while a generation is "in flight"
 
@@ -32,7 +33,11 @@ class FakeLLM:
         self.loaded.append(json.loads(spec_json))
 
     async def llm_generate(self, request_json, on_token):
-        self.requests.append(json.loads(request_json))
+        request = json.loads(request_json)
+        if request["section_id"] == "warmup":
+            self.warmups.append((len(self.loaded), request))
+            return json.dumps({"text": "s", "finish_reason": "length", "seconds": 0.1})
+        self.requests.append(request)
         aborted_before = self.aborted
         if self.during:
             hook, self.during = self.during, None
@@ -267,3 +272,14 @@ def test_endless_mode_writes_with_the_loaded_model_under_the_ensemble():
     assert "calm sea" in request["user"] and '"sawtooth"' not in request["grammar_gbnf"]
     assert run(service.write_endless("again", written)) is None  # refused code never plays
     assert service.in_flight is None and not service.writing_endless
+
+
+def test_a_loaded_model_prefills_the_system_prompt_before_the_first_section():
+    ctl, service, llm, _ui, _ = make()
+    run(ctl.play())
+    assert len(llm.warmups) == 1
+    loads_before, warm = llm.warmups[0]
+    assert loads_before == 1  # after loading, before any section request
+    assert warm["system"] == llm.requests[0]["system"] == system_prompt()
+    assert warm["max_tokens"] == 1 and not warm["grammar_gbnf"]
+    assert service.state == "ready" and [r["index"] for r in llm.requests] == [1, 2]
