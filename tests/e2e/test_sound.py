@@ -4,11 +4,13 @@ PATTERN = 'note("c3 e3 g3 b3").sound("triangle").release(0.3).gain(0.5)'
 
 
 def wait_level(page, above=None, below=None, timeout=15_000):
-    cond = f"window.bookmusic.bridge.level() > {above}" if above is not None else (
-        f"window.bookmusic.bridge.level() < {below}"
-    )
-    page.wait_for_function(cond, timeout=timeout, polling=50)
-    return page.evaluate("window.bookmusic.bridge.level()")
+    """Wait until the output level crosses a threshold; returns the reading that crossed it (a
+    second reading could already be on the other side: music breathes)."""
+    test = f"l > {above}" if above is not None else f"l < {below}"
+    # `+ 1e-12` keeps a silent 0 truthy, so the wait resolves with the reading itself.
+    cond = f"() => {{ const l = window.bookmusic.bridge.level(); return {test} ? l + 1e-12 : false; }}"
+    handle = page.wait_for_function(cond, timeout=timeout, polling=50)
+    return handle.json_value() - 1e-12
 
 
 def test_strudel_plays_a_known_pattern_and_stops(app):
