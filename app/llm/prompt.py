@@ -98,12 +98,12 @@ class GenerationRequest:
 
 @lru_cache(maxsize=8)
 def _grammars(
-    max_layers: int, max_methods: int, sounds: tuple[str, ...] | None = None
+    max_layers: int, max_methods: int, sounds: tuple[str, ...] | None = None, max_steps: int = 0
 ) -> tuple[str, str]:
     # A narrower program than the validator allows (a sub-language): a small model finishes its
     # piece and stops well within the token cap instead of adding layers until it is cut off.
     # `sounds` (an ensemble) narrows what the model can spell to exactly those instruments.
-    limits = {"max_layers": max_layers, "max_methods": max_methods}
+    limits = {"max_layers": max_layers, "max_methods": max_methods, "max_steps": max_steps}
     return grammar.gbnf(sounds=sounds, **limits), grammar.ebnf(sounds=sounds, **limits)
 
 
@@ -122,7 +122,7 @@ def build_request(
     palette = tuple(sounds) if sounds else None
     # Every sound of an ensemble must be heard: allow at least one layer per sound.
     layers = max(budget["max_layers"], len(palette or ()))
-    gbnf, ebnf = _grammars(layers, budget["max_methods"], palette)
+    gbnf, ebnf = _grammars(layers, budget["max_methods"], palette, budget.get("max_steps", 0))
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
     card = pick_style(score_mood(text), section_id).card() if budget.get("style_card") else ""
     return GenerationRequest(

@@ -104,13 +104,16 @@ def words(options: Sequence[str]) -> Alt:
 # ---- The rules -----------------------------------------------------------------------------
 
 
-def _mini(prefix: str, atom: Expr) -> dict[str, Expr]:
-    """Strudel mini-notation over `atom`: sequences, [sub] and <alternation>, chords, modifiers."""
+def _mini(prefix: str, atom: Expr, max_steps: int = 0) -> dict[str, Expr]:
+    """Strudel mini-notation over `atom`: sequences, [sub] and <alternation>, chords, modifiers.
+    `max_steps` (0 = any) bounds the terms of one sequence: a small model otherwise can write an
+    endless run of numbers until its token cap cuts the program off."""
     seq_r, term, group = Ref(f"{prefix}-seq"), Ref(f"{prefix}-term"), Ref(f"{prefix}-group")
+    more = up_to(seq(" ", term), max_steps - 1) if max_steps > 0 else star(seq(" ", term))
     return {
         # Top level: layers of the string played together ("bd ~, hh*4"), as inside [ , ].
         f"{prefix}-stack": seq(seq_r, star(seq(",", opt(" "), seq_r))),
-        f"{prefix}-seq": seq(term, star(seq(" ", term))),
+        f"{prefix}-seq": seq(term, more),
         f"{prefix}-term": seq(alt(atom, "~", "_", group), star(Ref("mini-mod"))),
         f"{prefix}-group": alt(
             seq("[", seq_r, star(seq(",", opt(" "), seq_r)), "]"),
@@ -120,7 +123,11 @@ def _mini(prefix: str, atom: Expr) -> dict[str, Expr]:
 
 
 def rules(
-    sounds: Sequence[str] | None = None, *, max_layers: int = MAX_LAYERS, max_methods: int = MAX_METHODS
+    sounds: Sequence[str] | None = None,
+    *,
+    max_layers: int = MAX_LAYERS,
+    max_methods: int = MAX_METHODS,
+    max_steps: int = 0,
 ) -> dict[str, Expr]:
     """The rules; fewer layers/calls give a sub-language (a small model then finishes in time)."""
     if not (1 <= max_layers <= MAX_LAYERS and 1 <= max_methods <= MAX_METHODS):
@@ -184,9 +191,9 @@ def rules(
         "scale-atom": seq(Chars("A-G"), opt(alt("#", "b")), opt(Chars("1-6")), ":", Ref("mode")),
         "mode": words(MODES),
     }
-    r.update(_mini("note", Ref("note-atom")))
-    r.update(_mini("sound", Ref("sound-atom")))
-    r.update(_mini("scale", Ref("scale-atom")))
+    r.update(_mini("note", Ref("note-atom"), max_steps))
+    r.update(_mini("sound", Ref("sound-atom"), max_steps))
+    r.update(_mini("scale", Ref("scale-atom"), max_steps))
     return r
 
 
@@ -228,7 +235,7 @@ def _emit(sounds: Sequence[str] | None, name: callable, header: str, **limits: i
 
 def gbnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
     """The subset as llama.cpp GBNF (root rule `root`); `sounds` narrows the sound whitelist,
-    `max_layers=` / `max_methods=` narrow the program size."""
+    `max_layers=` / `max_methods=` / `max_steps=` narrow the program size."""
     return _emit(sounds, lambda n: n, "# BookMusic Strudel subset (llama.cpp GBNF)", **limits)
 
 

@@ -116,3 +116,12 @@ def test_limits_narrow_the_program_size():
     assert not accepts(two, small.replace(".gain(0.2)", ".gain(0.2).pan(0.5).room(0.2)"))
     with pytest.raises(ValueError):
         gbnf(max_layers=9)
+
+
+def test_max_steps_bounds_each_mini_notation_sequence():
+    four = parse_gbnf(gbnf(max_steps=4))
+    piece = 'setcpm(20)\nstack(\n  n("{}").scale("C3:minor").sound("sine").gain(0.2)\n)'
+    assert accepts(four, piece.format("0 2 4 5"))
+    assert accepts(four, piece.format("<0 2 4 5> [1 2 3 4]"))  # each sequence counts on its own
+    assert not accepts(four, piece.format("0 2 4 5 7"))
+    assert accepts(parse_gbnf(gbnf()), piece.format("0 2 4 5 7 9 11 12 14"))  # unbounded by default
