@@ -107,14 +107,15 @@ def words(options: Sequence[str]) -> Alt:
 def _mini(prefix: str, atom: Expr, max_steps: int = 0) -> dict[str, Expr]:
     """Strudel mini-notation over `atom`: sequences, [sub] and <alternation>, chords, modifiers.
     `max_steps` (0 = any) bounds the terms of one sequence: a small model otherwise can write an
-    endless run of numbers until its token cap cuts the program off."""
+    endless run of numbers (or of `*n` modifiers) until its token cap cuts the program off."""
     seq_r, term, group = Ref(f"{prefix}-seq"), Ref(f"{prefix}-term"), Ref(f"{prefix}-group")
     more = up_to(seq(" ", term), max_steps - 1) if max_steps > 0 else star(seq(" ", term))
+    mods = up_to(Ref("mini-mod"), 2) if max_steps > 0 else star(Ref("mini-mod"))
     return {
         # Top level: layers of the string played together ("bd ~, hh*4"), as inside [ , ].
         f"{prefix}-stack": seq(seq_r, star(seq(",", opt(" "), seq_r))),
         f"{prefix}-seq": seq(term, more),
-        f"{prefix}-term": seq(alt(atom, "~", "_", group), star(Ref("mini-mod"))),
+        f"{prefix}-term": seq(alt(atom, "~", "_", group), mods),
         f"{prefix}-group": alt(
             seq("[", seq_r, star(seq(",", opt(" "), seq_r)), "]"),
             seq("<", seq_r, ">"),

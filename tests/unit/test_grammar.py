@@ -124,4 +124,6 @@ def test_max_steps_bounds_each_mini_notation_sequence():
     assert accepts(four, piece.format("0 2 4 5"))
     assert accepts(four, piece.format("<0 2 4 5> [1 2 3 4]"))  # each sequence counts on its own
     assert not accepts(four, piece.format("0 2 4 5 7"))
+    assert accepts(four, piece.format("0*2@3 2"))
+    assert not accepts(four, piece.format("0*2*3*4 2"))  # nor an endless chain of modifiers
     assert accepts(parse_gbnf(gbnf()), piece.format("0 2 4 5 7 9 11 12 14"))  # unbounded by default
