@@ -12,20 +12,30 @@ from __future__ import annotations
 KEEP_IN_DIGEST = {"n", "note", "s", "sound", "scale", "gain"}
 
 
-def _split_top(text: str, sep: str, depth_at: int) -> list[str]:
-    """Split on `sep` where the bracket depth is `depth_at` and we are outside a string."""
-    parts, depth, quote, start = [], 0, "", 0
+def _scan(text: str) -> tuple[list[tuple[int, str, int]], int, bool]:
+    """The characters outside string literals, each with the bracket depth before it; the final
+    depth; and whether a string was left open."""
+    chars, depth, quote = [], 0, ""
     for i, ch in enumerate(text):
         if quote:
             if ch == quote:
                 quote = ""
         elif ch in "\"'":
             quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == sep and depth == depth_at:
+        else:
+            chars.append((i, ch, depth))
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+    return chars, depth, bool(quote)
+
+
+def _split_top(text: str, sep: str, depth_at: int) -> list[str]:
+    """Split on `sep` where the bracket depth is `depth_at` and we are outside a string."""
+    parts, start = [], 0
+    for i, ch, depth in _scan(text)[0]:
+        if ch == sep and depth == depth_at:
             parts.append(text[start:i])
             start = i + 1
     parts.append(text[start:])
@@ -48,18 +58,8 @@ def split_program(code: str) -> tuple[str, list[str], bool]:
 
 
 def _balance(text: str) -> int:
-    depth, quote = 0, ""
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-    return depth if not quote else 99
+    _, depth, open_string = _scan(text)
+    return 99 if open_string else depth
 
 
 def salvage(text: str) -> str | None:
