@@ -23,13 +23,14 @@ from typing import Any, Literal, Protocol
 
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
-from app.llm.code_shape import salvage
-from app.llm.prompt import build_request, warmup_request
+from app.llm.finish import check_piece
+from app.llm.prompt import build_request, grammar_limits, warmup_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Section
-from app.music.ensemble import Ensemble, validate_for
+from app.music.ensemble import Ensemble
 from app.music.instant import Composition, compose
 from app.music.mood import score_mood
+from app.music.validate import Validation
 
 State = Literal["idle", "loading", "ready", "failed", "refused", "off"]
 
@@ -287,8 +288,15 @@ class ComposerService:
             self.in_flight = None
             self.writing_endless = False
             self.kick()
-        checked = validate_for(str(result.get("text") or ""), self.ensemble)
+        checked, _ = self._check(result)
         return checked.code if checked.ok else None
+
+    def _check(self, result: dict[str, Any]) -> tuple[Validation, str]:
+        """The validator's verdict, after finishing a piece the token cap cut off."""
+        assert self.model is not None
+        sounds = self.ensemble.sounds if self.ensemble else None
+        return check_piece(str(result.get("text") or ""), result.get("finish_reason"), self.ensemble,
+                           grammar_limits(self.model.engine, sounds))
 
     def kick(self) -> None:
         if self.writing_endless:
@@ -352,13 +360,9 @@ class ComposerService:
     def _accept(self, index: int, section: Section, result: dict[str, Any]) -> None:
         assert self.model is not None
         text = str(result.get("text") or "")
-        checked = validate_for(text, self.ensemble)
-        if not checked.ok and result.get("finish_reason") == "length" and (kept := salvage(text)):
-            # Cut off by the token cap: its complete layers are still music.
-            salvaged = validate_for(kept, self.ensemble)
-            if salvaged.ok:
-                checked = salvaged
-                result = {**result, "salvaged": True}
+        checked, mended = self._check(result)
+        if mended:
+            result = {**result, mended: True}  # "finished" or "salvaged": cut off by the token cap
         errors = list(checked.errors) or ([str(result["error"])] if result.get("error") else [])
         stats = {k: v for k, v in result.items() if k != "text"}
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),

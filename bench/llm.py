@@ -26,10 +26,10 @@ import time
 
 from _browser import ROOT, new_context, site_and_browser
 
-from app.llm.prompt import build_request, load_config, warmup_request
+from app.llm.finish import check_piece
+from app.llm.prompt import build_request, grammar_limits, load_config, warmup_request
 from app.llm.schedule import simulate
 from app.music.instant import compose
-from app.music.validate import validate
 from app.sample import sample_book
 
 GGUF = ROOT / "build/models/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -50,6 +50,7 @@ def measure(page, first, sections, engine: str) -> tuple[float, list[dict]]:
                   warmup_request(engine=engine).to_json())
     loaded["warmup_s"] = time.perf_counter() - t0
     runs = []
+    limits = grammar_limits(engine)
     previous = compose(first.id, first.text).code
     for section in sections:
         request = build_request(section.id, section.index, section.text, previous, engine=engine)
@@ -58,12 +59,7 @@ def measure(page, first, sections, engine: str) -> tuple[float, list[dict]]:
             page.evaluate("(r) => window.bookmusic.bridge.llm_generate(r, () => {})", request.to_json())
         )
         wall = time.perf_counter() - t0
-        checked = validate(result["text"])
-        if not checked.ok and result.get("finish_reason") == "length":
-            from app.llm.code_shape import salvage
-
-            kept = salvage(result["text"])
-            checked = validate(kept) if kept else checked
+        checked, mended = check_piece(result["text"], result.get("finish_reason"), None, limits)
         runs.append(
             {
                 "section": section.index,
@@ -76,6 +72,7 @@ def measure(page, first, sections, engine: str) -> tuple[float, list[dict]]:
                 "decode_tps": result.get("decode_tps"),
                 "finish_reason": result.get("finish_reason"),
                 "valid": checked.ok,
+                "mended": mended,  # "finished": cut off by the cap and completed under the grammar
                 "errors": checked.errors[:2],
                 "text": result["text"],
             }
@@ -105,14 +102,18 @@ def streamability(words: list[int], gen: list[float], valid: list[bool], load_s:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", type=int, default=4, help="sections to write after the first")
+    parser.add_argument("--sections", type=int, default=8,
+                        help="sections to write after the first (the sample is read on from its start)")
     parser.add_argument("--repeat", type=int, default=4, help="readings of the sample in the simulation")
     args = parser.parse_args()
     if not GGUF.exists():
         raise SystemExit(f"{GGUF} is missing: run scripts/fetch_test_models.py")
 
     book = sample_book()
-    sections = book.sections[1 : 1 + args.sections]
+    # The sample has five sections: read on into it again for more measurements (new previous code,
+    # so new pieces).
+    reading = list(book.sections) * (1 + args.sections // max(1, len(book.sections) - 1))
+    sections = reading[1 : 1 + args.sections]
     with site_and_browser() as (site, browser):
         ctx = new_context(browser, cache=False)
         page = ctx.new_page()

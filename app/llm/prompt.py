@@ -96,15 +96,29 @@ class GenerationRequest:
         return json.dumps(asdict(self))
 
 
+# Budget keys that shape the grammar (app/music/grammar.py `rules`); the others size the prompt.
+GRAMMAR_KEYS = ("max_layers", "max_methods", "max_steps", "max_mods", "max_depth", "voiced", "whole_numbers")
+
+
+def budget(engine: str) -> dict[str, int]:
+    cfg = load_config()
+    return cfg.budgets.get(engine) or cfg.budgets["wllama"]
+
+
+def grammar_limits(engine: str, sounds: Sequence[str] | None = None) -> dict[str, int]:
+    """The grammar options an engine's requests use: a narrower program than the validator allows
+    (a sub-language), so a small model finishes its piece well within the token cap."""
+    limits = {k: v for k, v in budget(engine).items() if k in GRAMMAR_KEYS}
+    # Every sound of an ensemble must be heard: allow at least one layer per sound.
+    limits["max_layers"] = max(limits.get("max_layers", 1), len(sounds or ()))
+    return limits
+
+
 @lru_cache(maxsize=8)
-def _grammars(
-    max_layers: int, max_methods: int, sounds: tuple[str, ...] | None = None, max_steps: int = 0
-) -> tuple[str, str]:
-    # A narrower program than the validator allows (a sub-language): a small model finishes its
-    # piece and stops well within the token cap instead of adding layers until it is cut off.
+def _grammars(sounds: tuple[str, ...] | None, limits: tuple[tuple[str, int], ...]) -> tuple[str, str]:
     # `sounds` (an ensemble) narrows what the model can spell to exactly those instruments.
-    limits = {"max_layers": max_layers, "max_methods": max_methods, "max_steps": max_steps}
-    return grammar.gbnf(sounds=sounds, **limits), grammar.ebnf(sounds=sounds, **limits)
+    options = dict(limits)
+    return grammar.gbnf(sounds=sounds, **options), grammar.ebnf(sounds=sounds, **options)
 
 
 def build_request(
@@ -118,21 +132,19 @@ def build_request(
     sounds: Sequence[str] | None = None,
 ) -> GenerationRequest:
     cfg = load_config()
-    budget = cfg.budgets.get(engine) or cfg.budgets["wllama"]
+    spend = budget(engine)
     palette = tuple(sounds) if sounds else None
-    # Every sound of an ensemble must be heard: allow at least one layer per sound.
-    layers = max(budget["max_layers"], len(palette or ()))
-    gbnf, ebnf = _grammars(layers, budget["max_methods"], palette, budget.get("max_steps", 0))
+    gbnf, ebnf = _grammars(palette, tuple(sorted(grammar_limits(engine, palette).items())))
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
-    card = pick_style(score_mood(text), section_id).card() if budget.get("style_card") else ""
+    card = pick_style(score_mood(text), section_id).card() if spend.get("style_card") else ""
     return GenerationRequest(
         section_id=section_id,
         index=index,
         system=cfg.system,
-        user=user_message(text, previous_code, max_words=budget["max_words"], style_card=card),
+        user=user_message(text, previous_code, max_words=spend["max_words"], style_card=card),
         grammar_gbnf=gbnf if engine == "wllama" else "",
         grammar_ebnf=ebnf if engine == "webllm" else "",
-        max_tokens=budget["max_tokens"],
+        max_tokens=spend["max_tokens"],
         temperature=cfg.temperature,
         thinking_off=thinks,
         seed=int(section_id[:8], 16) if _is_hex(section_id[:8]) else index,

@@ -104,23 +104,40 @@ def words(options: Sequence[str]) -> Alt:
 # ---- The rules -----------------------------------------------------------------------------
 
 
-def _mini(prefix: str, atom: Expr, max_steps: int = 0) -> dict[str, Expr]:
+def _mini(
+    prefix: str, atom: Expr, max_steps: int = 0, max_depth: int = 0, max_mods: int = 0
+) -> dict[str, Expr]:
     """Strudel mini-notation over `atom`: sequences, [sub] and <alternation>, chords, modifiers.
-    `max_steps` (0 = any) bounds the terms of one sequence: a small model otherwise can write an
-    endless run of numbers (or of `*n` modifiers) until its token cap cuts the program off."""
-    seq_r, term, group = Ref(f"{prefix}-seq"), Ref(f"{prefix}-term"), Ref(f"{prefix}-group")
-    more = up_to(seq(" ", term), max_steps - 1) if max_steps > 0 else star(seq(" ", term))
-    mods = up_to(Ref("mini-mod"), 2) if max_steps > 0 else star(Ref("mini-mod"))
-    return {
-        # Top level: layers of the string played together ("bd ~, hh*4"), as inside [ , ].
-        f"{prefix}-stack": seq(seq_r, star(seq(",", opt(" "), seq_r))),
-        f"{prefix}-seq": seq(term, more),
-        f"{prefix}-term": seq(alt(atom, "~", "_", group), mods),
-        f"{prefix}-group": alt(
-            seq("[", seq_r, star(seq(",", opt(" "), seq_r)), "]"),
-            seq("<", seq_r, ">"),
-        ),
-    }
+
+    Limits (0 = none) keep a small model from running into its token cap: `max_steps` bounds the
+    terms of one sequence (else an endless run of numbers), `max_mods` the modifiers of one term
+    (else `0*2*3*4...`), `max_depth` how deep groups nest (the rules are then spelled once per
+    level: `note-seq`, `note-seq-1`, ...; the deepest level holds atoms only)."""
+    mods = up_to(Ref("mini-mod"), max_mods) if max_mods > 0 else star(Ref("mini-mod"))
+    levels = max_depth if max_depth > 0 else 0
+
+    def name(kind: str, level: int) -> str:
+        return f"{prefix}-{kind}" + (f"-{level}" if level else "")
+
+    def stack_of(seq_r: Expr) -> Expr:
+        return seq(seq_r, star(seq(",", opt(" "), seq_r)))
+
+    out: dict[str, Expr] = {f"{prefix}-stack": stack_of(Ref(name("seq", 0)))}
+    for level in range(levels + 1):
+        term = Ref(name("term", level))
+        more = up_to(seq(" ", term), max_steps - 1) if max_steps > 0 else star(seq(" ", term))
+        out[name("seq", level)] = seq(term, more)
+        deepest = max_depth > 0 and level == levels
+        if deepest:
+            out[name("term", level)] = seq(alt(atom, "~", "_"), mods)
+            continue
+        inner = Ref(name("seq", level + 1 if max_depth > 0 else 0))
+        out[name("term", level)] = seq(alt(atom, "~", "_", Ref(name("group", level))), mods)
+        out[name("group", level)] = alt(
+            seq("[", stack_of(inner), "]"),
+            seq("<", inner, ">"),
+        )
+    return out
 
 
 def rules(
@@ -129,10 +146,26 @@ def rules(
     max_layers: int = MAX_LAYERS,
     max_methods: int = MAX_METHODS,
     max_steps: int = 0,
+    max_mods: int = 0,
+    max_depth: int = 0,
+    voiced: bool = False,
+    whole_numbers: bool = False,
 ) -> dict[str, Expr]:
-    """The rules; fewer layers/calls give a sub-language (a small model then finishes in time)."""
+    """The rules. Every option gives a sub-language of the default one, which is what the
+    validator accepts; a small model gets a narrow one so it finishes well inside its token cap:
+
+    - `max_layers`, `max_methods`: layers in the stack, chained calls per layer;
+    - `max_steps`, `max_mods`, `max_depth`: size of each mini-notation string (see `_mini`);
+    - `voiced`: every pitched layer is `n("degrees").scale("key").sound("sound")` and then effects,
+      every beat layer `s("sounds")` then effects: notes are always scale degrees in a key, so no
+      note is wrong and no layer is left on the default synth;
+    - `whole_numbers`: degrees and mini-notation factors are integers (`2.13` is not a degree)
+      and effect values carry at most two decimals.
+    """
     if not (1 <= max_layers <= MAX_LAYERS and 1 <= max_methods <= MAX_METHODS):
         raise ValueError("max_layers/max_methods must stay within the validator's limits")
+    if voiced and max_methods < 2:
+        raise ValueError("a voiced layer needs two calls (scale and sound)")
     sound_names = list(sounds) if sounds is not None else list(SOUNDS)
     if not sound_names:
         raise ValueError("the grammar needs at least one sound")
@@ -142,6 +175,25 @@ def rules(
     q = '"'
     layer_sep = seq(",", Ref("ws"), Ref("layer"))
     number = Ref("number")
+    decimals = 2 if whole_numbers else 4
+    sound_call = seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")")
+    effect_call = seq(".", Ref("effect"), "(", Ref("arg"), ")")
+    degree = seq(opt("-"), Ref("int"))
+    if voiced:
+        layer: Expr = alt(
+            seq("n(", q, Ref("note-stack"), q, ")", ".scale(", q, Ref("scale-stack"), q, ")",
+                ".", sound_call, up_to(effect_call, max_methods - 2)),
+            seq("s(", q, Ref("sound-stack"), q, ")", up_to(effect_call, max_methods - 2)),
+        )
+        note_atom: Expr = seq(opt("-"), Chars("0-9"), opt(Chars("0-9")))
+    else:
+        layer = seq(Ref("source"), up_to(seq(".", Ref("method")), max_methods))
+        note_atom = alt(
+            seq(degree, opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))),
+            seq(Chars("a-g"), opt(alt("#", "b", "s")), opt(Chars("0-8"))),
+        )
+        if whole_numbers:
+            note_atom = alt(degree, seq(Chars("a-g"), opt(alt("#", "b", "s")), opt(Chars("0-8"))))
     r: dict[str, Expr] = {
         "root": seq(
             "setcpm(", Ref("cpm"), ")", opt(";"), "\n",
@@ -152,16 +204,20 @@ def rules(
         "ws": seq(opt("\n"), opt(alt(" ", "  ", "   ", "    "))),
         # Exactly the safe tempo range, spelled out: a model cannot write a tempo outside it.
         "cpm": words([str(n) for n in range(int(subset.CPM_RANGE[0]), int(subset.CPM_RANGE[1]) + 1)]),
-        "layer": seq(Ref("source"), up_to(seq(".", Ref("method")), max_methods)),
-        "source": alt(
-            seq(alt("note(", "n("), q, Ref("note-stack"), q, ")"),
-            seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")"),
-        ),
-        "method": alt(
+        "layer": layer,
+    }
+    if not voiced:
+        r["source"] = alt(seq(alt("note(", "n("), q, Ref("note-stack"), q, ")"), sound_call)
+        r["method"] = alt(
             seq("scale(", q, Ref("scale-stack"), q, ")"),
-            seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")"),
+            sound_call,
             seq(Ref("effect"), "(", Ref("arg"), ")"),
-        ),
+        )
+    # Factors and euclid steps are never zero (`x*0`, `x/0`, `x(3,0)` are refused by the validator).
+    fraction = opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))
+    below_one = seq("0.", alt(seq("0", Chars("1-9")), seq(Chars("1-9"), opt(Chars("0-9")))))
+    mini_num = Ref("count") if whole_numbers else alt(seq(Ref("count"), fraction), below_one)
+    r |= {
         "effect": words(list(EFFECTS)),
         "arg": alt(number, Ref("signal")),
         "signal": seq(
@@ -173,28 +229,27 @@ def rules(
         "signal-name": words(SIGNALS),
         "number": seq(
             opt("-"), Chars("0-9"), up_to(Chars("0-9"), subset.MAX_NUMBER_DIGITS - 1),
-            opt(seq(".", Chars("0-9"), up_to(Chars("0-9"), 3))),
+            opt(seq(".", Chars("0-9"), up_to(Chars("0-9"), decimals - 1))),
         ),
         "int": seq(Chars("0-9"), up_to(Chars("0-9"), 2)),
+        "count": seq(Chars("1-9"), up_to(Chars("0-9"), 2)),
         "mini-mod": alt(
             seq(alt("*", "/", "@"), Ref("mini-num")),
             seq("!", opt(Ref("int"))),
             "?",
-            seq("(", Ref("int"), ",", opt(" "), Ref("int"), opt(seq(",", opt(" "), Ref("int"))), ")"),
+            seq("(", Ref("int"), ",", opt(" "), Ref("count"), opt(seq(",", opt(" "), Ref("int"))), ")"),
         ),
-        "mini-num": seq(Ref("int"), opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))),
-        "note-atom": alt(
-            seq(opt("-"), Ref("int"), opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))),
-            seq(Chars("a-g"), opt(alt("#", "b", "s")), opt(Chars("0-8"))),
-        ),
+        "mini-num": mini_num,
+        "note-atom": note_atom,
         "sound-atom": seq(Ref("sound-name"), opt(seq(":", Ref("int")))),
         "sound-name": words(sound_names),
         "scale-atom": seq(Chars("A-G"), opt(alt("#", "b")), opt(Chars("1-6")), ":", Ref("mode")),
         "mode": words(MODES),
     }
-    r.update(_mini("note", Ref("note-atom"), max_steps))
-    r.update(_mini("sound", Ref("sound-atom"), max_steps))
-    r.update(_mini("scale", Ref("scale-atom"), max_steps))
+    limits = {"max_steps": max_steps, "max_depth": max_depth, "max_mods": max_mods}
+    r.update(_mini("note", Ref("note-atom"), **limits))
+    r.update(_mini("sound", Ref("sound-atom"), **limits))
+    r.update(_mini("scale", Ref("scale-atom"), **limits))
     return r
 
 

@@ -168,15 +168,32 @@ def test_a_new_book_drops_work_for_the_old_one():
     assert report["state"] == "ready" and report["engine"] == "wllama"
 
 
-def test_a_program_cut_off_by_the_token_cap_keeps_its_complete_layers():
-    cut = GOOD.replace("\n)", ",\n  n(\"0 2\").scale(\"C4:minor\").sou")
+class CutLLM(FakeLLM):
+    """Answers every request with `cut`, as if the token cap had stopped the model there."""
 
-    class CutLLM(FakeLLM):
-        async def llm_generate(self, request_json, on_token):
-            self.requests.append(json.loads(request_json))
-            return json.dumps({"text": cut, "finish_reason": "length", "seconds": 2.0})
+    def __init__(self, cut: str):
+        super().__init__()
+        self.cut = cut
 
-    ctl, service, _llm, _ui, _ = make(CutLLM())
+    async def llm_generate(self, request_json, on_token):
+        self.requests.append(json.loads(request_json))
+        return json.dumps({"text": self.cut, "finish_reason": "length", "seconds": 2.0})
+
+
+def test_a_program_cut_off_by_the_token_cap_is_finished_under_the_grammar():
+    cut = GOOD.replace("\n)", ",\n  n(\"0 2\").scale(\"C4:minor\").sound(\"tri")
+    ctl, service, _llm, _ui, _ = make(CutLLM(cut))
+    run(ctl.play())
+    piece = service.piece_for(ctl.book.sections[1].id)
+    assert piece is not None
+    assert 'n("0 2").scale("C4:minor").sound("triangle")' in piece.code  # the cut layer, closed
+    assert service.attempts[0].stats.get("finished") is True
+
+
+def test_a_cut_off_program_the_grammar_cannot_finish_keeps_its_complete_layers():
+    # Not a prefix of the model's grammar (a decimal degree), so only salvage can help.
+    cut = GOOD.replace("\n)", ",\n  n(\"0 2.5\").scale(\"C4:minor\").sou")
+    ctl, service, _llm, _ui, _ = make(CutLLM(cut))
     run(ctl.play())
     piece = service.piece_for(ctl.book.sections[1].id)
     assert piece is not None and piece.code.count(".scale(") == 1

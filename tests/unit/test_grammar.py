@@ -119,7 +119,7 @@ def test_limits_narrow_the_program_size():
 
 
 def test_max_steps_bounds_each_mini_notation_sequence():
-    four = parse_gbnf(gbnf(max_steps=4))
+    four = parse_gbnf(gbnf(max_steps=4, max_mods=2))
     piece = 'setcpm(20)\nstack(\n  n("{}").scale("C3:minor").sound("sine").gain(0.2)\n)'
     assert accepts(four, piece.format("0 2 4 5"))
     assert accepts(four, piece.format("<0 2 4 5> [1 2 3 4]"))  # each sequence counts on its own
@@ -127,3 +127,64 @@ def test_max_steps_bounds_each_mini_notation_sequence():
     assert accepts(four, piece.format("0*2@3 2"))
     assert not accepts(four, piece.format("0*2*3*4 2"))  # nor an endless chain of modifiers
     assert accepts(parse_gbnf(gbnf()), piece.format("0 2 4 5 7 9 11 12 14"))  # unbounded by default
+
+
+PIECE = 'setcpm(20)\nstack(\n  {}\n)'
+
+
+def test_voiced_layers_are_degrees_in_a_key_on_a_named_sound():
+    voiced = parse_gbnf(gbnf(voiced=True, max_methods=4))
+    assert accepts(voiced, PIECE.format('n("0 2").scale("C3:minor").sound("sine").gain(0.2).room(0.3)'))
+    assert accepts(voiced, PIECE.format('s("sbd ~ sbd ~").gain(0.3)'))
+    assert not accepts(voiced, PIECE.format('n("0 2")'))  # the default synth, no key
+    assert not accepts(voiced, PIECE.format('n("0 2").sound("sine").scale("C3:minor")'))
+    assert not accepts(voiced, PIECE.format('note("c3 e3").sound("sine")'))  # note names
+    assert not accepts(voiced, PIECE.format(
+        'n("0").scale("C3:minor").sound("sine").gain(0.2).room(0.3).lpf(900)'))  # 5 calls > 4
+    with pytest.raises(ValueError):
+        gbnf(voiced=True, max_methods=1)
+
+
+def test_whole_numbers_keep_degrees_and_factors_integer():
+    whole = parse_gbnf(gbnf(whole_numbers=True))
+    layer = 'n("{}").scale("C3:minor").sound("sine").gain({})'
+    assert accepts(whole, PIECE.format(layer.format("<0 -3 [2,4]>*2 1/2", "0.25")))
+    assert not accepts(whole, PIECE.format(layer.format("2.13", "0.2")))
+    assert not accepts(whole, PIECE.format(layer.format("2*1.5", "0.2")))
+    assert not accepts(whole, PIECE.format(layer.format("2", "0.125")))  # two decimals at most
+
+
+def test_factors_and_euclid_steps_are_never_zero():
+    # The validator refuses them (no events, or a division by zero): the grammar must too.
+    g = parse_gbnf(gbnf())
+    for bad in ("0*0", "0/0", "0@0", "0(3,0)", "0*0.0"):
+        assert not accepts(g, PIECE.format(f'n("{bad}").sound("sine")')), bad
+    for good in ("0*0.5", "0/1.25", "0@3", "0(0,8)", "0*0.05"):
+        assert accepts(g, PIECE.format(f'n("{good}").sound("sine")')), good
+
+
+def test_max_depth_bounds_how_deep_groups_nest():
+    two = parse_gbnf(gbnf(max_depth=2))
+    layer = 'n("{}").sound("sine")'
+    assert accepts(two, PIECE.format(layer.format("<[0,2,4] [-1,1,3]>")))
+    assert not accepts(two, PIECE.format(layer.format("<[0 [2 4]] 1>")))
+    assert accepts(parse_gbnf(gbnf()), PIECE.format(layer.format("<[0 [2 [4 5]]] 1>")))
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules").exists(),
+                    reason="needs node and node_modules (CPython side)")
+def test_webllm_xgrammar_compiles_the_budget_grammars():
+    """The grammars the models actually write under (prompts/llm/prompt.toml budgets)."""
+    from app.llm.prompt import build_request, load_config
+
+    example = load_config().system.split("Example:\n", 1)[1].strip()
+    for engine in ("webllm", "wllama"):
+        request = build_request("abc", 1, "A calm sea.", "", engine=engine)
+        text = request.grammar_ebnf or request.grammar_gbnf
+        out = subprocess.run(
+            ["node", str(ROOT / "tests/grammar/xgrammar_accepts.mjs")],
+            input=json.dumps({"grammar": text, "inputs": [example, 'setcpm(20)\nstack(\n  n("0")\n)']}),
+            capture_output=True, text=True, timeout=120, check=True,
+        )
+        result = json.loads(out.stdout)
+        assert result["compiled"] and result["accepted"] == [True, False], (engine, result)

@@ -1,0 +1,115 @@
+"""A model's piece, checked; one the token cap cut off is finished so it still plays.
+
+Grammar-constrained decoding means the model can only write a prefix of a valid program, but the
+token cap can stop it anywhere: inside a note string, a method name, an effect's value. Such a
+piece is finished in two steps:
+
+1. `trim_dangling` cuts back what cannot end well: a half-written effect call (its value would be
+   completed with a number nobody chose: `.lpf(4` must not become `.lpf(40)`), and inside a
+   mini-notation string a half-written modifier, euclid rhythm or opened group.
+2. app/music/complete.py appends the shortest ending the same grammar allows (close the string, the
+   group and the stack, add a voiced layer's scale and sound).
+
+The validator has the last word, as for every piece; if the finished piece still fails, the cut
+layer is dropped and the complete ones kept (`code_shape.salvage`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from app.llm.code_shape import salvage
+from app.music import grammar
+from app.music.complete import completion
+from app.music.ensemble import Ensemble, validate_for
+from app.music.subset import EFFECTS
+from app.music.validate import Validation
+
+# Characters that cannot end a mini-notation term: modifiers waiting for their number, an opened
+# group, a separator, a sign or a decimal point.
+_DANGLING_IN_STRING = " ,*/@!-.:[<"
+
+
+def _open_parts(text: str) -> tuple[int | None, list[int]]:
+    """Where the string still open at the end starts (its quote), and the open parentheses
+    outside strings (their positions, outermost first)."""
+    quote_at: int | None = None
+    parens: list[int] = []
+    for i, ch in enumerate(text):
+        if quote_at is not None:
+            if ch == text[quote_at]:
+                quote_at = None
+        elif ch in "\"'":
+            quote_at = i
+        elif ch == "(":
+            parens.append(i)
+        elif ch == ")" and parens:
+            parens.pop()
+    return quote_at, parens
+
+
+def _call_name_before(text: str, paren: int) -> tuple[str, int]:
+    """The identifier before `text[paren]` and where it starts."""
+    start = paren
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:paren], start
+
+
+def trim_dangling(text: str) -> str:
+    """`text` cut back to a point from which the shortest ending makes sense musically."""
+    quote_at, parens = _open_parts(text)
+    # Inside `stack(`: parens[0] is setcpm's or stack's, parens[1] a layer's call when open.
+    if len(parens) >= 2:
+        name, start = _call_name_before(text, parens[1])
+        if name in EFFECTS and start > 0 and text[start - 1] == ".":
+            return text[: start - 1]  # a half-written effect call: drop it whole
+    if quote_at is not None:
+        body = text[quote_at + 1 :]
+        if body.count("(") > body.count(")"):
+            body = body[: body.rindex("(")]  # a half-written euclid rhythm
+        return text[: quote_at + 1] + body.rstrip(_DANGLING_IN_STRING)
+    if len(parens) == 1:
+        # Between a layer's calls: a method name being written (`.ga`) or a lone dot.
+        dot = text.rfind(".")
+        name = text[dot + 1 :]
+        if dot > 0 and text[dot - 1] == ")" and (name == "" or name.isidentifier()):
+            return text[:dot]
+    return text
+
+
+@lru_cache(maxsize=8)
+def _rules(sounds: tuple[str, ...] | None, limits: tuple[tuple[str, int], ...]) -> dict:
+    return grammar.rules(sounds, **dict(limits))
+
+
+def finish(text: str, limits: dict[str, int], sounds: Sequence[str] | None = None) -> str | None:
+    """The cut-off `text` made whole under the grammar `limits`/`sounds` describe (the one it was
+    written under); None when it is not a prefix of that grammar's language."""
+    rules = _rules(tuple(sounds) if sounds else None, tuple(sorted(limits.items())))
+    for candidate in dict.fromkeys((trim_dangling(text), text)):
+        tail = completion(rules, candidate)
+        if tail is not None:
+            return candidate + tail
+    return None
+
+
+def check_piece(
+    text: str,
+    finish_reason: str | None,
+    ensemble: Ensemble | None,
+    limits: dict[str, int],
+) -> tuple[Validation, str]:
+    """The validator's verdict on a model's piece, and how it was mended: "" (as written),
+    "finished" (cut off by the cap and completed) or "salvaged" (its cut layer dropped)."""
+    checked = validate_for(text, ensemble)
+    if checked.ok or finish_reason != "length":
+        return checked, ""
+    sounds = ensemble.sounds if ensemble else None
+    for how, mended in (("finished", finish(text, limits, sounds)), ("salvaged", salvage(text))):
+        if mended:
+            again = validate_for(mended, ensemble)
+            if again.ok:
+                return again, how
+    return checked, ""
