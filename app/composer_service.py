@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
 from app.llm.finish import check_piece
-from app.llm.prompt import build_request, grammar_limits, warmup_request
+from app.llm.prompt import GenerationRequest, build_request, warmup_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Section
 from app.music.ensemble import Ensemble
@@ -288,15 +288,14 @@ class ComposerService:
             self.in_flight = None
             self.writing_endless = False
             self.kick()
-        checked, _ = self._check(result)
+        checked, _ = self._check(result, request)
         return checked.code if checked.ok else None
 
-    def _check(self, result: dict[str, Any]) -> tuple[Validation, str]:
-        """The validator's verdict, after finishing a piece the token cap cut off."""
-        assert self.model is not None
-        sounds = self.ensemble.sounds if self.ensemble else None
+    def _check(self, result: dict[str, Any], request: GenerationRequest) -> tuple[Validation, str]:
+        """The validator's verdict, after finishing a piece the token cap cut off (under the
+        grammar the request was written under)."""
         return check_piece(str(result.get("text") or ""), result.get("finish_reason"), self.ensemble,
-                           grammar_limits(self.model.engine, sounds))
+                           request.grammar_options)
 
     def kick(self) -> None:
         if self.writing_endless:
@@ -355,16 +354,19 @@ class ComposerService:
         if result.get("finish_reason") == "abort":
             self.ui.set_section_music(index, "")
             return
-        self._accept(index, section, result)
+        self._accept(index, section, result, request)
 
-    def _accept(self, index: int, section: Section, result: dict[str, Any]) -> None:
+    def _accept(
+        self, index: int, section: Section, result: dict[str, Any], request: GenerationRequest
+    ) -> None:
         assert self.model is not None
         text = str(result.get("text") or "")
-        checked, mended = self._check(result)
+        checked, mended = self._check(result, request)
         if mended:
             result = {**result, mended: True}  # "finished" or "salvaged": cut off by the token cap
         errors = list(checked.errors) or ([str(result["error"])] if result.get("error") else [])
         stats = {k: v for k, v in result.items() if k != "text"}
+        stats["grammar_options"] = request.grammar_options
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),
                                      text, errors, result.get("finish_reason"), stats, checked.code))
         if checked.ok:

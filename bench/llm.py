@@ -27,7 +27,7 @@ import time
 from _browser import ROOT, new_context, site_and_browser
 
 from app.llm.finish import check_piece
-from app.llm.prompt import build_request, grammar_limits, load_config, warmup_request
+from app.llm.prompt import build_request, load_config, warmup_request
 from app.llm.schedule import simulate
 from app.music.instant import compose
 from app.sample import sample_book
@@ -50,7 +50,6 @@ def measure(page, first, sections, engine: str) -> tuple[float, list[dict]]:
                   warmup_request(engine=engine).to_json())
     loaded["warmup_s"] = time.perf_counter() - t0
     runs = []
-    limits = grammar_limits(engine)
     previous = compose(first.id, first.text).code
     for section in sections:
         request = build_request(section.id, section.index, section.text, previous, engine=engine)
@@ -59,7 +58,8 @@ def measure(page, first, sections, engine: str) -> tuple[float, list[dict]]:
             page.evaluate("(r) => window.bookmusic.bridge.llm_generate(r, () => {})", request.to_json())
         )
         wall = time.perf_counter() - t0
-        checked, mended = check_piece(result["text"], result.get("finish_reason"), None, limits)
+        checked, mended = check_piece(result["text"], result.get("finish_reason"), None,
+                                      request.grammar_options)
         runs.append(
             {
                 "section": section.index,

@@ -16,8 +16,8 @@ layer is dropped and the complete ones kept (`code_shape.salvage`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from app.llm.code_shape import salvage
 from app.music import grammar
@@ -79,15 +79,20 @@ def trim_dangling(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=8)
-def _rules(sounds: tuple[str, ...] | None, limits: tuple[tuple[str, int], ...]) -> dict:
-    return grammar.rules(sounds, **dict(limits))
+def _frozen(options: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
 
 
-def finish(text: str, limits: dict[str, int], sounds: Sequence[str] | None = None) -> str | None:
-    """The cut-off `text` made whole under the grammar `limits`/`sounds` describe (the one it was
-    written under); None when it is not a prefix of that grammar's language."""
-    rules = _rules(tuple(sounds) if sounds else None, tuple(sorted(limits.items())))
+@lru_cache(maxsize=32)
+def _rules(options: tuple[tuple[str, Any], ...]) -> dict:
+    return grammar.rules(**dict(options))
+
+
+def finish(text: str, options: dict[str, Any]) -> str | None:
+    """The cut-off `text` made whole under the grammar `options` describe (`grammar.rules`
+    keywords: the request's `grammar_options`, what it was written under); None when it is not a
+    prefix of that grammar's language."""
+    rules = _rules(_frozen(options))
     for candidate in dict.fromkeys((trim_dangling(text), text)):
         tail = completion(rules, candidate)
         if tail is not None:
@@ -99,15 +104,14 @@ def check_piece(
     text: str,
     finish_reason: str | None,
     ensemble: Ensemble | None,
-    limits: dict[str, int],
+    options: dict[str, Any],
 ) -> tuple[Validation, str]:
     """The validator's verdict on a model's piece, and how it was mended: "" (as written),
     "finished" (cut off by the cap and completed) or "salvaged" (its cut layer dropped)."""
     checked = validate_for(text, ensemble)
     if checked.ok or finish_reason != "length":
         return checked, ""
-    sounds = ensemble.sounds if ensemble else None
-    for how, mended in (("finished", finish(text, limits, sounds)), ("salvaged", salvage(text))):
+    for how, mended in (("finished", finish(text, options)), ("salvaged", salvage(text))):
         if mended:
             again = validate_for(mended, ensemble)
             if again.ok:

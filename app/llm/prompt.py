@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from app.llm.code_shape import digest
 from app.music import grammar
+from app.music.frame import frame_for
 from app.music.instant import pick_style
 from app.music.mood import score_mood
 
@@ -30,6 +32,7 @@ class PromptConfig:
     user: str
     style: str
     previous: str
+    mood: str
     temperature: float
     budgets: dict[str, dict[str, int]]
 
@@ -42,6 +45,7 @@ def load_config(path: Path = PROMPT_FILE) -> PromptConfig:
         user=data["user"],
         style=data["style"],
         previous=data["previous"],
+        mood=data["mood"],
         temperature=float(data["temperature"]),
         budgets={k: {n: int(v) for n, v in b.items()} for k, b in data["budget"].items()},
     )
@@ -66,9 +70,13 @@ def excerpt(text: str, max_words: int) -> str:
     return " ".join(words[:head]) + " … " + " ".join(words[-tail:])
 
 
-def user_message(text: str, previous_code: str = "", *, max_words: int = 110, style_card: str = "") -> str:
+def user_message(
+    text: str, previous_code: str = "", *, max_words: int = 110, style_card: str = "", mood: str = ""
+) -> str:
     cfg = load_config()
     message = cfg.user.format(passage=excerpt(text, max_words))
+    if mood:
+        message += cfg.mood.format(mood=mood)
     if style_card:
         message += cfg.style.format(card=style_card)
     if previous_code.strip():
@@ -91,6 +99,9 @@ class GenerationRequest:
     temperature: float
     thinking_off: bool = False
     seed: int = 0
+    # What the grammar was built from (app/music/grammar.py `rules` keywords): to finish a piece
+    # the token cap cut off under the same grammar (app/llm/finish.py).
+    grammar_options: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -105,20 +116,26 @@ def budget(engine: str) -> dict[str, int]:
     return cfg.budgets.get(engine) or cfg.budgets["wllama"]
 
 
-def grammar_limits(engine: str, sounds: Sequence[str] | None = None) -> dict[str, int]:
-    """The grammar options an engine's requests use: a narrower program than the validator allows
-    (a sub-language), so a small model finishes its piece well within the token cap."""
-    limits = {k: v for k, v in budget(engine).items() if k in GRAMMAR_KEYS}
+def grammar_options(engine: str, text: str = "", sounds: Sequence[str] | None = None) -> dict[str, Any]:
+    """The grammar one request is written under (keyword arguments of `grammar.rules`): a narrower
+    program than the validator allows, so a small model finishes well within the token cap, and,
+    where the budget says `mood_frame`, only the tempos, modes and sounds that serve the text's
+    mood (app/music/frame.py). `sounds` (an ensemble) overrides the frame's sounds."""
+    spend = budget(engine)
+    options: dict[str, Any] = {k: v for k, v in spend.items() if k in GRAMMAR_KEYS}
     # Every sound of an ensemble must be heard: allow at least one layer per sound.
-    limits["max_layers"] = max(limits.get("max_layers", 1), len(sounds or ()))
-    return limits
+    options["max_layers"] = max(options.get("max_layers", 1), len(sounds or ()))
+    options["sounds"] = tuple(sounds) if sounds else None
+    if spend.get("mood_frame") and text.strip():
+        frame = frame_for(score_mood(text))
+        options["tempos"], options["modes"] = frame.tempos, frame.modes
+        options["sounds"] = options["sounds"] or frame.sounds
+    return options
 
 
-@lru_cache(maxsize=8)
-def _grammars(sounds: tuple[str, ...] | None, limits: tuple[tuple[str, int], ...]) -> tuple[str, str]:
-    # `sounds` (an ensemble) narrows what the model can spell to exactly those instruments.
-    options = dict(limits)
-    return grammar.gbnf(sounds=sounds, **options), grammar.ebnf(sounds=sounds, **options)
+@lru_cache(maxsize=32)
+def _grammars(options: tuple[tuple[str, Any], ...]) -> tuple[str, str]:
+    return grammar.gbnf(**dict(options)), grammar.ebnf(**dict(options))
 
 
 def build_request(
@@ -133,21 +150,25 @@ def build_request(
 ) -> GenerationRequest:
     cfg = load_config()
     spend = budget(engine)
-    palette = tuple(sounds) if sounds else None
-    gbnf, ebnf = _grammars(palette, tuple(sorted(grammar_limits(engine, palette).items())))
+    options = grammar_options(engine, text, sounds)
+    gbnf, ebnf = _grammars(tuple(sorted(options.items())))
+    mood = score_mood(text)
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
-    card = pick_style(score_mood(text), section_id).card() if spend.get("style_card") else ""
+    card = pick_style(mood, section_id).card() if spend.get("style_card") else ""
+    feeling = frame_for(mood) if spend.get("mood_frame") and text.strip() else None
     return GenerationRequest(
         section_id=section_id,
         index=index,
         system=cfg.system,
-        user=user_message(text, previous_code, max_words=spend["max_words"], style_card=card),
+        user=user_message(text, previous_code, max_words=spend["max_words"], style_card=card,
+                          mood=f"{feeling.mood}: {feeling.description}" if feeling else ""),
         grammar_gbnf=gbnf if engine == "wllama" else "",
         grammar_ebnf=ebnf if engine == "webllm" else "",
         max_tokens=spend["max_tokens"],
         temperature=cfg.temperature,
         thinking_off=thinks,
         seed=int(section_id[:8], 16) if _is_hex(section_id[:8]) else index,
+        grammar_options=options,
     )
 
 

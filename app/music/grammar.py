@@ -150,6 +150,8 @@ def rules(
     max_depth: int = 0,
     voiced: bool = False,
     whole_numbers: bool = False,
+    tempos: tuple[int, int] | None = None,
+    modes: Sequence[str] | None = None,
 ) -> dict[str, Expr]:
     """The rules. Every option gives a sub-language of the default one, which is what the
     validator accepts; a small model gets a narrow one so it finishes well inside its token cap:
@@ -160,7 +162,9 @@ def rules(
       every beat layer `s("sounds")` then effects: notes are always scale degrees in a key, so no
       note is wrong and no layer is left on the default synth;
     - `whole_numbers`: degrees and mini-notation factors are integers (`2.13` is not a degree)
-      and effect values carry at most two decimals.
+      and effect values carry at most two decimals;
+    - `sounds`, `tempos` (setcpm range), `modes`: narrower whitelists (an ensemble, or the frame
+      a section's mood sets: app/music/frame.py).
     """
     if not (1 <= max_layers <= MAX_LAYERS and 1 <= max_methods <= MAX_METHODS):
         raise ValueError("max_layers/max_methods must stay within the validator's limits")
@@ -172,6 +176,12 @@ def rules(
     unknown = sorted(set(sound_names) - set(SOUNDS))
     if unknown:
         raise ValueError(f"not in the shipped sound whitelist: {', '.join(unknown)}")
+    low, high = tempos or (int(subset.CPM_RANGE[0]), int(subset.CPM_RANGE[1]))
+    if not subset.CPM_RANGE[0] <= low <= high <= subset.CPM_RANGE[1]:
+        raise ValueError(f"tempos {low}..{high} outside the safe range")
+    mode_names = list(modes) if modes else list(MODES)
+    if set(mode_names) - set(MODES):
+        raise ValueError(f"unknown modes: {', '.join(sorted(set(mode_names) - set(MODES)))}")
     q = '"'
     layer_sep = seq(",", Ref("ws"), Ref("layer"))
     number = Ref("number")
@@ -203,7 +213,7 @@ def rules(
         ),
         "ws": seq(opt("\n"), opt(alt(" ", "  ", "   ", "    "))),
         # Exactly the safe tempo range, spelled out: a model cannot write a tempo outside it.
-        "cpm": words([str(n) for n in range(int(subset.CPM_RANGE[0]), int(subset.CPM_RANGE[1]) + 1)]),
+        "cpm": words([str(n) for n in range(low, high + 1)]),
         "layer": layer,
     }
     if not voiced:
@@ -244,7 +254,7 @@ def rules(
         "sound-atom": seq(Ref("sound-name"), opt(seq(":", Ref("int")))),
         "sound-name": words(sound_names),
         "scale-atom": seq(Chars("A-G"), opt(alt("#", "b")), opt(Chars("1-6")), ":", Ref("mode")),
-        "mode": words(MODES),
+        "mode": words(mode_names),
     }
     limits = {"max_steps": max_steps, "max_depth": max_depth, "max_mods": max_mods}
     r.update(_mini("note", Ref("note-atom"), **limits))

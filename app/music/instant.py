@@ -40,7 +40,7 @@ class Composition:
 
 
 @cache
-def _library() -> tuple[dict[str, Style], dict[str, tuple[str, ...]]]:
+def style_library() -> tuple[dict[str, Style], dict[str, tuple[str, ...]]]:
     styles = load_styles()
     return styles, routes(styles, load_moods())
 
@@ -50,7 +50,7 @@ def _rng(section_id: str, salt: str) -> random.Random:
 
 
 def pick_style(mood: Mood, section_id: str) -> Style:
-    styles, by_mood = _library()
+    styles, by_mood = style_library()
     names = list(by_mood.get(mood.label) or by_mood["neutral"])
     # The first style fits best; the others keep a long book from sounding the same.
     weights = [4, 2, 1.5, 1][: len(names)] + [1] * max(0, len(names) - 4)

@@ -169,31 +169,44 @@ def test_a_new_book_drops_work_for_the_old_one():
 
 
 class CutLLM(FakeLLM):
-    """Answers every request with `cut`, as if the token cap had stopped the model there."""
+    """Answers every request with `cut(grammar_options)`, as if the token cap had stopped the
+    model there."""
 
-    def __init__(self, cut: str):
+    def __init__(self, cut):
         super().__init__()
         self.cut = cut
 
     async def llm_generate(self, request_json, on_token):
-        self.requests.append(json.loads(request_json))
-        return json.dumps({"text": self.cut, "finish_reason": "length", "seconds": 2.0})
+        request = json.loads(request_json)
+        if request["section_id"] == "warmup":
+            return await super().llm_generate(request_json, on_token)
+        self.requests.append(request)
+        return json.dumps({"text": self.cut(request["grammar_options"]), "finish_reason": "length",
+                           "seconds": 2.0})
+
+
+def framed(options, layers: str) -> str:
+    """A program start inside the request's mood frame (its tempos, first mode, first sound)."""
+    return (f'setcpm({options["tempos"][0]})\nstack(\n  '
+            + layers.format(mode=options["modes"][0], sound=options["sounds"][0]))
 
 
 def test_a_program_cut_off_by_the_token_cap_is_finished_under_the_grammar():
-    cut = GOOD.replace("\n)", ",\n  n(\"0 2\").scale(\"C4:minor\").sound(\"tri")
-    ctl, service, _llm, _ui, _ = make(CutLLM(cut))
+    layer = 'n("0 2 4").scale("C3:{mode}").sound("{sound}").gain(0.2),\n  n("0 2").scale("C4:{mode}")'
+    ctl, service, llm, _ui, _ = make(CutLLM(lambda o: framed(o, layer + '.sound("' + o["sounds"][0][:2])))
     run(ctl.play())
     piece = service.piece_for(ctl.book.sections[1].id)
+    options = llm.requests[0]["grammar_options"]
     assert piece is not None
-    assert 'n("0 2").scale("C4:minor").sound("triangle")' in piece.code  # the cut layer, closed
+    closed = f'n("0 2").scale("C4:{options["modes"][0]}").sound("{options["sounds"][0]}")'
+    assert closed in piece.code  # the cut layer, finished
     assert service.attempts[0].stats.get("finished") is True
 
 
 def test_a_cut_off_program_the_grammar_cannot_finish_keeps_its_complete_layers():
     # Not a prefix of the model's grammar (a decimal degree), so only salvage can help.
-    cut = GOOD.replace("\n)", ",\n  n(\"0 2.5\").scale(\"C4:minor\").sou")
-    ctl, service, _llm, _ui, _ = make(CutLLM(cut))
+    layer = 'n("0 2 4").scale("C3:{mode}").sound("{sound}").gain(0.2),\n  n("0 2.5").scale("C4:minor").sou'
+    ctl, service, _llm, _ui, _ = make(CutLLM(lambda o: framed(o, layer)))
     run(ctl.play())
     piece = service.piece_for(ctl.book.sections[1].id)
     assert piece is not None and piece.code.count(".scale(") == 1

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from app.llm.finish import check_piece, finish, trim_dangling
-from app.llm.prompt import grammar_limits
+from app.llm.prompt import grammar_options
 from app.music.complete import completion
 from app.music.ensemble import make_ensemble
 from app.music.grammar import gbnf, rules
@@ -14,8 +14,8 @@ from app.music.validate import validate
 from .gbnf_match import accepts, parse_gbnf
 from .grammar_sample import draw
 
-SMALL = grammar_limits("wllama")
-LARGE = grammar_limits("webllm")
+SMALL = grammar_options("wllama")
+LARGE = grammar_options("webllm")
 HEAD = 'setcpm(18)\nstack(\n  '
 LAYER = 'n("0 2 4").scale("D4:minor").sound("triangle")'
 
@@ -76,7 +76,7 @@ def test_only_a_cut_off_piece_is_mended():
 
 def test_an_ensemble_piece_is_finished_with_the_ensembles_sounds():
     band = make_ensemble(["gm_piano", "sbd"])
-    limits = grammar_limits("wllama", band.sounds)
+    limits = grammar_options("wllama", "", band.sounds)
     cut = HEAD + 's("sbd ~ sbd").gain(0.3),\n  n("0 4 7").scale("C3:major").sound("gm_pi'
     checked, how = check_piece(cut, "length", band, limits)
     assert checked.ok and how == "finished" and set(checked.sounds) == {"gm_piano", "sbd"}

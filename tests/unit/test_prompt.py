@@ -96,3 +96,40 @@ def test_webgpu_requests_suggest_the_style_the_mood_sheet_picks_cpu_ones_do_not(
     assert "\n\nA style that fits" in gpu.user and "Style " in gpu.user and "setcpm(" in gpu.user
     assert "Style " not in cpu.user  # prompt tokens cost seconds on the CPU engine
     assert gpu.system == cpu.system  # the stable prefix is shared
+
+
+def test_the_moods_frame_narrows_tempo_modes_and_sounds_of_the_model_grammar():
+    from app.llm.prompt import grammar_options
+    from app.music.grammar import gbnf
+
+    from .gbnf_match import accepts, parse_gbnf
+
+    book = sample_book()
+    calm, storm = book.sections[0], book.sections[1]
+    calm_opts, storm_opts = grammar_options("wllama", calm.text), grammar_options("wllama", storm.text)
+    assert "phrygian" in storm_opts["modes"] and "phrygian" not in calm_opts["modes"]
+    assert "sawtooth" in storm_opts["sounds"] and "gm_piano" not in storm_opts["sounds"]
+    assert storm_opts["tempos"][0] > calm_opts["tempos"][0]
+    storm_grammar = parse_gbnf(gbnf(**storm_opts))
+    piece = 'setcpm({})\nstack(\n  n("0 1 0 4").scale("C3:{}").sound("{}").gain(0.2)\n)'
+    assert accepts(storm_grammar, piece.format(24, "phrygian", "sawtooth"))
+    assert not accepts(storm_grammar, piece.format(10, "phrygian", "sawtooth"))  # a calm tempo
+    assert not accepts(storm_grammar, piece.format(24, "lydian", "sawtooth"))  # a calm mode
+    assert not accepts(storm_grammar, piece.format(24, "phrygian", "gm_piano"))  # a calm sound
+    # The request says which mood it is writing for, and keeps the options to finish a cut piece.
+    request = build_request(storm.id, 1, storm.text, "", engine="wllama")
+    assert "Mood: tense" in request.user and request.grammar_options == storm_opts
+    # An ensemble's sounds win over the frame's; no text, no frame.
+    assert grammar_options("wllama", storm.text, ["gm_piano"])["sounds"] == ("gm_piano",)
+    assert "tempos" not in grammar_options("wllama", "")
+
+
+def test_every_mood_has_a_frame_inside_the_subset():
+    from app.music.frame import _frame
+    from app.music.grammar import rules
+    from app.music.styles import load_moods
+
+    for label in load_moods().routes:
+        frame = _frame(label)
+        assert frame.description and frame.modes and frame.sounds, label
+        rules(**frame.grammar_options())  # raises if a tempo, mode or sound is outside the subset
