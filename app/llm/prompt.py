@@ -17,13 +17,14 @@ from typing import Any
 
 from app.llm.code_shape import digest
 from app.music import grammar
-from app.music.frame import frame_for
+from app.music.frame import Frame, frame_for
 from app.music.instant import pick_style
 from app.music.mood import score_mood
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
 PROMPT_SOUNDS = ("sine", "triangle", "square", "sawtooth", "supersaw", "pink", "sbd")
+MOOD_SOUNDS = 4  # sounds named on a section's "Mood:" line
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,7 @@ def user_message(
     text: str, previous_code: str = "", *, max_words: int = 110, style_card: str = "", mood: str = ""
 ) -> str:
     cfg = load_config()
-    message = cfg.user.format(passage=excerpt(text, max_words))
-    if mood:
-        message += cfg.mood.format(mood=mood)
+    message = cfg.user.format(passage=excerpt(text, max_words)) + mood
     if style_card:
         message += cfg.style.format(card=style_card)
     if previous_code.strip():
@@ -161,7 +160,7 @@ def build_request(
         index=index,
         system=cfg.system,
         user=user_message(text, previous_code, max_words=spend["max_words"], style_card=card,
-                          mood=f"{feeling.mood}: {feeling.description}" if feeling else ""),
+                          mood=_mood_line(feeling, options["sounds"]) if feeling else ""),
         grammar_gbnf=gbnf if engine == "wllama" else "",
         grammar_ebnf=ebnf if engine == "webllm" else "",
         max_tokens=spend["max_tokens"],
@@ -170,6 +169,12 @@ def build_request(
         seed=int(section_id[:8], 16) if _is_hex(section_id[:8]) else index,
         grammar_options=options,
     )
+
+
+def _mood_line(frame: Frame, sounds: Sequence[str] | None) -> str:
+    # The sounds the grammar allows, the mood's own first: a small model picks what it is shown.
+    return load_config().mood.format(mood=f"{frame.mood}: {frame.description}",
+                                     sounds=", ".join((sounds or frame.sounds)[:MOOD_SOUNDS]))
 
 
 def _is_hex(text: str) -> bool:
