@@ -107,7 +107,9 @@ class GenerationRequest:
 
 
 # Budget keys that shape the grammar (app/music/grammar.py `rules`); the others size the prompt.
-GRAMMAR_KEYS = ("max_layers", "max_methods", "max_steps", "max_mods", "max_depth", "voiced", "whole_numbers")
+GRAMMAR_KEYS = (
+    "max_layers", "max_methods", "max_steps", "max_mods", "max_depth", "voiced", "whole_numbers", "ranged",
+)
 
 
 def budget(engine: str) -> dict[str, int]:

@@ -152,6 +152,7 @@ def rules(
     whole_numbers: bool = False,
     tempos: tuple[int, int] | None = None,
     modes: Sequence[str] | None = None,
+    ranged: bool = False,
 ) -> dict[str, Expr]:
     """The rules. Every option gives a sub-language of the default one, which is what the
     validator accepts; a small model gets a narrow one so it finishes well inside its token cap:
@@ -163,6 +164,9 @@ def rules(
       note is wrong and no layer is left on the default synth;
     - `whole_numbers`: degrees and mini-notation factors are integers (`2.13` is not a degree)
       and effect values carry at most two decimals;
+    - `ranged`: each effect's value (and its signal's range) is spelled in the effect's own
+      magnitude: `gain(0.xx)`, `lpf(800)`, `attack(1.5)`; a model cannot write `gain(50)` or
+      `lpf(30)` (the validator would clamp them, to a blast or to silence);
     - `sounds`, `tempos` (setcpm range), `modes`: narrower whitelists (an ensemble, or the frame
       a section's mood sets: app/music/frame.py).
     """
@@ -187,7 +191,8 @@ def rules(
     number = Ref("number")
     decimals = 2 if whole_numbers else 4
     sound_call = seq(alt("sound(", "s("), q, Ref("sound-stack"), q, ")")
-    effect_call = seq(".", Ref("effect"), "(", Ref("arg"), ")")
+    effect_any = _ranged_effects() if ranged else seq(Ref("effect"), "(", Ref("arg"), ")")
+    effect_call = seq(".", effect_any)
     degree = seq(opt("-"), Ref("int"))
     if voiced:
         layer: Expr = alt(
@@ -221,7 +226,7 @@ def rules(
         r["method"] = alt(
             seq("scale(", q, Ref("scale-stack"), q, ")"),
             sound_call,
-            seq(Ref("effect"), "(", Ref("arg"), ")"),
+            effect_any,
         )
     # Factors and euclid steps are never zero (`x*0`, `x/0`, `x(3,0)` are refused by the validator).
     fraction = opt(seq(".", Chars("0-9"), opt(Chars("0-9"))))
@@ -256,11 +261,52 @@ def rules(
         "scale-atom": seq(Chars("A-G"), opt(alt("#", "b")), opt(Chars("1-6")), ":", Ref("mode")),
         "mode": words(mode_names),
     }
+    if ranged:
+        r |= _ranged_rules()
     limits = {"max_steps": max_steps, "max_depth": max_depth, "max_mods": max_mods}
     r.update(_mini("note", Ref("note-atom"), **limits))
     r.update(_mini("sound", Ref("sound-atom"), **limits))
     r.update(_mini("scale", Ref("scale-atom"), **limits))
     return r
+
+
+def _arg_rule(effect: str) -> str:
+    return f"arg-{effect.lower()}"
+
+
+def _ranged_effects() -> Expr:
+    return alt(*(seq(f"{name}(", Ref(_arg_rule(name)), ")") for name in sorted(EFFECTS)))
+
+
+def _magnitude(low: float, high: float, integer: bool) -> Expr:
+    """Numbers of the size an effect takes: 0..1 as `0.xx`, frequencies as 3-5 digit integers,
+    the rest as small decimals. Values past the bounds are still clamped by the validator."""
+    digit, nonzero = Chars("0-9"), Chars("1-9")
+    decimals = opt(seq(".", digit, opt(digit)))
+    if high <= 1:
+        return alt(seq("0", decimals), "1")
+    top = len(str(int(high)))
+    if low >= 10:  # a frequency: at least one digit more than its floor (no lpf(30) mud)
+        least = len(str(int(low))) + 1
+        return seq(nonzero, *([digit] * (least - 1)), up_to(digit, top - least))
+    whole = alt(digit, seq(nonzero, up_to(digit, top - 1))) if top > 1 else digit
+    return whole if integer else seq(whole, decimals)
+
+
+def _ranged_rules() -> dict[str, Expr]:
+    rules: dict[str, Expr] = {}
+    digit = Chars("0-9")
+    factor = seq(Chars("1-9"), opt(digit), opt(seq(".", digit)))  # a signal's slow()/fast(), never 0
+    for name, effect in EFFECTS.items():
+        value = Ref(f"{_arg_rule(name)}-value")
+        rules[f"{_arg_rule(name)}-value"] = _magnitude(effect.low, effect.high, effect.integer)
+        rules[_arg_rule(name)] = alt(value, seq(
+            Ref("signal-name"),
+            opt(seq(".range(", value, ",", opt(" "), value, ")")),
+            opt(seq(".", alt("slow(", "fast("), factor, ")")),
+            opt(seq(".segment(", Chars("1-9"), opt(digit), ")")),
+        ))
+    return rules
 
 
 # ---- Rendering -----------------------------------------------------------------------------

@@ -67,6 +67,9 @@ EFFECTS: dict[str, Effect] = {
         Effect("fast", 0.25, 4.0),
     )
 }
+# Effects that act again when called again (slow(2).slow(2) is slow(4)); every other effect sets a
+# value, and a later call of it in the same chain overrides an earlier one.
+REPEATING_EFFECTS: frozenset[str] = frozenset({"slow", "fast", "degradeBy"})
 SIGNAL_METHODS: tuple[str, ...] = ("range", "slow", "fast", "segment")
 
 # Musical safety for reading.

@@ -417,7 +417,11 @@ def _emit_layer(layer: Layer, ceiling: float, default_sound: str, notes: list[st
     parts = [f'{src.name}("{src.arg}")']
     has_sound = _has_sound(layer)
     has_gain = False
-    for m in layer.methods:
+    last = {m.name: i for i, m in enumerate(layer.methods)}
+    for i, m in enumerate(layer.methods):
+        if m.name in EFFECTS and m.name not in subset.REPEATING_EFFECTS and last[m.name] != i:
+            notes.append(f".{m.name}() is set again later in the layer: the earlier call is dropped")
+            continue  # Strudel would override it anyway; the code shown stays readable
         if m.name in ("scale", "sound"):
             parts.append(f'{m.name}("{m.arg}")')
         else:

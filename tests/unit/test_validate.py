@@ -135,3 +135,14 @@ def test_random_text_is_refused():
             assert result.code.startswith("setcpm(") and "stack(" in result.code
 
     check()
+
+
+def test_an_effect_set_again_later_in_a_layer_keeps_only_its_last_value():
+    code = ('setcpm(20)\nstack(\n  n("0 2").scale("C3:minor").sound("sine").gain(0.5).lpf(800).gain(0.5)'
+            '.gain(0.2).slow(2).slow(2)\n)')
+    result = validate(code)
+    assert result.ok
+    layer = result.code.split("\n")[2]
+    assert layer.count(".gain(") == 1 and ".gain(0.2)" in layer and ".lpf(800)" in layer
+    assert layer.count(".slow(2)") == 2  # slow() acts again each time: both kept
+    assert any("set again" in n for n in result.notes)
