@@ -96,6 +96,10 @@ class ComposerService:
     pieces: dict[str, Composition] = field(default_factory=dict)
     failed: dict[str, list[str]] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
+    # Measured in use, not simulated: of the sections the reader read on into while a model was
+    # loaded, how many had the model's piece ready on arrival (the rest got the instant composer).
+    reached: int = 0
+    ready_on_arrival: int = 0
     tasks: set[Any] = field(default_factory=set)  # background tasks, held so none is collected early
     ensemble: Ensemble | None = None  # the listener's instruments: the model may write only these
     writing_endless: bool = False  # the engine writes an endless-mode piece: the pump waits
@@ -234,6 +238,9 @@ class ComposerService:
         self.kick()
 
     def reader_at(self, index: int) -> None:
+        if index == self.current + 1 and self.state == "ready" and 0 <= index < len(self.sections):
+            self.reached += 1
+            self.ready_on_arrival += self.sections[index].id in self.pieces
         self.current = index
         if should_cancel(self.in_flight, index, len(self.sections), self.depth):
             self.llm.llm_abort()  # the reader skipped past it: the instant composer covers it
@@ -339,7 +346,8 @@ class ComposerService:
             nonlocal tokens
             tokens += 1
             if tokens % 8 == 1 and self.model is not None:
-                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({tokens} tokens)…")
+                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({tokens} tokens)…"
+                                   + self._on_time_note())
 
         callback = self.proxy(on_token)
         try:
@@ -376,10 +384,15 @@ class ComposerService:
             )
             self.ui.set_section_music(index, "model")
             self.ui.set_engine(f"{self.model.label}: section {index + 1} written in "
-                               f"{float(result.get('seconds') or 0):.1f} s")
+                               f"{float(result.get('seconds') or 0):.1f} s" + self._on_time_note())
         else:
             self.failed[section.id] = errors
             self.ui.set_section_music(index, "failed")
+
+    def _on_time_note(self) -> str:
+        if not self.reached:
+            return ""
+        return f" · its music was ready for {self.ready_on_arrival} of {self.reached} sections you reached"
 
     def report(self) -> str:
         """What the model did so far (JSON), for the page's debug handle, tests and benchmarks."""
@@ -390,6 +403,7 @@ class ComposerService:
                 "selected": self.selected,
                 "engine": catalog.choose_engine(self.caps).engine,
                 "attempts": [a.__dict__ for a in self.attempts],
+                "on_time": {"reached": self.reached, "ready": self.ready_on_arrival},
             }
         )
 

@@ -75,6 +75,9 @@ def test_cpu_engine_writes_validated_music_ahead_of_the_reader_and_it_plays(page
                            timeout=30_000)
     code = page.input_value("#code")
     assert code == written[0]["code"]
+    # The page's own measure of keeping ahead: the section the reader read on into had its piece.
+    on_time = json.loads(page.evaluate("window.bookmusic.composerReport()"))["on_time"]
+    assert on_time["reached"] == target and on_time["ready"] >= 1, on_time
     assert validate(code).ok and accepts(grammar, code)
     page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
     assert page.evaluate("window.bookmusic.bridge.level()") > 0

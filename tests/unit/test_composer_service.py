@@ -213,6 +213,18 @@ def test_a_cut_off_program_the_grammar_cannot_finish_keeps_its_complete_layers()
     assert service.attempts[0].stats.get("salvaged") is True
 
 
+def test_the_page_measures_how_often_the_models_piece_was_ready_when_the_reader_arrived():
+    ctl, service, _llm, ui, _ = make(FakeLLM(outputs=[GOOD, "not code"]))
+    ctl.set_prefetch(1)
+    run(ctl.play())  # writes section 1
+    run(ctl.reader_at(1))  # ready on arrival; section 2 is then refused by the validator
+    run(ctl.reader_at(2))  # the instant composer covers it: a miss
+    run(ctl.reader_at(0))  # going back is not reading on: not counted
+    assert json.loads(service.report())["on_time"] == {"reached": 2, "ready": 1}
+    lines = [c[1] for c in ui.calls if c[0] == "set_engine"]
+    assert any("ready for 1 of 2 sections" in line for line in lines), lines[-3:]
+
+
 def test_prefetch_depth_from_the_player_panel_steers_the_model():
     ctl, _service, llm, _ui, _ = make()
     ctl.set_prefetch(1)
