@@ -279,14 +279,16 @@ class ComposerService:
         self.failed.clear()
         self.kick()
 
-    async def write_endless(self, brief: str, previous: str, _grammar: str = "") -> str | None:
+    async def write_endless(self, brief: str, previous: str, steer: dict | None = None) -> str | None:
         """Endless mode's writer (app/listen.py): the next piece from the loaded model, under the
-        ensemble's grammar, or None when no model is ready or the engine is busy with a section."""
+        ensemble's sounds and the drift's tempo and mode (`steer`, grammar options), or None when no
+        model is ready or the engine is busy with a section."""
         if self.state != "ready" or self.model is None or self.in_flight is not None:
             return None
         sounds = self.ensemble.sounds if self.ensemble else None
         request = build_request(f"endless-{len(self.attempts)}", -1, brief, previous,
-                                engine=self.model.engine, thinks=self.model.thinks, sounds=sounds)
+                                engine=self.model.engine, thinks=self.model.thinks, sounds=sounds,
+                                steer=steer)
         self.writing_endless = True
         self.in_flight = -1
         try:

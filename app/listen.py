@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.controller import Controller
-from app.endless import DEFAULT_SECONDS, Endless
+from app.endless import DEFAULT_SECONDS, Endless, State
 from app.midi.export import Span, download_midi, file_name
 from app.music import subset
 from app.music.ensemble import (
     Ensemble,
     EnsembleError,
-    grammar_for,
     load_ensembles,
     make_ensemble,
     validate_for,
@@ -67,12 +66,20 @@ class ListeningPlayer:
         return getattr(self.player, name)
 
 
+def steer_for(state: State) -> dict:
+    """The drift's tempo (give or take two) and mode, as grammar options for the model."""
+    low, high = (int(v) for v in subset.CPM_RANGE)
+    return {"tempos": (max(low, state.cpm - 2), min(high, state.cpm + 2)), "modes": (state.mode,)}
+
+
 async def _sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-# A language-model writer for endless mode: (brief, previous code, GBNF grammar) -> code or None.
-Writer = Callable[[str, str, str], Awaitable[str | None]]
+# A language-model writer for endless mode: (brief, previous code, steer) -> code or None. The
+# steer holds the drift's tempo and mode as grammar options ({"tempos": (lo, hi), "modes": (m,)}):
+# the model writes the notes, the drift keeps where the music is going.
+Writer = Callable[[str, str, dict], Awaitable[str | None]]
 
 
 @dataclass
@@ -155,7 +162,8 @@ class Listen:
             return None
         try:
             piece = session.next()
-            code = await self._written(session, piece) or piece.code
+            written = await self._written(session, piece)
+            code = written or piece.code
             await self.player.play(code)
             session.played(self.player.now_playing or code)  # for export and the next brief
         except Exception as err:  # a refused piece or a player error: say so, stop cleanly
@@ -163,7 +171,8 @@ class Listen:
             await self.stop_endless()
             return None
         code = self.player.now_playing or piece.code
-        self.modes.show_piece(json.dumps({"code": code, "mood": session.mood, **piece.summary()}))
+        by = "model" if written else "drift"  # the language model's piece, or the drift's own
+        self.modes.show_piece(json.dumps({"code": code, "mood": session.mood, "by": by, **piece.summary()}))
         self.modes.set_endless(json.dumps({"on": True, "mood": session.mood, **piece.summary()}))
         return piece
 
@@ -173,7 +182,7 @@ class Listen:
             return None
         previous = session.pieces[-2].code if len(session.pieces) > 1 else ""
         try:
-            text = await self.writer(session.brief(piece), previous, grammar_for(session.ensemble))
+            text = await self.writer(session.brief(piece), previous, steer_for(piece.state))
         except Exception as err:  # the engine failed: the instant piece plays, the reader is told
             self.controller.ui.set_status(f"The model could not write this piece ({err}); playing the drift.")
             return None

@@ -83,7 +83,8 @@ export function show_piece(json) {
   const piece = JSON.parse(json);
   $("code").value = piece.code;
   $("now-meta").textContent =
-    `Endless · ${piece.mood} · piece ${piece.pieces} · ${piece.key} ${piece.mode} · ${piece.cpm} cpm · ${piece.change}`;
+    `Endless · ${piece.mood} · piece ${piece.pieces} · ${piece.key} ${piece.mode} · ${piece.cpm} cpm · ${piece.change}` +
+    (piece.by === "model" ? " · written by the model" : "");
   state.pieces = piece.pieces;
   window.dispatchEvent(new CustomEvent("bookmusic:endless-piece", { detail: piece }));
 }

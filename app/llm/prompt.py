@@ -117,11 +117,14 @@ def budget(engine: str) -> dict[str, int]:
     return cfg.budgets.get(engine) or cfg.budgets["wllama"]
 
 
-def grammar_options(engine: str, text: str = "", sounds: Sequence[str] | None = None) -> dict[str, Any]:
+def grammar_options(
+    engine: str, text: str = "", sounds: Sequence[str] | None = None, steer: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The grammar one request is written under (keyword arguments of `grammar.rules`): a narrower
     program than the validator allows, so a small model finishes well within the token cap, and,
     where the budget says `mood_frame`, only the tempos, modes and sounds that serve the text's
-    mood (app/music/frame.py). `sounds` (an ensemble) overrides the frame's sounds."""
+    mood (app/music/frame.py). `sounds` (an ensemble) overrides the frame's sounds, `steer` (endless
+    mode's drift: `tempos`, `modes`) its tempos and modes."""
     spend = budget(engine)
     options: dict[str, Any] = {k: v for k, v in spend.items() if k in GRAMMAR_KEYS}
     # Every sound of an ensemble must be heard: allow at least one layer per sound.
@@ -131,6 +134,9 @@ def grammar_options(engine: str, text: str = "", sounds: Sequence[str] | None = 
         frame = frame_for(score_mood(text))
         options["tempos"], options["modes"] = frame.tempos, frame.modes
         options["sounds"] = options["sounds"] or frame.sounds
+    for key in ("tempos", "modes"):
+        if steer and steer.get(key):
+            options[key] = tuple(steer[key])
     return options
 
 
@@ -148,10 +154,11 @@ def build_request(
     engine: str,
     thinks: bool = False,
     sounds: Sequence[str] | None = None,
+    steer: dict[str, Any] | None = None,
 ) -> GenerationRequest:
     cfg = load_config()
     spend = budget(engine)
-    options = grammar_options(engine, text, sounds)
+    options = grammar_options(engine, text, sounds, steer)
     gbnf, ebnf = _grammars(tuple(sorted(options.items())))
     mood = score_mood(text)
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.

@@ -113,3 +113,36 @@ def test_abort_stops_a_real_generation_and_the_engine_keeps_working(page, site):
     assert result["aborted"]["finish_reason"] == "abort"
     assert result["tokens"] < 40, "generation went on long after the abort"
     assert result["next"]["finish_reason"] in ("length", "stop") and result["next"]["text"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_endless_mode_plays_what_the_real_model_writes_within_the_drifts_tempo_and_mode(page, site):
+    """Endless mode with the CPU model loaded: the model writes the next piece under the drift's
+    tempo and mode (grammar options), the validator passes it, it plays, and the page says so."""
+    from tests.e2e.test_endless import sounds_played, start_endless
+
+    if not GGUF.exists():
+        pytest.fail(f"{GGUF.relative_to(ROOT)} is missing: run scripts/fetch_test_models.py")
+    page.goto(f"{site}?model-url=../models/{GGUF.name}")
+    page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=60_000)
+    page.wait_for_function("document.documentElement.dataset.llmEngine === 'wllama'", timeout=30_000)
+    page.fill("#prefetch", "0")  # no book sections to write: the engine is free for endless mode
+    page.dispatch_event("#prefetch", "change")
+    page.click("#play")  # Play loads the model
+    page.wait_for_function("JSON.parse(window.bookmusic.composerReport()).state === 'ready'",
+                           timeout=300_000, polling=500)
+    start_endless(page, 3, mood="a calm grey sea")
+    page.wait_for_function("window.__pieces.some((p) => p.by === 'model')", timeout=300_000, polling=500)
+    pieces = page.evaluate("window.__pieces")
+    piece = next(p for p in pieces if p["by"] == "model")
+    result = validate(piece["code"])
+    assert result.ok and result.code == piece["code"], result.errors
+    assert piece["cpm"] - 2 <= result.cpm <= piece["cpm"] + 2  # the drift's tempo, give or take two
+    assert f':{piece["mode"]}"' in piece["code"]  # and its mode
+    assert accepts(parse_gbnf(gbnf()), piece["code"])
+    assert sounds_played(page, piece["code"])  # Strudel evaluates it and it makes notes
+    assert "written by the model" in page.inner_text("#now-meta") or len(pieces) > pieces.index(piece) + 1
+    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.click("#endless")  # stop
+    assert not page.console_errors, page.console_errors

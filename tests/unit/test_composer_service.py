@@ -307,11 +307,16 @@ def test_endless_mode_writes_with_the_loaded_model_under_the_ensemble():
     run(ctl.play())
     service.set_ensemble(make_ensemble(["sine", "triangle"]))
     service.sections = ()  # no book window: only the endless request reaches the engine
-    llm.outputs = [both, "fetch('x')"]
+    llm.outputs = [both, both, "fetch('x')"]
     written = run(service.write_endless("a calm sea at dawn", GOOD))
     assert written is not None and '"triangle"' in written and '"sine"' in written
     request = llm.requests[-1]
     assert "calm sea" in request["user"] and '"sawtooth"' not in request["grammar_gbnf"]
+    steer = {"tempos": (18, 22), "modes": ("dorian",)}  # endless mode's drift (app/listen.py)
+    assert run(service.write_endless("a calm sea at dawn", GOOD, steer)) is not None
+    options = llm.requests[-1]["grammar_options"]
+    assert options["tempos"] == [18, 22] and options["modes"] == ["dorian"]
+    assert options["sounds"] == ["sine", "triangle"]  # the ensemble's
     assert run(service.write_endless("again", written)) is None  # refused code never plays
     assert service.in_flight is None and not service.writing_endless
 

@@ -167,8 +167,8 @@ def test_a_play_cancelled_by_stop_is_not_followed_by_midi():
     assert modes.named("midi_follow") == [] and listening.now_playing == ""
 
 
-def test_endless_asks_a_writer_under_the_ensembles_grammar_and_keeps_the_drift_when_refused():
-    listen, _, _, _, player, _ = setup(sleeps=4)
+def test_endless_asks_a_writer_steered_by_the_drift_and_keeps_the_drift_when_refused():
+    listen, _, _, modes, player, _ = setup(sleeps=4)
     run(listen.choose_ensemble("soft-synths"))
     asked = []
     answers = iter([
@@ -179,8 +179,8 @@ def test_endless_asks_a_writer_under_the_ensembles_grammar_and_keeps_the_drift_w
         None,
     ])
 
-    async def writer(brief, previous, grammar):
-        asked.append((brief, previous, grammar))
+    async def writer(brief, previous, steer):
+        asked.append((brief, previous, steer))
         return next(answers)
 
     listen.writer = writer
@@ -188,11 +188,15 @@ def test_endless_asks_a_writer_under_the_ensembles_grammar_and_keeps_the_drift_w
     pieces = [c for c in player.played if c]
     assert len(asked) == 4 and len(pieces) == 4
     assert 'n("0 2 4").sound("sine").scale("C3:major")' in pieces[0]  # the model's piece played
-    for brief, _, grammar in asked:
+    states = [p.state for p in listen.endless.pieces] if listen.endless else []
+    for (brief, _, steer), state in zip(asked, states, strict=False):
         assert brief.startswith("Endless music, mood: calm sea.")
-        (rule,) = [line for line in grammar.splitlines() if line.startswith("sound-name ::= ")]
-        assert set(rule.removeprefix("sound-name ::= ").replace('"', "").split(" | ")) == {"sine", "triangle"}
+        # The drift's tempo and mode, as grammar options: the model writes within them.
+        assert steer["modes"] == (state.mode,) and steer["tempos"][0] <= state.cpm <= steer["tempos"][1]
+    assert all(set(steer) == {"tempos", "modes"} for _, _, steer in asked)
     assert asked[1][1] == pieces[0]  # continuity: the model sees what played before
+    # The page says whose piece plays.
+    assert [json.loads(p[0])["by"] for p in modes.named("show_piece")] == ["model", "drift", "drift", "drift"]
     for code in pieces[1:]:  # refused answers: the drifted instant piece plays instead
         assert validate(code).sounds == ["sine", "triangle"]
         assert "sawtooth" not in code
