@@ -283,7 +283,9 @@ def _magnitude(low: float, high: float, integer: bool) -> Expr:
     the rest as small decimals. Values past the bounds are still clamped by the validator."""
     digit, nonzero = Chars("0-9"), Chars("1-9")
     decimals = opt(seq(".", digit, opt(digit)))
-    if high <= 1:
+    if high < 1:  # e.g. gain up to 0.6: 0.0x .. 0.6x (the validator clamps the last step)
+        return alt("0", seq("0.", Chars(f"0-{int(high * 10)}"), opt(digit)))
+    if high == 1:
         return alt(seq("0", decimals), "1")
     top = len(str(int(high)))
     if low >= 10:  # a frequency: at least one digit more than its floor (no lpf(30) mud)

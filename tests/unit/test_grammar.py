@@ -196,7 +196,7 @@ def test_ranged_values_keep_each_effect_in_its_own_magnitude():
     for good in ("gain(0.25)", "lpf(800)", "lpf(12000)", "hpf(2000)", "attack(1.5)", "room(1)", "slow(16)",
                  "lpf(sine.range(400, 2000).slow(16))", "pan(perlin.range(0.2, 0.8).segment(4))"):
         assert accepts(ranged, PIECE.format(layer.format(good))), good
-    for bad in ("gain(50)", "gain(1.2)", "lpf(30)", "lpf(sine.range(30, 15))", "room(5)",
-                "lpf(sine.slow(0))", "attack(123)"):
+    for bad in ("gain(50)", "gain(1.2)", "gain(1)", "gain(0.8)", "lpf(30)", "lpf(sine.range(30, 15))",
+                "room(5)", "lpf(sine.slow(0))", "attack(123)"):
         assert not accepts(ranged, PIECE.format(layer.format(bad))), bad
         assert accepts(parse_gbnf(gbnf()), PIECE.format(layer.format(bad))), bad  # the subset clamps them
