@@ -23,6 +23,8 @@ from app.music import subset
 from app.music.subset import EFFECTS, MAX_LAYERS, MAX_METHODS, MODES, SIGNALS
 
 SOUNDS: tuple[str, ...] = subset.all_sounds()
+STACK_MEMBERS = 4  # notes of a chord, sequences of a stack, where the grammar is bounded
+SCALE_STEPS = 4  # steps of a scale pattern, where the grammar is bounded
 
 
 # ---- The grammar algebra -------------------------------------------------------------------
@@ -120,7 +122,9 @@ def _mini(
         return f"{prefix}-{kind}" + (f"-{level}" if level else "")
 
     def stack_of(seq_r: Expr) -> Expr:
-        return seq(seq_r, star(seq(",", opt(" "), seq_r)))
+        # Bounded grammars allow chords and stacks of up to STACK_MEMBERS sequences.
+        more = seq(",", opt(" "), seq_r)
+        return seq(seq_r, up_to(more, STACK_MEMBERS - 1) if max_steps > 0 else star(more))
 
     out: dict[str, Expr] = {f"{prefix}-stack": stack_of(Ref(name("seq", 0)))}
     for level in range(levels + 1):
@@ -266,7 +270,9 @@ def rules(
     limits = {"max_steps": max_steps, "max_depth": max_depth, "max_mods": max_mods}
     r.update(_mini("note", Ref("note-atom"), **limits))
     r.update(_mini("sound", Ref("sound-atom"), **limits))
-    r.update(_mini("scale", Ref("scale-atom"), **limits))
+    # A scale changes slowly: a bounded grammar gives it a few steps at most ("<C3:minor A2:minor>").
+    scale_limits = limits | ({"max_steps": min(max_steps, SCALE_STEPS)} if max_steps > 0 else {})
+    r.update(_mini("scale", Ref("scale-atom"), **scale_limits))
     return r
 
 

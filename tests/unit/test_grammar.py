@@ -200,3 +200,13 @@ def test_ranged_values_keep_each_effect_in_its_own_magnitude():
                 "room(5)", "lpf(sine.slow(0))", "attack(123)"):
         assert not accepts(ranged, PIECE.format(layer.format(bad))), bad
         assert accepts(parse_gbnf(gbnf()), PIECE.format(layer.format(bad))), bad  # the subset clamps them
+
+
+def test_bounded_grammars_bound_chords_and_scale_patterns_too():
+    bounded = parse_gbnf(gbnf(max_steps=8, max_mods=1, max_depth=2))
+    layer = 'n("{}").scale("{}").sound("sine")'
+    assert accepts(bounded, PIECE.format(layer.format("<[0,2,4,6] [1,3,5]>", "<C3:minor A2:minor>")))
+    assert not accepts(bounded, PIECE.format(layer.format("[0,2,4,6,8]", "C3:minor")))  # a 5-note chord
+    five = ["C3:minor", "D3:minor", "E3:minor", "F3:minor", "G3:minor"]
+    assert not accepts(bounded, PIECE.format(layer.format("0", " ".join(five))))  # 5 scale steps
+    assert not accepts(bounded, PIECE.format(layer.format("0", ",".join(five))))  # 5 stacked scales
