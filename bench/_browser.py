@@ -45,6 +45,12 @@ def new_context(browser, cache: bool = True):
     if not cache:
         ctx.outside_requests = block_outside(ctx)
         return ctx
+    _record_outside(ctx)
+    return ctx
+
+
+def _record_outside(ctx) -> None:
+    """Record (not block) every request that leaves localhost in `ctx.outside_requests`."""
     ctx.outside_requests = []
 
     def watch(request):
@@ -53,7 +59,6 @@ def new_context(browser, cache: bool = True):
             ctx.outside_requests.append(request.url)
 
     ctx.on("request", watch)
-    return ctx
 
 
 @contextmanager
@@ -67,14 +72,7 @@ def profile_context(playwright, extra_args: list[str] | None = None):
         ctx = playwright.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + (extra_args or [])
         )
-        ctx.outside_requests = []
-
-        def watch(request):
-            host = urlsplit(request.url).hostname or ""
-            if request.url.startswith(("http", "ws")) and host not in LOCAL_HOSTS:
-                ctx.outside_requests.append(request.url)
-
-        ctx.on("request", watch)
+        _record_outside(ctx)
         try:
             yield ctx
         finally:

@@ -2,6 +2,8 @@
 // Model and model-library URLs come from WebLLM's own prebuilt config, absolute and matching the
 // library version (0.2.86). Models are cached by WebLLM (Cache API) after the first download.
 
+import { chatStream } from "./chat_stream.js";
+
 const LIB = new URL("../../vendor/web-llm/index.js", import.meta.url).href;
 
 /** Needs shader-f16? WebLLM names its builds q{bits}f{float bits}, e.g. q4f16_1 / q4f32_1. */
@@ -55,23 +57,13 @@ export function create() {
           // Thinking would spend the whole token cap before any code.
           extra_body: req.thinking_off ? { enable_thinking: false } : undefined,
         });
-        let text = "";
-        let usage = null;
-        let finish = null;
-        for await (const chunk of chunks) {
-          const choice = chunk.choices?.[0];
-          const delta = choice?.delta?.content || "";
-          if (delta) {
-            text += delta;
-            onToken(delta);
-          }
-          if (choice?.finish_reason) finish = choice.finish_reason;
-          if (chunk.usage) usage = chunk.usage;
-        }
+        const got = chatStream(onToken);
+        for await (const chunk of chunks) got.add(chunk);
+        const usage = got.usage;
         const extra = usage?.extra || {};
         return {
-          text,
-          finish_reason: signal.aborted ? "abort" : finish,
+          text: got.text,
+          finish_reason: signal.aborted ? "abort" : got.finish,
           prompt_tokens: usage?.prompt_tokens ?? null,
           completion_tokens: usage?.completion_tokens ?? null,
           prefill_tps: extra.prefill_tokens_per_s ?? null,

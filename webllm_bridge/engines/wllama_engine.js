@@ -3,6 +3,8 @@
 // other browsers wllama would fetch a "compat" build from a CDN, which we never allow.
 // One thread: more need cross-origin isolation, which a static host cannot promise.
 
+import { chatStream } from "./chat_stream.js";
+
 const LIB = new URL("../../vendor/wllama/index.js", import.meta.url).href;
 const WASM = new URL("../../vendor/wllama/wllama.wasm", import.meta.url).href;
 
@@ -25,10 +27,7 @@ export function create() {
     },
 
     async generate(req, onToken, signal) {
-      let text = "";
-      let finish = null;
-      let timings = null;
-      let usage = null;
+      const got = chatStream(onToken);
       try {
         await wllama.createChatCompletion({
           messages: [
@@ -36,17 +35,7 @@ export function create() {
             { role: "user", content: req.user },
           ],
           stream: true,
-          onData: (chunk) => {
-            const choice = chunk.choices?.[0];
-            const delta = choice?.delta?.content || "";
-            if (delta) {
-              text += delta;
-              onToken(delta);
-            }
-            if (choice?.finish_reason) finish = choice.finish_reason;
-            if (chunk.timings) timings = chunk.timings;
-            if (chunk.usage) usage = chunk.usage;
-          },
+          onData: got.add,
           abortSignal: signal,
           max_tokens: req.max_tokens,
           temperature: req.temperature,
@@ -58,9 +47,10 @@ export function create() {
       } catch (err) {
         if (!signal.aborted) throw err;
       }
+      const { timings, usage } = got;
       return {
-        text,
-        finish_reason: signal.aborted ? "abort" : finish,
+        text: got.text,
+        finish_reason: signal.aborted ? "abort" : got.finish,
         prompt_tokens: timings?.prompt_n ?? usage?.prompt_tokens ?? null,
         cached_tokens: timings?.cache_n ?? null,
         completion_tokens: timings?.predicted_n ?? usage?.completion_tokens ?? null,
