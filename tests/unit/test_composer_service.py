@@ -5,7 +5,7 @@ from app.controller import Controller
 from app.llm.prompt import system_prompt
 
 from .aio import run
-from .test_controller import FakePlayer, FakeUI
+from .fakes import FakePlayer, FakeUI
 
 NO_GPU = {"webgpu": False, "wasm": True, "jspi": True, "memory64": True,
           "webgpu_reason": "no WebGPU adapter is available"}

@@ -3,25 +3,7 @@ import json
 from app.controller import Controller
 
 from .aio import run
-
-
-class FakeUI:
-    def __init__(self):
-        self.calls = []
-
-    def __getattr__(self, name):
-        return lambda *args: self.calls.append((name, *args))
-
-
-class FakePlayer:
-    def __init__(self):
-        self.played = []
-
-    async def play(self, code):
-        self.played.append(code)
-
-    async def stop(self):
-        self.played.append(None)
+from .fakes import FakePlayer, FakeUI
 
 
 def test_play_follows_the_reader_through_sections():

@@ -7,7 +7,7 @@ from app.ingest.stream import book_events
 
 from .aio import run
 from .bookgen import STORY, layout_book, long_story, make_pdf
-from .test_controller import FakePlayer, FakeUI
+from .fakes import FakePlayer, FakeUI
 
 
 def feed(controller, data, name, every=0.0):

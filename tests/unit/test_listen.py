@@ -11,46 +11,12 @@ from app.listen import Listen, ListeningPlayer
 from app.music.validate import validate
 
 from .aio import run
+from .fakes import FakePlayer, FakeUI
 from .midi_reader import read
 
 
-class Recorder:
-    def __init__(self):
-        self.calls = []
-
-    def __getattr__(self, name):
-        return lambda *args: self.calls.append((name, *args))
-
-    def named(self, name):
-        return [c[1:] for c in self.calls if c[0] == name]
-
-
-class FakePlayer:
-    """Plays nothing; reports one note per layer per cycle, as the page's events() would."""
-
-    def __init__(self):
-        self.played = []
-
-    async def play(self, code):
-        self.played.append(code)
-
-    async def stop(self):
-        self.played.append(None)
-
-    async def events(self, code, begin, end, seconds):
-        result = validate(code)
-        assert result.ok, result.errors
-        cycles = max(1, round(seconds * result.cpm / 60))
-        events = [
-            {"layer": layer, "start": c, "end": c + 1, "note": 60 + layer, "sound": "sine"}
-            for c in range(cycles)
-            for layer in range(result.layers)
-        ]
-        return json.dumps({"cps": result.cpm / 60, "begin": 0, "end": cycles, "events": events})
-
-
 def setup(sleeps=3):
-    ui, modes, player = Recorder(), Recorder(), FakePlayer()
+    ui, modes, player = FakeUI(), FakeUI(), FakePlayer()
     listening = ListeningPlayer(player, modes)
     controller = Controller(ui, listening)
     slept = []
@@ -161,7 +127,7 @@ def test_a_play_cancelled_by_stop_is_not_followed_by_midi():
         async def play(self, code):
             return Cancelled()
 
-    modes = Recorder()
+    modes = FakeUI()
     listening = ListeningPlayer(CancellingPlayer(), modes)
     run(listening.play('setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2)\n)'))
     assert modes.named("midi_follow") == [] and listening.now_playing == ""

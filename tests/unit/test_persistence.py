@@ -10,7 +10,7 @@ from app.persistence import ScoreError, book_key, parse_score
 from app.sample import sample_book
 
 from .aio import run
-from .test_controller import FakePlayer, FakeUI
+from .fakes import FakePlayer, FakeUI
 
 
 class FakeStore:
