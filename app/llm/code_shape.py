@@ -12,23 +12,36 @@ from __future__ import annotations
 KEEP_IN_DIGEST = {"n", "note", "s", "sound", "scale", "gain"}
 
 
-def _scan(text: str) -> tuple[list[tuple[int, str, int]], int, bool]:
+def _scan(text: str) -> tuple[list[tuple[int, str, int]], int, int | None]:
     """The characters outside string literals, each with the bracket depth before it; the final
-    depth; and whether a string was left open."""
-    chars, depth, quote = [], 0, ""
+    depth; and where the string left open at the end starts (its quote), if one is."""
+    chars, depth, quote_at = [], 0, None
     for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = ""
+        if quote_at is not None:
+            if ch == text[quote_at]:
+                quote_at = None
         elif ch in "\"'":
-            quote = ch
+            quote_at = i
         else:
             chars.append((i, ch, depth))
             if ch in "([{":
                 depth += 1
             elif ch in ")]}":
                 depth -= 1
-    return chars, depth, bool(quote)
+    return chars, depth, quote_at
+
+
+def open_at_end(text: str) -> tuple[int | None, list[int]]:
+    """Where the string still open at the end of `text` starts, and the parentheses still open
+    outside strings (their positions, outermost first): where a cut-off program stopped."""
+    chars, _, quote_at = _scan(text)
+    parens: list[int] = []
+    for i, ch, _depth in chars:
+        if ch == "(":
+            parens.append(i)
+        elif ch == ")" and parens:
+            parens.pop()
+    return quote_at, parens
 
 
 def _split_top(text: str, sep: str, depth_at: int) -> list[str]:
@@ -58,8 +71,8 @@ def split_program(code: str) -> tuple[str, list[str], bool]:
 
 
 def _balance(text: str) -> int:
-    _, depth, open_string = _scan(text)
-    return 99 if open_string else depth
+    _, depth, quote_at = _scan(text)
+    return 99 if quote_at is not None else depth
 
 
 def salvage(text: str) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from app.llm.code_shape import salvage
+from app.llm.code_shape import open_at_end, salvage
 from app.music import grammar
 from app.music.complete import completion
 from app.music.ensemble import Ensemble, validate_for
@@ -29,24 +29,6 @@ from app.music.validate import Validation
 # Characters that cannot end a mini-notation term: modifiers waiting for their number, an opened
 # group, a separator, a sign or a decimal point.
 _DANGLING_IN_STRING = " ,*/@!-.:[<"
-
-
-def _open_parts(text: str) -> tuple[int | None, list[int]]:
-    """Where the string still open at the end starts (its quote), and the open parentheses
-    outside strings (their positions, outermost first)."""
-    quote_at: int | None = None
-    parens: list[int] = []
-    for i, ch in enumerate(text):
-        if quote_at is not None:
-            if ch == text[quote_at]:
-                quote_at = None
-        elif ch in "\"'":
-            quote_at = i
-        elif ch == "(":
-            parens.append(i)
-        elif ch == ")" and parens:
-            parens.pop()
-    return quote_at, parens
 
 
 def _call_name_before(text: str, paren: int) -> tuple[str, int]:
@@ -59,7 +41,7 @@ def _call_name_before(text: str, paren: int) -> tuple[str, int]:
 
 def trim_dangling(text: str) -> str:
     """`text` cut back to a point from which the shortest ending makes sense musically."""
-    quote_at, parens = _open_parts(text)
+    quote_at, parens = open_at_end(text)
     # Inside `stack(`: parens[0] is setcpm's or stack's, parens[1] a layer's call when open.
     if len(parens) >= 2:
         name, start = _call_name_before(text, parens[1])
