@@ -19,7 +19,7 @@ from app.llm.code_shape import digest
 from app.music import grammar
 from app.music.frame import Frame, frame_for
 from app.music.instant import pick_style
-from app.music.mood import score_mood
+from app.music.mood import Mood, score_mood
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
@@ -126,12 +126,23 @@ def grammar_options(
     mood (app/music/frame.py). `sounds` (an ensemble) overrides the frame's sounds, `steer` (endless
     mode's drift: `tempos`, `modes`) its tempos and modes."""
     spend = budget(engine)
+    return _options(spend, _frame(spend, text), sounds, steer)
+
+
+def _frame(spend: dict[str, int], text: str, mood: Mood | None = None) -> Frame | None:
+    if not (spend.get("mood_frame") and text.strip()):
+        return None
+    return frame_for(mood or score_mood(text))
+
+
+def _options(
+    spend: dict[str, int], frame: Frame | None, sounds: Sequence[str] | None, steer: dict[str, Any] | None
+) -> dict[str, Any]:
     options: dict[str, Any] = {k: v for k, v in spend.items() if k in GRAMMAR_KEYS}
     # Every sound of an ensemble must be heard: allow at least one layer per sound.
     options["max_layers"] = max(options.get("max_layers", 1), len(sounds or ()))
     options["sounds"] = tuple(sounds) if sounds else None
-    if spend.get("mood_frame") and text.strip():
-        frame = frame_for(score_mood(text))
+    if frame is not None:
         options["tempos"], options["modes"] = frame.tempos, frame.modes
         options["sounds"] = options["sounds"] or frame.sounds
     for key in ("tempos", "modes"):
@@ -158,12 +169,12 @@ def build_request(
 ) -> GenerationRequest:
     cfg = load_config()
     spend = budget(engine)
-    options = grammar_options(engine, text, sounds, steer)
-    gbnf, ebnf = _grammars(tuple(sorted(options.items())))
     mood = score_mood(text)
+    feeling = _frame(spend, text, mood)
+    options = _options(spend, feeling, sounds, steer)
+    gbnf, ebnf = _grammars(tuple(sorted(options.items())))
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
     card = pick_style(mood, section_id).card() if spend.get("style_card") else ""
-    feeling = frame_for(mood) if spend.get("mood_frame") and text.strip() else None
     return GenerationRequest(
         section_id=section_id,
         index=index,
