@@ -8,13 +8,13 @@ from pyodide.ffi import create_proxy
 from pyscript import window
 from pyscript.js_modules import bridge, modes, store, ui
 
-from app.composer_service import ComposerService
-from app.controller import Controller, segment_text
-from app.listen import Listen, ListeningPlayer
+from app.llm.service import ComposerService
+from app.session.listen import Listen, ListeningPlayer
+from app.session.reading import Controller, segment_text
 
-# The language model writing ahead of the reader (app/composer_service.py).
+# The language model writing ahead of the reader (app/llm/service.py).
 composer = ComposerService(llm=bridge, ui=ui, proxy=create_proxy)
-# The reader's player goes through the ensemble and the MIDI output (app/listen.py).
+# The reader's player goes through the ensemble and the MIDI output (app/session/listen.py).
 player = ListeningPlayer(bridge, modes)
 controller = Controller(ui=ui, player=player, composer=composer, store=store)
 # Endless mode asks the loaded model for each next piece (the drift covers when none is ready).

@@ -11,8 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.compose.instant import Composition
 from app.models import Book, Paragraph, Section
-from app.music.instant import Composition
 from app.music.mood import Mood
 
 SCORE_FORMAT = "bookmusic-score"

@@ -17,7 +17,7 @@ import statistics
 
 from _browser import new_context, site_and_browser  # puts the repository root on sys.path
 
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 # Keep hold of every WebAssembly memory the page makes (Pyodide's Python heap lives in one).
 WASM_WATCH = """

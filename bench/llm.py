@@ -26,10 +26,10 @@ import time
 
 from _browser import ROOT, new_context, site_and_browser
 
+from app.compose.instant import compose
 from app.llm.finish import check_piece
 from app.llm.prompt import build_request, load_config, warmup_request
 from app.llm.schedule import simulate
-from app.music.instant import compose
 from app.sample import sample_book
 
 GGUF = ROOT / "build/models/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -44,7 +44,7 @@ def measure(page, first, sections, engine: str) -> tuple[float, dict, list[dict]
     spec["url"] = page.evaluate("(u) => new URL(u, location.href).href", spec["url"])
     load = "(s) => window.bookmusic.bridge.llm_load(s, () => {})"
     loaded = json.loads(page.evaluate(load, json.dumps(spec)))
-    # As the page does (app/composer_service.py): prefill the system prompt once after loading.
+    # As the page does (app/llm/service.py): prefill the system prompt once after loading.
     t0 = time.perf_counter()
     page.evaluate("(r) => window.bookmusic.bridge.llm_generate(r, () => {})",
                   warmup_request(engine=engine).to_json())

@@ -18,10 +18,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from app.music.instant import compose  # noqa: E402
+from app.compose.instant import compose  # noqa: E402
 from app.music.styles import load_styles  # noqa: E402
-from app.music.validate import validate  # noqa: E402
 from app.sample import sample_book  # noqa: E402
+from app.strudel.validate import validate  # noqa: E402
 
 
 def timed(fn, *args, repeat: int = 1) -> float:

@@ -1,6 +1,6 @@
 """Build step for the music: the sound whitelist the page checks against, and the GM instruments.
 
-Writes dist/webllm_bridge/sounds.json from app/music/subset.py (the one source of truth shared
+Writes dist/webllm_bridge/sounds.json from app/strudel/subset.py (the one source of truth shared
 with the grammar and the validator), plus the converted SoundFont instruments when present.
 """
 
@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def write_sounds(dist: Path, gm: dict | None = None) -> dict:
-    from app.music import subset
+    from app.strudel import subset
 
     payload = {
         "sounds": list(subset.all_sounds()),

@@ -1,7 +1,7 @@
 // The browser's memory of BookMusic, in IndexedDB: books by content hash (the text stays in this
 // browser), each book's reading position, composed code and the reader's edits, and settings.
 //
-// Python's controller calls the snake_case exports (its "store" port, see app/controller.py).
+// Python's controller calls the snake_case exports (its "store" port, see app/session/reading.py).
 // Values cross as JSON strings. Reads answer `undefined` when nothing is kept (Pyodide turns
 // undefined into None). When the browser refuses storage (private mode) or it is full, the store
 // says so once in the page and keeps working in memory for this session.

@@ -1,6 +1,6 @@
 // The model picker and the engine line: which language model writes the music, what it costs to
 // download and run, which engine runs it and why. The choice is remembered in localStorage.
-// Python (app/composer_service.py) calls set_models / set_engine / set_section_music.
+// Python (app/llm/service.py) calls set_models / set_engine / set_section_music.
 
 const KEY = "bookmusic.model";
 const changeListeners = [];

@@ -10,7 +10,7 @@
 // Second check before anything plays: the code is evaluated without playing (transpile + eval,
 // `setcpm` captured, not applied) and the events of its first cycles are queried: there must be
 // some, and every sound must be on the shipped whitelist (sounds.json, written by the build from
-// app/music/subset.py).
+// app/strudel/subset.py).
 
 let strudelModule = null;
 let repl = null;

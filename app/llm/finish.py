@@ -7,7 +7,7 @@ piece is finished in two steps:
 1. `trim_dangling` cuts back what cannot end well: a half-written effect call (its value would be
    completed with a number nobody chose: `.lpf(4` must not become `.lpf(40)`), and inside a
    mini-notation string a half-written modifier, euclid rhythm or opened group.
-2. app/music/complete.py appends the shortest ending the same grammar allows (close the string, the
+2. app/strudel/complete.py appends the shortest ending the same grammar allows (close the string, the
    group and the stack, add a voiced layer's scale and sound).
 
 The validator has the last word, as for every piece; if the finished piece still fails, the cut
@@ -19,12 +19,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from app.llm.code_shape import open_at_end, salvage
-from app.music import grammar
-from app.music.complete import completion
 from app.music.ensemble import Ensemble, validate_for
-from app.music.subset import EFFECTS
-from app.music.validate import Validation
+from app.strudel import grammar
+from app.strudel.complete import completion
+from app.strudel.scan import open_at_end, salvage
+from app.strudel.subset import EFFECTS
+from app.strudel.validate import Validation
 
 # Characters that cannot end a mini-notation term: modifiers waiting for their number, an opened
 # group, a separator, a sign or a decimal point.

@@ -2,7 +2,7 @@
 user message per section (its text, plus the previous section's code for continuity).
 
 The system prompt is the same for every section so engines can reuse its cached prefix; the
-grammar (app/music/grammar.py) does the hard constraining, so the prompt only has to set taste.
+grammar (app/strudel/grammar.py) does the hard constraining, so the prompt only has to set taste.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.llm.code_shape import digest
-from app.music import grammar
+from app.compose.instant import pick_style
 from app.music.frame import Frame, frame_for
-from app.music.instant import pick_style
 from app.music.mood import Mood, score_mood
+from app.strudel import grammar
+from app.strudel.scan import digest
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
@@ -98,7 +98,7 @@ class GenerationRequest:
     temperature: float
     thinking_off: bool = False
     seed: int = 0
-    # What the grammar was built from (app/music/grammar.py `rules` keywords): to finish a piece
+    # What the grammar was built from (app/strudel/grammar.py `rules` keywords): to finish a piece
     # the token cap cut off under the same grammar (app/llm/finish.py).
     grammar_options: dict[str, Any] = field(default_factory=dict)
 
@@ -106,7 +106,7 @@ class GenerationRequest:
         return json.dumps(asdict(self))
 
 
-# Budget keys that shape the grammar (app/music/grammar.py `rules`); the others size the prompt.
+# Budget keys that shape the grammar (app/strudel/grammar.py `rules`); the others size the prompt.
 GRAMMAR_KEYS = (
     "max_layers", "max_methods", "max_steps", "max_mods", "max_depth", "voiced", "whole_numbers", "ranged",
 )

@@ -1,1 +1,1 @@
-"""From a section's text to Strudel code: mood, styles, composition, validation."""
+"""Musical taste as code: mood, the frame it sets, styles, ensembles."""

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.music import subset
-from app.music.grammar import ebnf, gbnf
-from app.music.validate import Validation, validate
+from app.strudel import subset
+from app.strudel.grammar import ebnf, gbnf
+from app.strudel.validate import Validation, validate
 
 ENSEMBLES_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "ensembles.toml"
 DRUM_LAYER_TEMPLATE = 's("{sound} ~ ~ {sound} ~ ~ {sound} ~").gain(0.22)'

@@ -3,7 +3,7 @@
 A small model left free copies the previous section's music whatever the story does. The mood
 sheet already knows what serves each mood (prompts/moods.toml routes a mood to styles, and each
 style in prompts/styles/ names its tempo range, modes and sounds); the frame is the union of those,
-and the model's grammar is narrowed to it (app/music/grammar.py `tempos`, `modes`, `sounds`). The
+and the model's grammar is narrowed to it (app/strudel/grammar.py `tempos`, `modes`, `sounds`). The
 model still writes the music (notes, rhythm, key, layers, effects), but a storm can no longer get
 the calm chapter's tempo and mode.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from app.music.instant import style_library
+from app.compose.instant import style_library
 from app.music.mood import Mood
 from app.music.styles import load_moods
 

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.music import subset
+from app.strudel import subset
 
 PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 
@@ -117,7 +117,7 @@ def routes(styles: dict[str, Style], sheet: MoodSheet) -> dict[str, tuple[str, .
 
 def check_style(style: Style) -> list[str]:
     """Everything wrong with one style; empty when it is usable."""
-    from app.music.validate import validate  # validate imports nothing from here; avoids a cycle
+    from app.strudel.validate import validate  # validate imports nothing from here; avoids a cycle
 
     problems = []
     where = f"style {style.name!r}"

@@ -7,7 +7,7 @@ import itertools
 import json
 
 from app.music.ensemble import load_ensembles
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 RECORD = """() => {
   window.__pieces = [];

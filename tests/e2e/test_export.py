@@ -6,7 +6,7 @@ import struct
 
 from test_sound import wait_level
 
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 CODE = 'note("c3 e3 g3 b3").sound("triangle").release(0.3).gain(0.5)'
 

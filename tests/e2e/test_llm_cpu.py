@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.music.complete import completion
-from app.music.grammar import gbnf, rules
-from app.music.validate import validate
+from app.strudel.complete import completion
+from app.strudel.grammar import gbnf, rules
+from app.strudel.validate import validate
 from tests.unit.gbnf_match import accepts, parse_gbnf
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,11 +5,11 @@ import json
 import shutil
 
 import pytest
+from build import build_service_worker, precache_manifest
 from serve import serve_in_thread
 from test_persistence import READY, at_section, read_to, reload, wait_kept
 from test_sound import wait_level
 
-from build import build_service_worker, precache_manifest
 from tests.conftest import ROOT, SUB_PATH
 
 OFFLINE_READY = "document.documentElement.dataset.offlineReady === '1'"

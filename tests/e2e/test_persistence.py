@@ -4,7 +4,7 @@ import json
 
 from test_sound import wait_level
 
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 READY = "document.documentElement.dataset.pyReady === '1'"
 EDIT = 'note("c3 g3").sound("triangle").release(0.4).gain(0.4)'

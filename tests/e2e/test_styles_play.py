@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.music.grammar import SOUNDS
 from app.music.styles import load_styles
-from app.music.subset import GM_SOUNDS
+from app.strudel.grammar import SOUNDS
+from app.strudel.subset import GM_SOUNDS
 
 STYLES = load_styles()
 BRIDGE = "window.bookmusic.bridge"

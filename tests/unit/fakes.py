@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 
 class FakeUI:

@@ -1,4 +1,4 @@
-"""Random programs drawn from the grammar's rules (app/music/grammar.py `rules`), for property tests.
+"""Random programs drawn from the grammar's rules (app/strudel/grammar.py `rules`), for property tests.
 
 Only for bounded grammars (a `max_depth`, so no rule recurses): every draw ends. Repetitions are
 drawn short, the way a model writes, and every alternative gets its turn.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from app.music.grammar import Alt, Chars, Expr, Lit, Ref, Rep, Seq
+from app.strudel.grammar import Alt, Chars, Expr, Lit, Ref, Rep, Seq
 
 
 def _chars(spec: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from app.endless import (
+from app.compose.drift import (
     CIRCLE_OF_FIFTHS,
     FOUNDATION_ROLES,
     MAX_CPM_STEP,
@@ -15,7 +15,7 @@ from app.endless import (
 )
 from app.music.ensemble import make_ensemble, validate_for
 from app.music.styles import load_moods, load_styles
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 PHRASES = ["", "a misty harbour at dawn", "storm and rage", "joy and dancing", "noir", "dreamy"]
 

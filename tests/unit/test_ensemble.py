@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from app.music import subset
+from app.compose.instant import compose
 from app.music.ensemble import (
     EnsembleError,
     grammar_for,
@@ -15,8 +15,8 @@ from app.music.ensemble import (
     validate_for,
     voice_for,
 )
-from app.music.instant import compose
 from app.music.styles import load_styles
+from app.strudel import subset
 
 PIECE = (
     'setcpm(20)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2),\n'

@@ -6,10 +6,10 @@ import pytest
 
 from app.llm.finish import check_piece, finish, trim_dangling
 from app.llm.prompt import grammar_options
-from app.music.complete import completion
 from app.music.ensemble import make_ensemble
-from app.music.grammar import gbnf, rules
-from app.music.validate import validate
+from app.strudel.complete import completion
+from app.strudel.grammar import gbnf, rules
+from app.strudel.validate import validate
 
 from .gbnf_match import accepts, parse_gbnf
 from .grammar_sample import draw

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.music.grammar import SOUNDS, ebnf, gbnf
 from app.music.styles import load_styles
-from app.music.validate import validate
+from app.strudel.grammar import SOUNDS, ebnf, gbnf
+from app.strudel.validate import validate
 
 from .gbnf_match import accepts, parse_gbnf
 

@@ -2,8 +2,8 @@
 
 import json
 
-from app.controller import Controller
 from app.ingest.stream import book_events
+from app.session.reading import Controller
 
 from .aio import run
 from .bookgen import STORY, layout_book, long_story, make_pdf

@@ -1,11 +1,11 @@
 """The instant composer: mood → style → deterministic variation, always valid code."""
 
-from app.music.grammar import gbnf
-from app.music.instant import compose, rotate_alternations
+from app.compose.instant import compose, rotate_alternations
 from app.music.mood import score_mood
 from app.music.styles import load_styles
-from app.music.validate import validate
 from app.sample import sample_book
+from app.strudel.grammar import gbnf
+from app.strudel.validate import validate
 
 from .gbnf_match import accepts, parse_gbnf
 

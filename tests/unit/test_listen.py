@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import json
 
-from app.controller import Controller
-from app.endless import Endless
-from app.listen import Listen, ListeningPlayer
-from app.music.validate import validate
+from app.compose.drift import Endless
+from app.session.listen import Listen, ListeningPlayer
+from app.session.reading import Controller
+from app.strudel.validate import validate
 
 from .aio import run
 from .fakes import FakePlayer, FakeUI

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from app.controller import Controller
-from app.music.validate import validate
 from app.persistence import ScoreError, book_key, parse_score
 from app.sample import sample_book
+from app.session.reading import Controller
+from app.strudel.validate import validate
 
 from .aio import run
 from .fakes import FakePlayer, FakeUI

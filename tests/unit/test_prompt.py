@@ -1,8 +1,8 @@
 import json
 
 from app.llm.prompt import build_request, excerpt, load_config, system_prompt, user_message
-from app.music.validate import validate
 from app.sample import sample_book
+from app.strudel.validate import validate
 
 
 def test_system_prompt_is_assembled_from_prompts_and_stable():
@@ -52,7 +52,7 @@ def test_request_for_each_engine_carries_its_grammar_dialect_and_budget():
 
 
 def test_the_model_grammar_is_a_narrower_version_of_the_subset_grammar():
-    from app.music.grammar import gbnf
+    from app.strudel.grammar import gbnf
 
     from .gbnf_match import accepts, parse_gbnf
 
@@ -100,7 +100,7 @@ def test_webgpu_requests_suggest_the_style_the_mood_sheet_picks_cpu_ones_do_not(
 
 def test_the_moods_frame_narrows_tempo_modes_and_sounds_of_the_model_grammar():
     from app.llm.prompt import grammar_options
-    from app.music.grammar import gbnf
+    from app.strudel.grammar import gbnf
 
     from .gbnf_match import accepts, parse_gbnf
 
@@ -126,8 +126,8 @@ def test_the_moods_frame_narrows_tempo_modes_and_sounds_of_the_model_grammar():
 
 def test_every_mood_has_a_frame_inside_the_subset():
     from app.music.frame import _frame
-    from app.music.grammar import rules
     from app.music.styles import load_moods
+    from app.strudel.grammar import rules
 
     for label in load_moods().routes:
         frame = _frame(label)

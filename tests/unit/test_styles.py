@@ -1,8 +1,8 @@
 """Every style file is valid; a broken one is reported with a reason."""
 
 
-from app.music import subset
 from app.music.styles import check_style, check_styles, load_moods, load_styles, parse_style
+from app.strudel import subset
 
 REQUIRED = {"ambient", "lofi", "chillhop", "warm_piano", "dreamy", "tense", "happy", "epic", "anger",
             "noir", "folk", "experimental"}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.music import subset
 from app.music.styles import load_styles
-from app.music.validate import validate
+from app.strudel import subset
+from app.strudel.validate import validate
 
 from .gbnf_match import accepts, parse_gbnf
 
@@ -101,7 +101,7 @@ def test_fuzz_mutations_never_pass_unless_they_are_in_the_grammar():
     """Property: whatever survives validation is in the grammar, and is a fixed point."""
     hypothesis = pytest.importorskip("hypothesis")
     st = hypothesis.strategies
-    grammar = parse_gbnf(__import__("app.music.grammar", fromlist=["gbnf"]).gbnf())
+    grammar = parse_gbnf(__import__("app.strudel.grammar", fromlist=["gbnf"]).gbnf())
     examples = [s.example for s in load_styles().values()]
     junk = st.sampled_from(
         [*"()[]<>{},.;:'\"`$\\/*+-=!?~_#@ \n\t", "fetch", "eval", "this", "constructor",

@@ -16,7 +16,7 @@ from functools import cache
 
 from app.music.mood import COORDINATES, Mood, score_mood
 from app.music.styles import Style, load_moods, load_styles, routes
-from app.music.validate import validate
+from app.strudel.validate import validate
 
 # Tonal centres within about a fifth of C, so registers stay where the style put them.
 KEYS = ("A", "Bb", "B", "C", "Db", "D", "Eb", "E", "F", "F#")

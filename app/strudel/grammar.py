@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.music import subset
-from app.music.subset import EFFECTS, MAX_LAYERS, MAX_METHODS, MODES, SIGNALS
+from app.strudel import subset
+from app.strudel.subset import EFFECTS, MAX_LAYERS, MAX_METHODS, MODES, SIGNALS
 
 SOUNDS: tuple[str, ...] = subset.all_sounds()
 STACK_MEMBERS = 4  # notes of a chord, sequences of a stack, where the grammar is bounded

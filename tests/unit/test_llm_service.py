@@ -1,8 +1,8 @@
 import json
 
-from app.composer_service import ComposerService
-from app.controller import Controller
 from app.llm.prompt import system_prompt
+from app.llm.service import ComposerService
+from app.session.reading import Controller
 
 from .aio import run
 from .fakes import FakePlayer, FakeUI
@@ -269,7 +269,7 @@ def test_sections_re_cut_for_a_new_pace_are_what_the_model_writes_for_next():
 
 def test_an_ensemble_narrows_the_models_grammar_and_its_pieces_must_use_every_sound():
     from app.music.ensemble import make_ensemble
-    from app.music.grammar import gbnf
+    from app.strudel.grammar import gbnf
 
     ensemble = make_ensemble(["sine", "triangle"])
     # The first answer leaves "triangle" out: refused. The second uses exactly both: kept.
@@ -312,7 +312,7 @@ def test_endless_mode_writes_with_the_loaded_model_under_the_ensemble():
     assert written is not None and '"triangle"' in written and '"sine"' in written
     request = llm.requests[-1]
     assert "calm sea" in request["user"] and '"sawtooth"' not in request["grammar_gbnf"]
-    steer = {"tempos": (18, 22), "modes": ("dorian",)}  # endless mode's drift (app/listen.py)
+    steer = {"tempos": (18, 22), "modes": ("dorian",)}  # endless mode's drift (app/session/listen.py)
     assert run(service.write_endless("a calm sea at dawn", GOOD, steer)) is not None
     options = llm.requests[-1]["grammar_options"]
     assert options["tempos"] == [18, 22] and options["modes"] == ["dorian"]

@@ -12,8 +12,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from app.music import subset
-from app.music.subset import EFFECTS, MODES, SIGNALS
+from app.strudel import subset
+from app.strudel.subset import EFFECTS, MODES, SIGNALS
 
 
 @dataclass

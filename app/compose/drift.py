@@ -20,10 +20,10 @@ import re
 from collections import deque
 from dataclasses import dataclass, field, replace
 
-from app.music import subset
 from app.music.ensemble import Ensemble, is_percussion, validate_for, voice_for
 from app.music.mood import score_mood
 from app.music.styles import load_moods, load_styles
+from app.strudel import subset
 
 CIRCLE_OF_FIFTHS = ("C", "G", "D", "A", "E", "B", "F#", "Db", "Ab", "Eb", "Bb", "F")
 MAX_CPM_STEP = 2

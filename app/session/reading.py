@@ -16,10 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app.compose.instant import Composition, compose
 from app.ingest.plain import paragraphs_from_text
 from app.models import Book, Paragraph, Section
-from app.music.instant import Composition, compose
-from app.music.validate import validate
 from app.pace import PaceTracker
 from app.persistence import (
     SavedBook,
@@ -32,9 +31,10 @@ from app.persistence import (
 )
 from app.sample import sample_book
 from app.segment import DEFAULT_WPM, make_sections, split_long_paragraphs
+from app.strudel.validate import validate
 
 if TYPE_CHECKING:
-    from app.composer_service import ComposerService
+    from app.llm.service import ComposerService
 
 
 class UIPort(Protocol):

@@ -1,6 +1,6 @@
 import json
 
-from app.controller import Controller
+from app.session.reading import Controller
 
 from .aio import run
 from .fakes import FakePlayer, FakeUI

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app.music import subset
-from app.music.grammar import Alt, Chars, Expr, Lit, Ref, Rep, Seq
+from app.strudel import subset
+from app.strudel.grammar import Alt, Chars, Expr, Lit, Ref, Rep, Seq
 
 # Rests are the shortest atoms but make a silent ending, and drums and noises have the shortest
 # sound names but make a poor melody: as endings they cost as much as a long word.

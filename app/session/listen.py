@@ -16,10 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.controller import Controller
-from app.endless import DEFAULT_SECONDS, Endless, State
+from app.compose.drift import DEFAULT_SECONDS, Endless, State
 from app.midi.export import Span, download_midi, file_name
-from app.music import subset
 from app.music.ensemble import (
     Ensemble,
     EnsembleError,
@@ -28,6 +26,8 @@ from app.music.ensemble import (
     validate_for,
     voice_for,
 )
+from app.session.reading import Controller
+from app.strudel import subset
 
 
 async def _maybe_await(value: Any) -> Any:

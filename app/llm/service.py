@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from app.compose.instant import Composition, compose
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
 from app.llm.finish import check_piece
@@ -28,9 +29,8 @@ from app.llm.prompt import GenerationRequest, build_request, warmup_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Section
 from app.music.ensemble import Ensemble
-from app.music.instant import Composition, compose
 from app.music.mood import score_mood
-from app.music.validate import Validation
+from app.strudel.validate import Validation
 
 State = Literal["idle", "loading", "ready", "failed", "refused", "off"]
 
@@ -280,7 +280,7 @@ class ComposerService:
         self.kick()
 
     async def write_endless(self, brief: str, previous: str, steer: dict | None = None) -> str | None:
-        """Endless mode's writer (app/listen.py): the next piece from the loaded model, under the
+        """Endless mode's writer (app/session/listen.py): the next piece from the loaded model, under the
         ensemble's sounds and the drift's tempo and mode (`steer`, grammar options), or None when no
         model is ready or the engine is busy with a section."""
         if self.state != "ready" or self.model is None or self.in_flight is not None:

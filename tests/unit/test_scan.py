@@ -1,5 +1,5 @@
-from app.llm.code_shape import digest, salvage, split_program
-from app.music.validate import validate
+from app.strudel.scan import digest, salvage, split_program
+from app.strudel.validate import validate
 
 FULL = (
     'setcpm(24)\nstack(\n  n("<[0,2,4] [1,5,6]>").scale("D3:lydian").sound("triangle").attack(0.4)'

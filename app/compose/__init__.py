@@ -1,0 +1,1 @@
+"""Composers: the instant composer (a section in milliseconds) and the drift (endless mode)."""

@@ -1,0 +1,1 @@
+"""The reading session and what surrounds it: ports, memory, the book arriving, listening modes."""

@@ -1,0 +1,1 @@
+"""The Strudel subset we allow: its whitelist, grammar, completion, validator and scanner."""
