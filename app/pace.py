@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 MIN_WPM = 60.0
 MAX_WPM = 900.0
+# The speeds a reader may set (sections are sized for them); measured samples may range wider.
+SETTABLE_WPM: tuple[int, int] = (80, 900)
 
 
 @dataclass

@@ -77,6 +77,13 @@ MODELS: tuple[ModelEntry, ...] = (
                note="best on CPU, slow on one core"),
 )
 
+# What each engine is called in the page (picker groups, engine line): the one map, sent to JS.
+ENGINE_NAMES: dict[str, str] = {
+    "webllm": "WebGPU (WebLLM)",
+    "wllama": "CPU (wllama)",
+    "none": "No language model",
+}
+
 INSTANT_ONLY = ModelEntry("instant", "Instant composer only (no download)", "none", 0, 0)
 
 

@@ -126,8 +126,7 @@ class ComposerService:
 
     def _engine_line(self) -> str:
         choice = catalog.choose_engine(self.caps)
-        names = {"webllm": "WebLLM on WebGPU", "wllama": "CPU engine (wllama)", "none": "No model"}
-        return f"{names[choice.engine]}: {choice.reason}."
+        return f"{catalog.ENGINE_NAMES[choice.engine]}: {choice.reason}."
 
     async def choose(self, model_id: str, load_now: bool = False) -> None:
         """The reader picked a model in the picker (`load_now`: with the Load button)."""
@@ -212,7 +211,7 @@ class ComposerService:
             return
         self.state = "ready"
         self.ui.set_progress(1.0, f"{entry.label} is ready: it writes music ahead of you.")
-        self.ui.set_engine(f"{entry.label} on {_engine_name(entry.engine)}" +
+        self.ui.set_engine(f"{entry.label} on {catalog.ENGINE_NAMES.get(entry.engine, entry.engine)}" +
                            (f" ({resolved.note})" if resolved.note else ""))
         self.kick()
 
@@ -412,10 +411,6 @@ class ComposerService:
 
 def _ignore(*_args: Any) -> None:
     """Token callback for endless pieces: nothing to show per token."""
-
-
-def _engine_name(engine: str) -> str:
-    return {"webllm": "WebGPU (WebLLM)", "wllama": "the CPU (wllama)"}.get(engine, engine)
 
 
 def _js_message(err: BaseException) -> str:

@@ -22,6 +22,24 @@ GM_SOUNDS: tuple[str, ...] = tuple(tomllib.loads(_SOUNDFONT.read_text())["instru
 # Sounds whose layers are percussion: dropped when the reader caps intensity.
 PERCUSSIVE: frozenset[str] = frozenset(DRUM_SOUNDS)
 
+
+@dataclass(frozen=True)
+class Intensity:
+    """A cap the reader puts on the music: the validator applies it, so what plays, what the page
+    shows and what is exported are the same code."""
+
+    label: str
+    drums: bool = True
+    ceiling: float = 1.0  # highest gain any layer may have
+
+
+INTENSITY: dict[str, Intensity] = {
+    "full": Intensity("Full"),
+    "nodrums": Intensity("No drums", drums=False),
+    "soft": Intensity("Soft", drums=False, ceiling=0.15),
+}
+DEFAULT_INTENSITY = "full"
+
 MODES: tuple[str, ...] = (
     "major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian",
     "major:pentatonic", "minor:pentatonic", "harmonic:minor", "melodic:minor", "whole:tone",
