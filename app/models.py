@@ -1,10 +1,12 @@
-"""Records that flow through the pipeline: file -> text -> paragraphs -> sections -> code."""
+"""Records that flow through the pipeline: file -> text -> paragraphs -> sections -> pieces."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
+
+from app.strudel.program import ValidProgram
 
 ParagraphKind = Literal["text", "heading"]
 
@@ -53,6 +55,21 @@ class Book:
             "paragraphs": [asdict(p) for p in self.paragraphs],
             "sections": [s.to_json() for s in self.sections],
         }
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of music, whoever wrote it: the instant composer, the model, the drift or the
+    reader (an edit). Its program already passed the validator."""
+
+    program: ValidProgram
+    style: str
+    mood: str  # the mood label it was written for
+    source: str = "instant"  # instant, "model <label>", drift, edited
+
+    @property
+    def code(self) -> str:
+        return self.program.code
 
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  # kana, han, hangul

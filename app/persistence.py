@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from app.compose.instant import Composition
-from app.models import Book, Paragraph, Section
-from app.music.mood import Mood
+from app.models import Book, Paragraph, Piece, Section
+from app.strudel.validate import validate
 
 SCORE_FORMAT = "bookmusic-score"
 SCORE_VERSION = 1
@@ -40,21 +39,21 @@ def book_from_json(data: dict) -> Book:
     )
 
 
-def piece_to_json(piece: Composition) -> dict:
-    return asdict(piece)
+def piece_to_json(piece: Piece) -> dict:
+    return {"code": piece.code, "style": piece.style, "mood": piece.mood, "source": piece.source}
 
 
-def piece_from_json(data: Any) -> Composition | None:
-    """A stored piece back as a Composition; None when the record is not one (old or damaged)."""
+def piece_from_json(data: Any) -> Piece | None:
+    """A stored piece back as a Piece, through the validator like any code from outside; None
+    when the record is not one (old, damaged, or code the validator now refuses)."""
     try:
-        mood = data["mood"]
-        return Composition(
-            code=str(data["code"]),
-            style=str(data["style"]),
-            mood=Mood(float(mood["valence"]), float(mood["arousal"]), int(mood["hits"])),
-            source=str(data.get("source", "instant")),
-        )
-    except (KeyError, TypeError, ValueError):
+        checked = validate(str(data["code"]))
+        mood = data.get("mood")
+        label = str(mood) if isinstance(mood, str) else "neutral"  # records before moods were labels
+        if checked.program is None:
+            return None
+        return Piece(checked.program, str(data["style"]), label, str(data.get("source", "instant")))
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
@@ -63,7 +62,7 @@ class SavedBook:
     """One book's remembered state: where the reader was, the music composed, their edits."""
 
     paragraph: int = 0  # where the reader was: the first paragraph of the section in view
-    pieces: dict[str, Composition] = field(default_factory=dict)
+    pieces: dict[str, Piece] = field(default_factory=dict)
     edits: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -93,8 +92,9 @@ class ScoreEntry:
     source: str
 
 
-def score_json(book: Book, key: str, pieces: dict[str, Composition], edits: dict[str, str]) -> str:
-    """Every section's code, keyed by section id, in one importable file."""
+def score_json(book: Book, key: str, pieces: dict[str, Piece]) -> str:
+    """Every section's code as it plays (ensemble and intensity applied), keyed by section id, in
+    one importable file."""
     sections = []
     for section in book.sections:
         piece = pieces[section.id]
@@ -103,9 +103,9 @@ def score_json(book: Book, key: str, pieces: dict[str, Composition], edits: dict
                 "id": section.id,
                 "index": section.index,
                 "style": piece.style,
-                "mood": piece.mood.label,
-                "source": "edit" if section.id in edits else piece.source,
-                "code": edits.get(section.id, piece.code),
+                "mood": piece.mood,
+                "source": "edit" if piece.source == "edited" else piece.source,
+                "code": piece.code,
             }
         )
     score = {

@@ -1,4 +1,4 @@
-"""Group paragraphs into sections of about one minute of reading.
+"""Group paragraphs into sections of about one minute of reading: the one text -> sections path.
 
 `Sectioner` works as a stream (a section is closed as soon as it is complete, so a big book's
 first section is playable while the rest is parsed); `make_sections` is the same thing in one call,
@@ -8,12 +8,14 @@ so a book gets the same section ids whether it arrived all at once or page by pa
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import asdict, replace
 from functools import reduce
+from typing import Any
 
 from app.ingest.cleanup import join_lines, split_sentences
-from app.models import Paragraph, Section
+from app.ingest.plain import block_paragraphs, text_blocks
+from app.models import Book, Paragraph, Section
 
 DEFAULT_WPM = 230
 
@@ -127,6 +129,53 @@ def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
     return [replace(para, text=text, continued=k > 0) for k, text in enumerate(pieces)]
 
 
-def split_long_paragraphs(paragraphs: Iterable[Paragraph], wpm: int = DEFAULT_WPM) -> list[Paragraph]:
-    limit = int(target_words(wpm) * 1.25)
-    return [piece for para in paragraphs for piece in split_long(para, limit)]
+class BookBuilder:
+    """Paragraphs in, long ones split, sections out; remembers what has not been sent yet."""
+
+    def __init__(self, wpm: int = DEFAULT_WPM) -> None:
+        self.sectioner = Sectioner(wpm)
+        self.max_words = int(target_words(wpm) * 1.25)
+        self._sent_paragraphs = 0
+        self._sent_sections = 0
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return self.sectioner.paragraphs
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.sectioner.sections
+
+    def add(self, paragraphs: list[Paragraph]) -> None:
+        for para in paragraphs:
+            for piece in split_long(para, self.max_words):
+                self.sectioner.add(piece)
+
+    def finish(self) -> None:
+        self.sectioner.finish()
+
+    def has_news(self) -> bool:
+        return len(self.sections) > self._sent_sections
+
+    def delta(self) -> dict[str, Any]:
+        paragraphs = self.paragraphs[self._sent_paragraphs :]
+        sections = self.sections[self._sent_sections :]
+        self._sent_paragraphs += len(paragraphs)
+        self._sent_sections += len(sections)
+        return {
+            "paragraphs": [asdict(p) for p in paragraphs],
+            "sections": [s.to_json() for s in sections],
+        }
+
+
+def book_from_text(
+    title: str, text: str, *, markdown: bool = True, wpm: int = DEFAULT_WPM, source: str = ""
+) -> Book:
+    """Text or Markdown to a book in one call: the same blocks, builder and sections as a text
+    file streamed by the parse worker, so every path gives the same section ids."""
+    builder = BookBuilder(wpm)
+    for paragraphs in block_paragraphs(text_blocks(text), markdown):
+        builder.add(paragraphs)
+    builder.finish()
+    kind = source or ("markdown" if markdown else "text")
+    return Book(title, builder.paragraphs, builder.sections, kind)

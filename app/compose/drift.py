@@ -20,6 +20,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field, replace
 
+from app.models import Piece
 from app.music.ensemble import Ensemble, is_percussion, validate_for, voice_for
 from app.music.mood import score_mood
 from app.music.styles import load_moods, load_styles
@@ -60,12 +61,18 @@ class State:
 
 
 @dataclass(frozen=True)
-class Piece:
+class Step:
+    """One piece of the endless stream, with where the drift stood when it was made."""
+
     index: int
-    code: str  # validated
+    piece: Piece  # validated, voiced for the ensemble
     state: State
     seconds: float
     change: str  # what moved since the previous piece, for the page
+
+    @property
+    def code(self) -> str:
+        return self.piece.code
 
     def summary(self) -> dict:
         return {
@@ -104,7 +111,7 @@ class Endless:
     seconds: float = DEFAULT_SECONDS
     seed: int | None = None
     history: int = 8
-    pieces: deque[Piece] = field(init=False)
+    pieces: deque[Step] = field(init=False)
     mood: str = field(init=False, default="")
     ideas: list[LayerIdea] = field(init=False, default_factory=list)
     cpm_band: tuple[int, int] = field(init=False, default=(10, 20))
@@ -201,31 +208,31 @@ class Endless:
 
     # ---- Pieces ------------------------------------------------------------------------------
 
-    def render(self, state: State) -> str:
+    def render(self, state: State) -> Piece:
         body = ",\n  ".join(idea.render(state.key, state.mode) for idea in state.layers)
         code = f"setcpm({state.cpm})\nstack(\n  {body}\n)"
         voiced = voice_for(code, self.ensemble)
         result = validate_for(voiced, self.ensemble)
-        if not result.ok:  # the style files are checked by tests; this guards a bad combination
+        if result.program is None:  # the style files are checked by tests; this guards a bad mix
             raise ValueError("; ".join(result.errors))
-        return result.code
+        return Piece(result.program, state.layers[0].style if state.layers else "drift", self.mood, "drift")
 
-    def next(self) -> Piece:
+    def next(self) -> Step:
         """The next piece: the first from the mood, every later one drifted from the last."""
         if not self.pieces:
             state, change = self._first_state(), f"start: {self.mood}"
         else:
             state, change = self._drift(self.pieces[-1].state)
-        piece = Piece(self.count, self.render(state), state, float(self.seconds), change)
-        self.pieces.append(piece)
+        step = Step(self.count, self.render(state), state, float(self.seconds), change)
+        self.pieces.append(step)
         self.count += 1
-        return piece
+        return step
 
     @property
-    def last(self) -> Piece | None:
+    def last(self) -> Step | None:
         return self.pieces[-1] if self.pieces else None
 
-    def brief(self, piece: Piece) -> str:
+    def brief(self, piece: Step) -> str:
         """What a language model is asked for: the mood, and where the drift goes next."""
         state = piece.state
         mood = self.phrase.strip() or self.mood
@@ -234,7 +241,7 @@ class Endless:
             f"({piece.change}): key {state.key} {state.mode}, about {state.cpm} cycles per minute."
         )
 
-    def played(self, code: str) -> None:
-        """The last piece played as `code` (a model's version): kept for export and continuity."""
+    def played(self, piece: Piece) -> None:
+        """The last step played as `piece` (a model's version): kept for export and continuity."""
         if self.pieces:
-            self.pieces[-1] = replace(self.pieces[-1], code=code)
+            self.pieces[-1] = replace(self.pieces[-1], piece=piece)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass
 from functools import cache
 
+from app.models import Piece
 from app.music.mood import COORDINATES, Mood, score_mood
 from app.music.styles import Style, load_moods, load_styles, routes
 from app.strudel.validate import validate
@@ -29,14 +29,6 @@ DARK_MODES = {"minor", "dorian", "phrygian", "aeolian", "locrian", "harmonic:min
 _SCALE = re.compile(r'scale\("([A-G](?:#|b)?)([1-6]?):([a-z]+(?::[a-z]+)?)"\)')
 _SOUND = re.compile(r'\.sound\("([a-z]+)"\)')
 _NOTES = re.compile(r'^(n|note)\("([^"]*)"\)')
-
-
-@dataclass(frozen=True)
-class Composition:
-    code: str
-    style: str
-    mood: Mood
-    source: str = "instant"
 
 
 @cache
@@ -152,11 +144,12 @@ def vary(style: Style, section_id: str, mood: Mood, previous: str | None = None)
     return f"setcpm({cpm})\nstack(\n  {body}\n)"
 
 
-def compose(section_id: str, text: str, previous: str | None = None) -> Composition:
+def compose(section_id: str, text: str, previous: str | None = None) -> Piece:
     """Music for one section; `previous` is the code of the piece before it (same chapter)."""
     mood = score_mood(text)
     style = pick_style(mood, section_id)
     result = validate(vary(style, section_id, mood, previous), allowed_sounds=style.sounds)
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
         result = validate(style.example)
-    return Composition(code=result.code, style=style.name, mood=mood)
+    assert result.program is not None, f"style {style.name}: its example does not validate"
+    return Piece(result.program, style.name, mood.label)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from app.models import Paragraph
 
@@ -51,3 +53,31 @@ def paragraphs_from_text(text: str, markdown: bool = False) -> list[Paragraph]:
             buffer.append(strip_markdown(line) if markdown else line)
     flush()
     return paragraphs
+
+
+def text_blocks(text: str, size: int = 60_000) -> list[str]:
+    """Long text cut at paragraph breaks into blocks of about `size` characters, so the first
+    section of a huge text file is shown before the whole file is split into paragraphs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[str] = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n\n", start + size)
+        end = len(text) if end < 0 else end
+        blocks.append(text[start:end])
+        start = end
+    return blocks or [""]
+
+
+def block_paragraphs(blocks: Iterable[str], markdown: bool) -> Iterator[list[Paragraph]]:
+    """The paragraphs of each block in turn (empty lists included, for progress), chapters
+    numbered across the whole text."""
+    last_chapter = -1
+    for block in blocks:
+        paragraphs = paragraphs_from_text(block, markdown=markdown)
+        if paragraphs:
+            # Each block numbers its chapters from 0; continue the text's numbering.
+            offset = max(0, last_chapter + (1 if paragraphs[0].kind == "heading" else 0))
+            paragraphs = [replace(p, chapter=p.chapter + offset) for p in paragraphs]
+            last_chapter = paragraphs[-1].chapter
+        yield paragraphs

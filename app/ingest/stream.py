@@ -14,55 +14,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, replace
 from typing import Any
 
+from app.ingest.assemble import BookAssembler
 from app.ingest.detect import detect
 from app.ingest.errors import IngestError
-from app.ingest.plain import paragraphs_from_text
-from app.models import Book, Paragraph, Section
-from app.segment import DEFAULT_WPM, Sectioner, split_long, target_words
+from app.ingest.plain import block_paragraphs, text_blocks
+from app.models import Book, Paragraph
+from app.segment import DEFAULT_WPM, BookBuilder
 
 EMPTY_PAGES_BEFORE_GIVING_UP = 30  # a scanned book is told so early, not after 500 pages
-
-
-class BookBuilder:
-    """Paragraphs in, long ones split, sections out; remembers what has not been sent yet."""
-
-    def __init__(self, wpm: int = DEFAULT_WPM) -> None:
-        self.sectioner = Sectioner(wpm)
-        self.max_words = int(target_words(wpm) * 1.25)
-        self._sent_paragraphs = 0
-        self._sent_sections = 0
-
-    @property
-    def paragraphs(self) -> list[Paragraph]:
-        return self.sectioner.paragraphs
-
-    @property
-    def sections(self) -> list[Section]:
-        return self.sectioner.sections
-
-    def add(self, paragraphs: list[Paragraph]) -> None:
-        for para in paragraphs:
-            for piece in split_long(para, self.max_words):
-                self.sectioner.add(piece)
-
-    def finish(self) -> None:
-        self.sectioner.finish()
-
-    def has_news(self) -> bool:
-        return len(self.sections) > self._sent_sections
-
-    def delta(self) -> dict[str, Any]:
-        paragraphs = self.paragraphs[self._sent_paragraphs :]
-        sections = self.sections[self._sent_sections :]
-        self._sent_paragraphs += len(paragraphs)
-        self._sent_sections += len(sections)
-        return {
-            "paragraphs": [asdict(p) for p in paragraphs],
-            "sections": [s.to_json() for s in sections],
-        }
 
 
 def book_events(
@@ -153,19 +114,12 @@ def _events(
             raise IngestError("empty", f"“{name}” is an EPUB with no readable text (images only?).")
         warnings = epub.warnings
     else:
-        text = detected.text or ""
-        blocks = text_blocks(text)
+        blocks = text_blocks(detected.text or "")
         total = len(blocks)
         yield meta(base, detected.kind, total, "parts", [])
-        last_chapter = -1
-        for done, block in enumerate(blocks, 1):
-            paragraphs = paragraphs_from_text(block, markdown=detected.kind == "markdown")
-            if paragraphs:
-                # Each block numbers its chapters from 0; continue the book's numbering.
-                offset = max(0, last_chapter + (1 if paragraphs[0].kind == "heading" else 0))
-                paragraphs = [replace(p, chapter=p.chapter + offset) for p in paragraphs]
-                last_chapter = paragraphs[-1].chapter
-                builder.add(paragraphs)
+        markdown = detected.kind == "markdown"
+        for done, paragraphs in enumerate(block_paragraphs(blocks, markdown), 1):
+            builder.add(paragraphs)
             if due():
                 yield chunk(done, total)
         if not builder.paragraphs:
@@ -179,20 +133,6 @@ def _events(
         "sections": len(builder.sections),
         "warnings": warnings,
     }
-
-
-def text_blocks(text: str, size: int = 60_000) -> list[str]:
-    """Long text cut at paragraph breaks into blocks of about `size` characters, so the first
-    section of a huge text file is shown before the whole file is split into paragraphs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks: list[str] = []
-    start = 0
-    while start < len(text):
-        end = text.find("\n\n", start + size)
-        end = len(text) if end < 0 else end
-        blocks.append(text[start:end])
-        start = end
-    return blocks or [""]
 
 
 def meta(title: str, source: str, total: int, unit: str, warnings: list[str]) -> dict[str, Any]:
@@ -211,17 +151,12 @@ def _scanned(name: str) -> IngestError:
 
 
 def read_book(data: bytes, name: str, wpm: int = DEFAULT_WPM) -> Book:
-    """The whole file at once (tests, CPython use): the same pipeline, collected into a Book."""
-    book = Book(title=name, paragraphs=[], source="text")
+    """The whole file at once (tests, CPython use): the same pipeline and the same assembler as
+    the page."""
+    assembler = BookAssembler()
     for event in book_events(data, name, wpm, every=1e9):
-        if event["type"] == "error":
-            raise IngestError(event["kind"], event["message"])
-        if event["type"] == "meta":
-            book.title, book.source = event["title"], event["source"]
-            book.warnings = list(event["warnings"])
-        elif event["type"] == "chunk":
-            book.paragraphs += [Paragraph(**p) for p in event["paragraphs"]]
-            book.sections += [Section(**s) for s in event["sections"]]
-        elif event["type"] == "done":
-            book.warnings = list(event["warnings"])
-    return book
+        arrival = assembler.feed(event)
+        if arrival.kind == "error":
+            raise IngestError(arrival.error_kind, arrival.label)
+    assert assembler.book is not None
+    return assembler.book

@@ -21,13 +21,13 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from app.compose.instant import Composition, compose
+from app.compose.instant import compose
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
 from app.llm.finish import check_piece
 from app.llm.prompt import GenerationRequest, build_request, warmup_request
 from app.llm.schedule import next_job, should_cancel
-from app.models import Section
+from app.models import Piece, Section
 from app.music.ensemble import Ensemble
 from app.music.mood import score_mood
 from app.strudel.validate import Validation
@@ -93,7 +93,7 @@ class ComposerService:
     in_flight: int | None = None
     pumping: bool = False
     epoch: int = 0  # bumped when the book changes: late results for the old book are dropped
-    pieces: dict[str, Composition] = field(default_factory=dict)
+    pieces: dict[str, Piece] = field(default_factory=dict)
     failed: dict[str, list[str]] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
     # Measured in use, not simulated: of the sections the reader read on into while a model was
@@ -245,7 +245,7 @@ class ComposerService:
             self.llm.llm_abort()  # the reader skipped past it: the instant composer covers it
         self.kick()
 
-    def piece_for(self, section_id: str) -> Composition | None:
+    def piece_for(self, section_id: str) -> Piece | None:
         return self.pieces.get(section_id)
 
     def discard(self, section_id: str, errors: list[str]) -> None:
@@ -378,11 +378,9 @@ class ComposerService:
         stats["grammar_options"] = request.grammar_options
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),
                                      text, errors, result.get("finish_reason"), stats, checked.code))
-        if checked.ok:
-            self.pieces[section.id] = Composition(
-                code=checked.code, style="model", mood=score_mood(section.text),
-                source=f"model {self.model.label}",
-            )
+        if checked.program is not None:
+            mood = score_mood(section.text).label
+            self.pieces[section.id] = Piece(checked.program, "model", mood, f"model {self.model.label}")
             self.ui.set_section_music(index, "model")
             self.ui.set_engine(f"{self.model.label}: section {index + 1} written in "
                                f"{float(result.get('seconds') or 0):.1f} s" + self._on_time_note())

@@ -9,20 +9,20 @@ from __future__ import annotations
 import base64
 import inspect
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from app.midi.render import midi_file_from_json
+from app.strudel.program import ValidProgram
 
 MIDI_MIME = "audio/midi"
 
 
 @dataclass(frozen=True)
 class Span:
-    """A piece and how long it played (or would play) in seconds."""
+    """A validated piece and how long it played (or would play) in seconds."""
 
-    code: str
+    program: ValidProgram
     seconds: float
 
 
@@ -31,7 +31,7 @@ async def _maybe_await(value: Any) -> Any:
 
 
 async def events_for(player: Any, span: Span) -> dict[str, Any]:
-    payload = await _maybe_await(player.events(span.code, 0, 0, span.seconds))
+    payload = await _maybe_await(player.events(span.program.code, 0, 0, span.seconds))
     return json.loads(str(payload))
 
 
@@ -43,13 +43,9 @@ async def midi_file_for(player: Any, spans: list[Span]) -> bytes:
     return midi_file_from_json(pieces)
 
 
-def file_name(title: str, suffix: str = "") -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower() or "bookmusic"
-    return f"{stem}{suffix}.mid"
-
-
 async def download_midi(player: Any, ui: Any, spans: list[Span], name: str) -> bytes:
-    """Render and offer the file; a failure becomes a message in the page."""
+    """Render and offer the file (`name` with its extension); a failure becomes a message in the
+    page."""
     try:
         data = await midi_file_for(player, spans)
     except Exception as err:  # bad code or an empty span: tell the reader, keep playing

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.strudel import subset
 from app.strudel.grammar import ebnf, gbnf
-from app.strudel.validate import Validation, validate
+from app.strudel.validate import Validation, refused, validate
 
 ENSEMBLES_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "ensembles.toml"
 DRUM_LAYER_TEMPLATE = 's("{sound} ~ ~ {sound} ~ ~ {sound} ~").gain(0.22)'
@@ -90,7 +90,7 @@ def validate_for(code: str, ensemble: Ensemble | None, **options) -> Validation:
     missing = [s for s in ensemble.sounds if s not in result.sounds]
     if missing:
         errors = [f'the ensemble\'s sound "{s}" is not used' for s in missing]
-        return Validation(False, "", errors, result.sounds, result.notes)
+        return refused(errors, result.sounds, result.notes)
     return result
 
 

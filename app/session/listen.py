@@ -1,10 +1,10 @@
 """The listening modes beside the reader: the ensemble, endless mode and MIDI (export and out).
 
-`ListeningPlayer` sits on the reader controller's player port: every piece that plays, from any
-composer, is re-voiced onto the chosen ensemble and followed by the MIDI output. `Listen` reacts to
-the Listen panel (ui/modes.js, the `modes` port):
+`ListeningPlayer` sits on the session's player port: it plays validated programs and keeps the
+MIDI output following what plays. `Listen` reacts to the Listen panel (ui/modes.js, the `modes`
+port) and drives the reading session through its methods (set_ensemble, hand_over, export_info):
 - `modes`: download_file(name, mime, b64), set_ensembles(json), set_endless(json), show_piece(json),
-  midi_follow(code), midi_stopped()
+  midi_follow(code, start), midi_stopped()
 """
 
 from __future__ import annotations
@@ -16,18 +16,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.compose.drift import DEFAULT_SECONDS, Endless, State
-from app.midi.export import Span, download_midi, file_name
-from app.music.ensemble import (
-    Ensemble,
-    EnsembleError,
-    load_ensembles,
-    make_ensemble,
-    validate_for,
-    voice_for,
-)
-from app.session.reading import Controller
+from app.compose.drift import DEFAULT_SECONDS, Endless, State, Step
+from app.files import file_stem
+from app.midi.export import Span, download_midi
+from app.models import Piece
+from app.music.ensemble import Ensemble, EnsembleError, load_ensembles, make_ensemble, validate_for, voice_for
+from app.session.reading import ReadingSession
 from app.strudel import subset
+from app.strudel.program import ValidProgram
 
 
 async def _maybe_await(value: Any) -> Any:
@@ -36,24 +32,22 @@ async def _maybe_await(value: Any) -> Any:
 
 @dataclass
 class ListeningPlayer:
-    """The player port with the ensemble applied and a MIDI device following what plays."""
+    """The player port with a MIDI device following what plays."""
 
-    player: Any
+    player: Any  # sound/index.js
     modes: Any
-    ensemble: Ensemble | None = None
-    now_playing: str = ""
+    now_playing: ValidProgram | None = None
 
-    async def play(self, code: str) -> Any:
-        voiced = voice_for(code, self.ensemble) if self.ensemble else code
-        result = await self.player.play(voiced)
+    async def play(self, program: ValidProgram) -> Any:
+        if not isinstance(program, ValidProgram):  # the gate: nothing else reaches Strudel
+            raise TypeError("the player plays only what the validator passed")
+        result = await self.player.play(program.code)
         if getattr(result, "cancelled", False):  # stopped while it waited its turn: nothing plays
             return result
-        self.now_playing = voiced
-        if voiced != code:
-            self.modes.show_voiced(voiced)
+        self.now_playing = program
         # Where the player placed it on its clock, so MIDI follows this piece, not a later one.
         start = getattr(result, "start", None)
-        await _maybe_await(self.modes.midi_follow(voiced, start))
+        await _maybe_await(self.modes.midi_follow(program.code, start))
         return result
 
     async def stop(self) -> Any:
@@ -84,7 +78,7 @@ Writer = Callable[[str, str, dict], Awaitable[str | None]]
 
 @dataclass
 class Listen:
-    controller: Controller
+    session: ReadingSession
     player: ListeningPlayer
     modes: Any
     sleep: Callable[[float], Awaitable[Any]] = _sleep
@@ -104,7 +98,7 @@ class Listen:
 
     @property
     def ensemble(self) -> Ensemble | None:
-        return self.player.ensemble
+        return self.session.ensemble
 
     async def choose_ensemble(self, choice: str) -> None:
         """A preset name, "" for any instruments, or a comma-separated custom pick of sounds."""
@@ -117,77 +111,76 @@ class Listen:
             else:
                 ensemble = make_ensemble(choice.split(","))
         except EnsembleError as err:
-            self.controller.ui.set_status(f"That ensemble cannot play: {err}.")
+            self.session.ui.set_status(f"That ensemble cannot play: {err}.")
             return
-        self.player.ensemble = ensemble
+        label = ensemble.label if ensemble else "any instruments"
+        self.session.ui.set_status(f"Ensemble: {label}.")
         if self.endless:
             self.endless.ensemble = ensemble
-        composer = getattr(self.controller, "composer", None)
-        if composer is not None:  # the model's grammar narrows to these sounds too
-            composer.set_ensemble(ensemble)
-        label = ensemble.label if ensemble else "any instruments"
-        self.controller.ui.set_status(f"Ensemble: {label}.")
-        if self.endless:
+            self.session.ensemble = ensemble  # the book's music follows when it plays again
             await self._play_next()
-        elif self.controller.playing and self.controller.book:
-            await self.player.play(self.controller.composition_for(self.controller.current).code)
+        else:
+            await self.session.set_ensemble(ensemble)
 
     # ---- Endless mode ------------------------------------------------------------------------
 
     async def start_endless(self, phrase: str = "", seconds: float | None = None) -> None:
         """Play an endless stream from a mood phrase; returns when endless mode is stopped."""
-        if self.controller.playing:
-            self.controller.playing = False  # the reader's music gives way; its position stays
+        self.session.hand_over()  # the reader's music gives way; its place stays
         session = Endless(
             phrase=phrase[:200],
-            ensemble=self.player.ensemble,
+            ensemble=self.session.ensemble,
             seconds=float(seconds) if seconds and seconds > 0 else DEFAULT_SECONDS,
         )
         self.endless = session
-        self.controller.ui.set_status(f"Endless mode: {session.mood}.")
+        self.session.ui.set_status(f"Endless mode: {session.mood}.")
         while self.endless is session:
-            piece = await self._play_next()
-            if piece is None:
+            step = await self._play_next()
+            if step is None:
                 return
-            await self.sleep(piece.seconds)
+            await self.sleep(step.seconds)
 
     def set_period(self, seconds: float) -> None:
         """A new piece every `seconds` from the next piece on."""
         if self.endless and seconds and seconds > 0:
             self.endless.seconds = float(seconds)
 
-    async def _play_next(self):
+    async def _play_next(self) -> Step | None:
         session = self.endless
         if session is None:
             return None
         try:
-            piece = session.next()
-            written = await self._written(session, piece)
-            code = written or piece.code
-            await self.player.play(code)
-            session.played(self.player.now_playing or code)  # for export and the next brief
+            step = session.next()
+            written = await self._written(session, step)
+            piece = written or step.piece
+            await self.player.play(piece.program)
+            session.played(piece)  # for export and the next brief
         except Exception as err:  # a refused piece or a player error: say so, stop cleanly
-            self.controller.ui.set_status(f"Endless mode stopped: {err}")
+            self.session.ui.set_status(f"Endless mode stopped: {err}")
             await self.stop_endless()
             return None
-        code = self.player.now_playing or piece.code
         by = "model" if written else "drift"  # the language model's piece, or the drift's own
-        self.modes.show_piece(json.dumps({"code": code, "mood": session.mood, "by": by, **piece.summary()}))
-        self.modes.set_endless(json.dumps({"on": True, "mood": session.mood, **piece.summary()}))
-        return piece
+        shown = {"code": piece.code, "mood": session.mood, "by": by, **step.summary()}
+        self.modes.show_piece(json.dumps(shown))
+        self.modes.set_endless(json.dumps({"on": True, "mood": session.mood, **step.summary()}))
+        return step
 
-    async def _written(self, session: Endless, piece) -> str | None:
+    async def _written(self, session: Endless, step: Step) -> Piece | None:
         """The model's version of the next piece, or None (no model, refused, or it failed)."""
         if self.writer is None:
             return None
         previous = session.pieces[-2].code if len(session.pieces) > 1 else ""
         try:
-            text = await self.writer(session.brief(piece), previous, steer_for(piece.state))
+            text = await self.writer(session.brief(step), previous, steer_for(step.state))
         except Exception as err:  # the engine failed: the instant piece plays, the reader is told
-            self.controller.ui.set_status(f"The model could not write this piece ({err}); playing the drift.")
+            self.session.ui.set_status(f"The model could not write this piece ({err}); playing the drift.")
             return None
-        result = validate_for(str(text or ""), session.ensemble)
-        return result.code if result.ok else None
+        result = validate_for(str(text or ""), session.ensemble)  # the model kept to the ensemble
+        if result.program is not None and session.ensemble is not None:
+            result = validate_for(voice_for(result.code, session.ensemble), session.ensemble)
+        if result.program is None:
+            return None
+        return Piece(result.program, "model", session.mood, "model")
 
     async def stop_endless(self) -> None:
         if self.endless is None:
@@ -195,35 +188,28 @@ class Listen:
         self.endless = None
         await self.player.stop()
         self.modes.set_endless(json.dumps({"on": False}))
-        self.controller.ui.set_status("Endless mode stopped.")
+        self.session.ui.set_status("Endless mode stopped.")
 
     # ---- MIDI export -------------------------------------------------------------------------
 
     async def export_midi(self) -> bytes:
         """The endless span kept in memory, or else the reader's current section."""
-        ui = self.controller.ui
         if self.endless and self.endless.pieces:
-            pieces = list(self.endless.pieces)
-            spans = [Span(p.code, p.seconds) for p in pieces]  # voiced when they were made
-            name = file_name(f"endless {self.endless.mood}", f"-{pieces[0].index + 1}-{pieces[-1].index + 1}")
-            return await download_midi(self.player, self.modes_ui(), spans, name)
-        book = self.controller.book
+            steps = list(self.endless.pieces)
+            spans = [Span(s.piece.program, s.seconds) for s in steps]  # voiced when they were made
+            stem = file_stem(f"endless {self.endless.mood}", f"{steps[0].index + 1} {steps[-1].index + 1}")
+            return await download_midi(self.player, self._midi_ui(), spans, f"{stem}.mid")
+        book = self.session.book
         if not book or not book.sections:
-            ui.set_status("Nothing to export yet: open a book or start endless mode.")
+            self.session.ui.set_status("Nothing to export yet: open a book or start endless mode.")
             return b""
-        section = book.sections[self.controller.current]
-        piece = self.controller.composition_for(self.controller.current)
-        seconds = section.words / self.controller.wpm * 60
-        name = file_name(book.title, f"-section-{section.index + 1}")
-        span = Span(self._voiced(piece.code), seconds)
-        return await download_midi(self.player, self.modes_ui(), [span], name)
+        piece, stem, seconds = self.session.export_info(self.session.current)
+        span = Span(piece.program, seconds)
+        return await download_midi(self.player, self._midi_ui(), [span], f"{stem}.mid")
 
-    def _voiced(self, code: str) -> str:
-        return voice_for(code, self.player.ensemble) if self.player.ensemble else code
-
-    def modes_ui(self) -> Any:
+    def _midi_ui(self) -> Any:
         """download_midi needs set_status (the page's) and download_file (the panel's)."""
-        return _Both(self.controller.ui, self.modes)
+        return _Both(self.session.ui, self.modes)
 
 
 @dataclass

@@ -12,19 +12,41 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from app.strudel import program as _program
 from app.strudel import subset
+from app.strudel.program import ValidProgram
 from app.strudel.subset import EFFECTS, MODES, SIGNALS
 
 
 @dataclass
 class Validation:
-    ok: bool
-    code: str  # normalized and clamped; "" when not ok
+    """The verdict: a `ValidProgram` when the code passed, else the reasons it was refused."""
+
+    program: ValidProgram | None
     errors: list[str]
     sounds: list[str]  # distinct sound names used, sorted
     notes: list[str] = field(default_factory=list)  # what was clamped or filled in
-    cpm: float = 0.0
-    layers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.program is not None
+
+    @property
+    def code(self) -> str:
+        """The normalized, clamped code; "" when refused."""
+        return self.program.code if self.program else ""
+
+    @property
+    def cpm(self) -> float:
+        return self.program.cpm if self.program else 0.0
+
+    @property
+    def layers(self) -> int:
+        return self.program.layers if self.program else 0
+
+
+def refused(errors: list[str], sounds: list[str] | None = None, notes: list[str] | None = None) -> Validation:
+    return Validation(None, errors, sounds or [], notes or [])
 
 
 class RefusedError(ValueError):
@@ -450,15 +472,15 @@ def validate(
     allowed = set(subset.all_sounds()) if allowed_sounds is None else set(allowed_sounds)
     allowed &= set(subset.all_sounds())  # never wider than what ships
     if not code or not code.strip():
-        return Validation(False, "", ["the code is empty"], [])
+        return refused(["the code is empty"])
     if len(code) > 8000:
-        return Validation(False, "", ["the code is too long"], [])
+        return refused(["the code is too long"])
     try:
         program = Parser(code).program()
     except RefusedError as err:
-        return Validation(False, "", [str(err)], [])
+        return refused([str(err)])
     except RecursionError:
-        return Validation(False, "", ["the code is nested too deeply"], [])
+        return refused(["the code is nested too deeply"])
 
     errors: list[str] = []
     notes: list[str] = []
@@ -482,7 +504,7 @@ def validate(
         if name not in allowed:
             errors.append(f'sound "{name}" is not allowed')
     if errors:
-        return Validation(False, "", errors, sounds, notes)
+        return refused(errors, sounds, notes)
 
     low, high = subset.CPM_RANGE
     cpm = subset.DEFAULT_CPM if program.cpm is None else program.cpm
@@ -493,7 +515,8 @@ def validate(
     body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes) for ly in layers)
     cpm = round(cpm)  # whole cycles per minute: what the grammar lets a model write
     out = f"setcpm({cpm})\nstack(\n  {body}\n)"
-    return Validation(True, out, [], sounds, notes, cpm=float(cpm), layers=len(layers))
+    made = ValidProgram(out, tuple(sounds), float(cpm), len(layers), key=_program._KEY)
+    return Validation(made, [], sounds, notes)
 
 
 def _has_sound(layer: Layer) -> bool:

@@ -27,8 +27,9 @@ class FakePlayer:
     def __init__(self):
         self.played = []
 
-    async def play(self, code):
-        self.played.append(code)
+    async def play(self, program):
+        # The session hands a ValidProgram; behind ListeningPlayer the JS player gets its code.
+        self.played.append(program if isinstance(program, str) else program.code)
 
     async def stop(self):
         self.played.append(None)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
+
 from app.compose.drift import Endless
 from app.session.listen import Listen, ListeningPlayer
-from app.session.reading import Controller
+from app.session.reading import ReadingSession
+from app.strudel.program import ValidProgram
 from app.strudel.validate import validate
 
 from .aio import run
@@ -18,7 +21,7 @@ from .midi_reader import read
 def setup(sleeps=3):
     ui, modes, player = FakeUI(), FakeUI(), FakePlayer()
     listening = ListeningPlayer(player, modes)
-    controller = Controller(ui, listening)
+    controller = ReadingSession(ui, listening)
     slept = []
 
     async def sleep(seconds):
@@ -46,7 +49,8 @@ def test_the_ensemble_applies_to_the_readers_pieces_and_midi_follows():
     run(controller.play())
     result = validate(player.played[-1])
     assert result.sounds == ["pink", "supersaw", "triangle"]
-    assert modes.named("show_voiced")[-1] == (player.played[-1],)
+    shown = json.loads(controller.ui.named("show_code")[-1][0])
+    assert shown["code"] == player.played[-1]  # shown as it plays: voiced before it is shown
     assert modes.named("midi_follow")[-1] == (player.played[-1], None)
     run(controller.pause())
     assert modes.named("midi_stopped")
@@ -82,7 +86,7 @@ def test_export_of_a_section_downloads_a_midi_file_as_long_as_the_section():
     assert base64.b64decode(b64) == data
     midi = read(data)
     section = controller.book.sections[0]
-    piece = validate(controller.composition_for(0).code)
+    piece = validate(controller.piece_for(0).code)
     cycles = round(section.words / controller.wpm * 60 * piece.cpm / 60)
     assert len(midi.tracks) == 1 + piece.layers
     assert len(midi.notes(1)) == cycles
@@ -129,8 +133,16 @@ def test_a_play_cancelled_by_stop_is_not_followed_by_midi():
 
     modes = FakeUI()
     listening = ListeningPlayer(CancellingPlayer(), modes)
-    run(listening.play('setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2)\n)'))
-    assert modes.named("midi_follow") == [] and listening.now_playing == ""
+    run(listening.play(validate('setcpm(20)\nstack(\n  n("0").sound("sine").gain(0.2)\n)').program))
+    assert modes.named("midi_follow") == [] and listening.now_playing is None
+
+
+def test_the_player_takes_only_validated_programs():
+    listening = ListeningPlayer(FakePlayer(), FakeUI())
+    with pytest.raises(TypeError):
+        run(listening.play('n("0").sound("sine")'))
+    with pytest.raises(TypeError):  # nor can one be made by hand
+        ValidProgram('n("0").sound("sine")')
 
 
 def test_endless_asks_a_writer_steered_by_the_drift_and_keeps_the_drift_when_refused():

@@ -2,7 +2,7 @@ import json
 
 from app.llm.prompt import system_prompt
 from app.llm.service import ComposerService
-from app.session.reading import Controller
+from app.session.reading import ReadingSession
 
 from .aio import run
 from .fakes import FakePlayer, FakeUI
@@ -70,7 +70,7 @@ def make(llm=None, picked=None, consent=True):
     ui, player = PickerUI(picked, consent), FakePlayer()
     llm = llm or FakeLLM()
     service = ComposerService(llm=llm, ui=ui, spawn=run)
-    ctl = Controller(ui, player, composer=service)
+    ctl = ReadingSession(ui, player, composer=service)
     run(service.start())
     ctl.open_sample()
     return ctl, service, llm, ui, player

@@ -6,7 +6,8 @@ import pytest
 
 from app.persistence import ScoreError, book_key, parse_score
 from app.sample import sample_book
-from app.session.reading import Controller
+from app.session import memory, score
+from app.session.reading import ReadingSession
 from app.strudel.validate import validate
 
 from .aio import run
@@ -61,7 +62,7 @@ class FakeStore:
 
 def fresh(store):
     ui, player = FakeUI(), FakePlayer()
-    return Controller(ui, player, store), ui, player
+    return ReadingSession(ui, player, store), ui, player
 
 
 def shown(ui):
@@ -79,20 +80,20 @@ BOOK = "# Storm\n\n" + "the storm and thunder shook the house. " * 120 + "\n\n# 
 def test_reload_brings_back_book_position_music_and_edit():
     store = FakeStore()
     ctl, _, player = fresh(store)
-    run(ctl.resume())  # first visit: nothing kept, the sample opens
+    run(memory.resume(ctl))  # first visit: nothing kept, the sample opens
     assert ctl.book.source == "sample"
     ctl.open_text("storm", BOOK, markdown=True)
-    run(ctl.restore_saved())
+    run(memory.restore(ctl))
     run(ctl.play())
     run(ctl.reader_at(1))
-    composed = ctl.composition_for(1).code
+    composed = ctl.piece_for(1).code
     assert run(ctl.edit_code(1, EDIT))
     assert player.played[-1] == EDITED
 
     # A new page: a new controller with the same browser storage.
     ctl2, ui2, player2 = fresh(store)
-    run(ctl2.resume())
-    assert ctl2.book.title == "storm" and ctl2.key == ctl.key
+    run(memory.resume(ctl2))
+    assert ctl2.book.title == "storm" and ctl2.memory.key == ctl.memory.key
     assert ctl2.current == 1
     assert ("scroll_to", 1) in ui2.calls
     assert ctl2.originals[ctl2.book.sections[1].id].code == composed  # kept under the edit
@@ -102,7 +103,7 @@ def test_reload_brings_back_book_position_music_and_edit():
     # The composed piece was kept under the edit: reverting brings it back, not a new one.
     run(ctl2.revert_edit(1))
     assert player2.played[-1] == validate(composed).code
-    assert store.saved[ctl2.key]["edits"] == {}
+    assert store.saved[ctl2.memory.key]["edits"] == {}
 
 
 def test_reopening_the_same_text_restores_it_and_other_text_does_not():
@@ -111,10 +112,10 @@ def test_reopening_the_same_text_restores_it_and_other_text_does_not():
     ctl.open_text("a", BOOK, markdown=True)
     run(ctl.reader_at(1))
     ctl.open_text("b", "calm sea " * 50)
-    run(ctl.restore_saved())
+    run(memory.restore(ctl))
     assert ctl.current == 0
     ctl.open_text("a again", BOOK, markdown=True)
-    run(ctl.restore_saved())
+    run(memory.restore(ctl))
     assert ctl.current == 1
 
 
@@ -124,10 +125,10 @@ def test_place_is_kept_as_a_paragraph_so_it_survives_a_new_pace():
     ctl.open_text("a", BOOK, markdown=True)
     run(ctl.reader_at(1))
     paragraph = ctl.book.sections[1].first
-    assert store.saved[ctl.key]["paragraph"] == paragraph
+    assert store.saved[ctl.memory.key]["paragraph"] == paragraph
     slow, _, _ = fresh(store)
     slow.wpm = 60  # smaller sections: the same paragraph now sits in a later section
-    run(slow.resume())
+    run(memory.resume(slow))
     section = slow.book.sections[slow.current]
     assert section.first <= paragraph <= section.last
 
@@ -152,7 +153,7 @@ def test_a_record_read_late_is_not_applied_to_the_next_book():
     # A place that would exist in the sample too: it must still not be applied there.
     answer = json.dumps({"paragraph": sample_book().sections[2].first, "pieces": {}, "edits": {}})
     store.load_book = lambda key: Later(answer)
-    pending = ctl.restore_saved()
+    pending = memory.restore(ctl)
     pending.send(None)  # waiting for the store...
     ctl.open_sample()  # ...while the reader opens another book
     with pytest.raises(StopIteration):
@@ -167,22 +168,22 @@ def test_revert_edit_goes_back_to_the_composed_piece():
     run(ctl.edit_code(0, 's("sbd")'))
     assert shown(ui)[-1]["edited"] is True
     run(ctl.revert_edit(0))
-    assert store.saved[ctl.key]["edits"] == {}
-    assert shown(ui)[-1]["code"] == ctl.composition_for(0).code
+    assert store.saved[ctl.memory.key]["edits"] == {}
+    assert shown(ui)[-1]["code"] == ctl.piece_for(0).code
 
 
 def test_forget_and_clear():
     store = FakeStore()
     ctl, ui, _ = fresh(store)
     ctl.open_text("a", BOOK, markdown=True)
-    key = ctl.key
+    key = ctl.memory.key
     run(ctl.edit_code(0, 's("sbd")'))
-    run(ctl.forget_book())
+    run(memory.forget_book(ctl))
     assert key not in store.saved and key not in store.books
-    assert ctl.book.source == "sample" and not ctl.edits
+    assert ctl.book.source == "sample" and not ctl.edited_ids()
     assert "Forgot" in ui.calls[-1][1]
-    run(ctl.clear_everything())
-    assert store.books == {ctl.key: store.books[ctl.key]}  # only the sample, reopened just now
+    run(memory.clear_everything(ctl))
+    assert store.books == {ctl.memory.key: store.books[ctl.memory.key]}  # only the sample, reopened just now
     assert store.saved == {}
 
 
@@ -191,13 +192,13 @@ def test_damaged_record_still_boots():
     store.last = "x"
     store.books["x"] = json.dumps({"title": "broken"})
     ctl, _, _ = fresh(store)
-    run(ctl.resume())
+    run(memory.resume(ctl))
     assert ctl.book.source == "sample"
 
 
 def test_no_store_still_works():
     ctl, _, player = fresh(None)
-    run(ctl.resume())
+    run(memory.resume(ctl))
     run(ctl.play())
     assert player.played
 
@@ -213,20 +214,20 @@ def test_score_round_trip_restores_every_section():
     ctl, ui, _ = fresh(FakeStore())
     ctl.open_text("storm", BOOK, markdown=True)
     run(ctl.edit_code(0, 's("sbd*2")'))
-    ctl.export_score()
+    score.export_score(ctl)
     name, mime, text = next(c[1:] for c in ui.calls if c[0] == "download")
     assert name == "storm.score.json" and mime == "application/json"
-    score = json.loads(text)
-    assert [s["id"] for s in score["sections"]] == [s.id for s in ctl.book.sections]
-    assert score["sections"][0]["code"] == validate('s("sbd*2")').code
-    assert score["sections"][0]["source"] == "edit"
-    assert all(s["style"] and s["code"] for s in score["sections"])
+    data = json.loads(text)
+    assert [s["id"] for s in data["sections"]] == [s.id for s in ctl.book.sections]
+    assert data["sections"][0]["code"] == validate('s("sbd*2")').code
+    assert data["sections"][0]["source"] == "edit"
+    assert all(s["style"] and s["code"] for s in data["sections"])
 
     other, ui2, _ = fresh(FakeStore())
     other.open_text("storm", BOOK, markdown=True)
-    run(other.import_score(text))
-    assert other.edits[other.book.sections[0].id] == validate('s("sbd*2")').code
-    assert len(other.edits) == len(other.book.sections)
+    run(score.import_score(other, text))
+    assert other.composed[other.book.sections[0].id].code == validate('s("sbd*2")').code
+    assert len(other.edited_ids()) == len(other.book.sections)
     assert "2 of 2" in next(c[1] for c in reversed(ui2.calls) if c[0] == "set_status")
 
 
@@ -244,18 +245,18 @@ def test_bad_score_files_get_a_clear_message(text, message):
         parse_score(text)
     ctl, ui, _ = fresh(None)
     ctl.open_sample()
-    run(ctl.import_score(text))
+    run(score.import_score(ctl, text))
     assert message in ui.calls[-1][1]
-    assert ctl.edits == {}
+    assert ctl.edited_ids() == []
 
 
 def test_score_of_another_book_is_refused():
     ctl, ui, _ = fresh(None)
     ctl.open_text("storm", BOOK, markdown=True)
-    ctl.export_score()
+    score.export_score(ctl)
     text = next(c[3] for c in ui.calls if c[0] == "download")
     ctl.open_sample()
-    run(ctl.import_score(text))
+    run(score.import_score(ctl, text))
     assert "another book" in ui.calls[-1][1]
 
 
@@ -273,16 +274,16 @@ def test_a_streamed_pdf_is_kept_whole_once_complete_and_reopens_in_place():
             run(controller.receive_book_event(json.dumps(event)))
 
     feed(ctl)
-    kept = json.loads(store.books[ctl.key])
+    kept = json.loads(store.books[ctl.memory.key])
     assert len(kept["paragraphs"]) == len(ctl.book.paragraphs)  # the whole book, not a first chunk
-    assert store.last == ctl.key
+    assert store.last == ctl.memory.key
     run(ctl.reader_at(3))
     # The same file opened again: back at the same place.
     again, ui, _ = fresh(store)
     feed(again)
-    assert again.key == ctl.key and again.current == 3
+    assert again.memory.key == ctl.memory.key and again.current == 3
     assert ("scroll_to", 3) in ui.calls
     # And after a reload, the last book is the PDF, from the browser's copy.
     reloaded, _, _ = fresh(store)
-    run(reloaded.resume())
+    run(memory.resume(reloaded))
     assert reloaded.book.title == ctl.book.title and reloaded.current == 3

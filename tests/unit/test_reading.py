@@ -1,6 +1,6 @@
 import json
 
-from app.session.reading import Controller
+from app.session.reading import ReadingSession
 
 from .aio import run
 from .fakes import FakePlayer, FakeUI
@@ -8,7 +8,7 @@ from .fakes import FakePlayer, FakeUI
 
 def test_play_follows_the_reader_through_sections():
     ui, player = FakeUI(), FakePlayer()
-    ctl = Controller(ui, player)
+    ctl = ReadingSession(ui, player)
     ctl.open_sample()
     assert ui.calls[0][0] == "render_book"
     assert len(json.loads(ui.calls[0][1])["sections"]) == len(ctl.book.sections)
@@ -25,7 +25,7 @@ def test_play_follows_the_reader_through_sections():
 
 def test_empty_text_gets_a_message_not_a_book():
     ui, player = FakeUI(), FakePlayer()
-    ctl = Controller(ui, player)
+    ctl = ReadingSession(ui, player)
     ctl.open_text("empty", "   \n\n ")
     assert ctl.book is None
     assert ui.calls == [("set_status", "“empty” has no readable text.")]
@@ -33,13 +33,13 @@ def test_empty_text_gets_a_message_not_a_book():
 
 def test_an_edit_is_validated_kept_and_played_for_its_section():
     ui, player = FakeUI(), FakePlayer()
-    ctl = Controller(ui, player)
+    ctl = ReadingSession(ui, player)
     ctl.open_sample()
     run(ctl.play())
     edited = 'setcpm(20)\nstack(\n  n("0 2 4").scale("D3:minor").sound("sine").gain(0.9)\n)'
     assert run(ctl.edit_code(0, edited))
     assert player.played[-1] == edited.replace("gain(0.9)", "gain(0.6)")  # clamped
-    assert ctl.composition_for(0).source == "edited"
+    assert ctl.piece_for(0).source == "edited"
     run(ctl.reader_at(1))
     run(ctl.reader_at(0))
     assert player.played[-1] == edited.replace("gain(0.9)", "gain(0.6)")  # kept for its section
@@ -49,7 +49,7 @@ def test_an_edit_is_validated_kept_and_played_for_its_section():
 
 def test_prefetch_composes_sections_ahead():
     ui, player = FakeUI(), FakePlayer()
-    ctl = Controller(ui, player)
+    ctl = ReadingSession(ui, player)
     ctl.open_sample()
     ctl.set_prefetch(2)
     run(ctl.play())
@@ -59,15 +59,15 @@ def test_prefetch_composes_sections_ahead():
 
 def test_code_the_page_refuses_falls_back_to_the_instant_composer():
     class PickyPlayer(FakePlayer):
-        async def play(self, code):
-            if "D3:minor" in code:
+        async def play(self, program):
+            if "D3:minor" in program.code:
                 raise RuntimeError("sound check failed")
-            self.played.append(code)
+            self.played.append(program.code)
 
     ui, player = FakeUI(), PickyPlayer()
-    ctl = Controller(ui, player)
+    ctl = ReadingSession(ui, player)
     ctl.open_sample()
     run(ctl.play())
     run(ctl.edit_code(0, 'n("0 2").scale("D3:minor").sound("sine")'))
-    assert "D3:minor" not in player.played[-1] and ctl.composition_for(0).source == "instant"
+    assert "D3:minor" not in player.played[-1] and ctl.piece_for(0).source == "instant"
     assert any("refused" in c[1] for c in ui.calls if c[0] == "set_status")

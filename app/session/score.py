@@ -1,0 +1,48 @@
+"""The score file: every section's code in one JSON file, and back (as the reader's edits)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.files import file_stem
+from app.persistence import ScoreError, parse_score, score_json
+
+if TYPE_CHECKING:
+    from app.session.reading import ReadingSession
+
+
+def export_score(session: ReadingSession) -> None:
+    book = session.book
+    if not book:
+        return
+    pieces = {s.id: session.playable(s.index) for s in book.sections}  # as they play
+    text = score_json(book, session.memory.key, pieces)
+    session.ui.download(f"{file_stem(book.title)}.score.json", "application/json", text)
+
+
+async def import_score(session: ReadingSession, text: str) -> None:
+    book = session.book
+    if not book:
+        return
+    try:
+        entries = parse_score(text)
+    except ScoreError as err:
+        session.ui.set_status(str(err))
+        return
+    by_id = {s.id: s for s in book.sections}
+    matched = [e for e in entries if e.section_id in by_id]
+    if not matched:
+        session.ui.set_status("This score belongs to another book: none of its sections match.")
+        return
+    refused = 0
+    for entry in matched:
+        # Imported code is the reader's own choice for that section, kept like an edit; like an
+        # edit it must pass the validator first.
+        if not session.apply_edit(by_id[entry.section_id].index, entry.code):
+            refused += 1
+            continue
+        session.memory.keep_edit(entry.section_id, session.composed[entry.section_id].code)
+    note = f" {refused} could not play and were left out." if refused else ""
+    total = len(book.sections)
+    session.ui.set_status(f"Imported the score: {len(matched) - refused} of {total} sections.{note}")
+    await session.show_and_play(play=session.playing)
