@@ -5,7 +5,6 @@ Pure Python with an explicit clock so the scheduler (and tests) can use it anywh
     pace = PaceTracker(wpm=230)
     pace.observe(section_index, words, t)   # the reader arrived at a section at time t (seconds)
     pace.wpm                                # smoothed words per minute
-    pace.seconds_for(words)                 # how long a section of that size will take
 
 Only moving to the next section counts as reading the previous one; jumps, skims (much faster
 than plausible) and long stays (the reader left) are ignored, so one odd moment does not swing it.
@@ -51,6 +50,3 @@ class PaceTracker:
     def pause(self) -> None:
         """Reading stopped (tab hidden, player paused long): the running section does not count."""
         self._at = None
-
-    def seconds_for(self, words: int) -> float:
-        return words * 60.0 / self.wpm

@@ -99,7 +99,7 @@ class EpubSource:
         except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, OSError, ValueError) as err:  # noqa: E501
             raise IngestError("corrupt", f"“{name}” is a damaged EPUB that cannot be read ({err}).") from err
         base = posixpath.dirname(self.opf_path)
-        manifest = {}
+        manifest: dict[str, dict[str, str]] = {}
         for item in opf.iter():
             if _local(item.tag) == "item" and "id" in item.attrib and "href" in item.attrib:
                 manifest[item.attrib["id"]] = item.attrib
@@ -107,12 +107,12 @@ class EpubSource:
         for ref in opf.iter():
             if _local(ref.tag) != "itemref":
                 continue
-            item = manifest.get(ref.attrib.get("idref", ""))
-            if not item or "nav" in (item.get("properties") or "").split():
+            entry = manifest.get(ref.attrib.get("idref", ""))
+            if not entry or "nav" in (entry.get("properties") or "").split():
                 continue
-            if "html" not in item.get("media-type", "html"):
+            if "html" not in entry.get("media-type", "html"):
                 continue
-            self.documents.append(posixpath.normpath(posixpath.join(base, unquote(item["href"]))))
+            self.documents.append(posixpath.normpath(posixpath.join(base, unquote(entry["href"]))))
         if not self.documents:
             raise IngestError("corrupt", f"“{name}” is an EPUB whose table of contents (spine) is empty.")
         titles = [el.text for el in opf.iter() if _local(el.tag) == "title" and el.text and el.text.strip()]

@@ -114,11 +114,11 @@ def _events(
             raise IngestError("empty", f"“{name}” is an EPUB with no readable text (images only?).")
         warnings = epub.warnings
     else:
-        blocks = text_blocks(detected.text or "")
-        total = len(blocks)
+        parts = text_blocks(detected.text or "")
+        total = len(parts)
         yield meta(base, detected.kind, total, "parts", [])
         markdown = detected.kind == "markdown"
-        for done, paragraphs in enumerate(block_paragraphs(blocks, markdown), 1):
+        for done, paragraphs in enumerate(block_paragraphs(parts, markdown), 1):
             builder.add(paragraphs)
             if due():
                 yield chunk(done, total)

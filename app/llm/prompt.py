@@ -18,10 +18,11 @@ from typing import Any
 from app.compose.instant import pick_style
 from app.music.frame import Frame, frame_for
 from app.music.mood import Mood, score_mood
+from app.paths import PROMPTS
 from app.strudel import grammar
 from app.strudel.scan import digest
 
-PROMPT_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "llm" / "prompt.toml"
+PROMPT_FILE = PROMPTS / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
 PROMPT_SOUNDS = ("sine", "triangle", "square", "sawtooth", "supersaw", "pink", "sbd")
 MOOD_SOUNDS = 4  # sounds named on a section's "Mood:" line
@@ -55,10 +56,6 @@ def load_config(path: Path = PROMPT_FILE) -> PromptConfig:
 def _fill_system(data: dict) -> str:
     sounds = [s for s in PROMPT_SOUNDS if s in grammar.SOUNDS] or list(grammar.SOUNDS[:6])
     return data["system"].format(sounds=", ".join(sounds), example=data["example"].strip())
-
-
-def system_prompt() -> str:
-    return load_config().system
 
 
 def excerpt(text: str, max_words: int) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
+
+from app.paths import PROMPTS
 
 # The 128 General MIDI Level 1 program names, in program order (0-based).
 GM_PROGRAMS = """
@@ -88,7 +89,7 @@ def is_drum(sound: str) -> bool:
 
 def _shipped_programs() -> dict[str, int]:
     """The program numbers of the shipped General MIDI instruments, from the file that ships them."""
-    path = Path(__file__).resolve().parent.parent.parent / "prompts" / "soundfont.toml"
+    path = PROMPTS / "soundfont.toml"
     try:
         return {str(k): int(v) for k, v in tomllib.loads(path.read_text())["instruments"].items()}
     except (OSError, KeyError, ValueError):

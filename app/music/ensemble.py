@@ -2,8 +2,9 @@
 
 Presets are data (prompts/ensembles.toml); a listener may also pick any set from the shipped palette.
 Three places hold the rule: the grammar given to a model allows only the ensemble's sounds
-(`grammar_for`), the validator refuses a piece that leaves one out (`validate_for`), and
-`voice_for` re-voices any valid piece (the instant composer's, endless mode's) onto the ensemble.
+(`app/llm/prompt.py` passes them to the grammar), the validator refuses a piece that leaves one
+out (`validate_for`), and `voice_for` re-voices any valid piece (the instant composer's, endless
+mode's) onto the ensemble.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from app.paths import PROMPTS
 from app.strudel import subset
-from app.strudel.grammar import ebnf, gbnf
 from app.strudel.validate import Validation, refused, validate
 
-ENSEMBLES_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "ensembles.toml"
+ENSEMBLES_FILE = PROMPTS / "ensembles.toml"
 DRUM_LAYER_TEMPLATE = 's("{sound} ~ ~ {sound} ~ ~ {sound} ~").gain(0.22)'
 DRONE_LAYER_TEMPLATE = 'n("<0 4>").scale("{scale}").attack(1).release(3).gain(0.15)'
 _SOUND_CALL = re.compile(r'\.(sound|s)\("[^"]*"\)')
@@ -74,13 +76,7 @@ def load_ensembles(path: Path | None = None) -> tuple[dict[str, Ensemble], list[
     return found, skipped
 
 
-def grammar_for(ensemble: Ensemble | None, dialect: str = "gbnf") -> str:
-    """The grammar a language model writes under: only the ensemble's sounds can be spelled."""
-    sounds = None if ensemble is None else list(ensemble.sounds)
-    return gbnf(sounds=sounds) if dialect == "gbnf" else ebnf(sounds=sounds)
-
-
-def validate_for(code: str, ensemble: Ensemble | None, **options) -> Validation:
+def validate_for(code: str, ensemble: Ensemble | None, **options: Any) -> Validation:
     """The validator with the ensemble's rule added: only its sounds, and every one of them."""
     if ensemble is None:
         return validate(code, **options)

@@ -11,9 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.paths import PROMPTS
 from app.strudel import subset
-
-PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,10 @@ def _cheapest(expr: Expr, table: Mapping[str, Ending]) -> Ending | None:
         return table.get(expr.name)
     if isinstance(expr, Seq):
         parts = [_cheapest(i, table) for i in expr.items]
-        if any(p is None for p in parts):
+        found = [p for p in parts if p is not None]
+        if len(found) < len(parts):
             return None
-        return sum(p[0] for p in parts), "".join(p[1] for p in parts)  # type: ignore[index]
+        return sum(p[0] for p in found), "".join(p[1] for p in found)
     if isinstance(expr, Alt):
         options = [o for o in (_cheapest(i, table) for i in expr.items) if o is not None]
         return min(options) if options else None
@@ -155,7 +156,7 @@ class _Completer:
         out.ends |= frontier
 
     def _repeat(self, rep: Rep, pos: int, out: _Outcome) -> None:
-        count, frontier, seen = 0, {pos}, set()
+        count, frontier, seen = 0, {pos}, set[int]()
         if rep.low == 0:
             out.ends.add(pos)
         while frontier and (rep.high is None or count < rep.high):

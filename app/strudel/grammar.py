@@ -16,8 +16,9 @@ Shape of an accepted program:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.strudel import subset
 from app.strudel.subset import EFFECTS, MAX_LAYERS, MAX_METHODS, MODES, SIGNALS
@@ -83,10 +84,6 @@ def opt(item: Expr | str) -> Rep:
 
 def star(item: Expr) -> Rep:
     return Rep(item, 0, None)
-
-
-def plus(item: Expr) -> Rep:
-    return Rep(item, 1, None)
 
 
 def up_to(item: Expr, n: int) -> Expr:
@@ -324,7 +321,7 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def _render(expr: Expr, name: callable, top: bool = False) -> str:  # type: ignore[valid-type]
+def _render(expr: Expr, name: Callable[[str], str], top: bool = False) -> str:
     if isinstance(expr, Lit):
         return f'"{_escape(expr.text)}"'
     if isinstance(expr, Chars):
@@ -346,20 +343,20 @@ def _render(expr: Expr, name: callable, top: bool = False) -> str:  # type: igno
     raise TypeError(expr)
 
 
-def _emit(sounds: Sequence[str] | None, name: callable, header: str, **limits: int) -> str:  # type: ignore[valid-type]
+def _emit(sounds: Sequence[str] | None, name: Callable[[str], str], header: str, **limits: Any) -> str:
     lines = [header]
     for rule, expr in rules(sounds, **limits).items():
         lines.append(f"{name(rule)} ::= {_render(expr, name, top=True)}")
     return "\n".join(lines) + "\n"
 
 
-def gbnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
+def gbnf(sounds: Sequence[str] | None = None, **limits: Any) -> str:
     """The subset as llama.cpp GBNF (root rule `root`); `sounds` narrows the sound whitelist,
     `max_layers=` / `max_methods=` / `max_steps=` narrow the program size."""
     return _emit(sounds, lambda n: n, "# BookMusic Strudel subset (llama.cpp GBNF)", **limits)
 
 
-def ebnf(sounds: Sequence[str] | None = None, **limits: int) -> str:
+def ebnf(sounds: Sequence[str] | None = None, **limits: Any) -> str:
     """The subset as the EBNF WebLLM takes (`response_format: {type: "grammar", grammar}`).
 
     WebLLM compiles it with XGrammar (W3C-style EBNF, `#` comments, C-style escapes); rule names

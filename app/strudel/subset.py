@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+
+from app.paths import PROMPTS
 
 # Sounds that play offline: Strudel's built-in synths and noises (no files needed).
 SYNTH_SOUNDS: tuple[str, ...] = ("sine", "triangle", "square", "sawtooth", "supersaw", "pulse")
@@ -16,7 +17,7 @@ NOISE_SOUNDS: tuple[str, ...] = ("white", "pink", "brown", "crackle")
 DRUM_SOUNDS: tuple[str, ...] = ("sbd",)
 # General MIDI instruments: prompts/soundfont.toml lists them, scripts/soundfont.py ships exactly
 # those (converted at build time from a free SoundFont), so the list is read from the same file.
-_SOUNDFONT = Path(__file__).resolve().parent.parent.parent / "prompts" / "soundfont.toml"
+_SOUNDFONT = PROMPTS / "soundfont.toml"
 GM_SOUNDS: tuple[str, ...] = tuple(tomllib.loads(_SOUNDFONT.read_text())["instruments"])
 
 # Sounds whose layers are percussion: dropped when the reader caps intensity.
@@ -88,7 +89,6 @@ EFFECTS: dict[str, Effect] = {
 # Effects that act again when called again (slow(2).slow(2) is slow(4)); every other effect sets a
 # value, and a later call of it in the same chain overrides an earlier one.
 REPEATING_EFFECTS: frozenset[str] = frozenset({"slow", "fast", "degradeBy"})
-SIGNAL_METHODS: tuple[str, ...] = ("range", "slow", "fast", "segment")
 
 # Musical safety for reading.
 CPM_RANGE: tuple[float, float] = (8.0, 60.0)

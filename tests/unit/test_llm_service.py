@@ -1,6 +1,6 @@
 import json
 
-from app.llm.prompt import system_prompt
+from app.llm.prompt import load_config
 from app.llm.service import ComposerService
 from app.session.reading import ReadingSession
 
@@ -96,7 +96,7 @@ def test_play_loads_the_model_and_it_writes_the_next_sections_which_then_play():
     assert llm.loaded[0]["engine"] == "wllama" and service.state == "ready"
     # Prefetch depth 2: sections 1 and 2 are written, not the one being read.
     assert [r["index"] for r in llm.requests] == [1, 2]
-    assert llm.requests[0]["system"] == system_prompt() and llm.requests[0]["grammar_gbnf"]
+    assert llm.requests[0]["system"] == load_config().system and llm.requests[0]["grammar_gbnf"]
     assert states(ui, 1) == ["composing", "model"]
     # The instant piece covers section 0; at the boundary the model's piece takes over.
     run(ctl.reader_at(1))
@@ -327,6 +327,6 @@ def test_a_loaded_model_prefills_the_system_prompt_before_the_first_section():
     assert len(llm.warmups) == 1
     loads_before, warm = llm.warmups[0]
     assert loads_before == 1  # after loading, before any section request
-    assert warm["system"] == llm.requests[0]["system"] == system_prompt()
+    assert warm["system"] == llm.requests[0]["system"] == load_config().system
     assert warm["max_tokens"] == 1 and not warm["grammar_gbnf"]
     assert service.state == "ready" and [r["index"] for r in llm.requests] == [1, 2]

@@ -13,7 +13,6 @@ def test_pace_follows_a_steady_reader_and_ignores_jumps_and_breaks():
     pace.observe(21, 200, t + 3600)  # an hour on one section: the reader left
     pace.observe(22, 200, t + 3601)  # one second: skimming
     assert pace.wpm == before and pace.samples == 7
-    assert round(pace.seconds_for(300)) == round(300 * 60 / before)
 
 
 def test_pause_discards_the_running_section():

@@ -1,20 +1,20 @@
 import json
 
-from app.llm.prompt import build_request, excerpt, load_config, system_prompt, user_message
+from app.llm.prompt import build_request, excerpt, load_config, user_message
 from app.sample import sample_book
 from app.strudel.validate import validate
 
 
 def test_system_prompt_is_assembled_from_prompts_and_stable():
-    text = system_prompt()
+    text = load_config().system
     assert "{sounds}" not in text and "{example}" not in text
     assert "setcpm(" in text and "stack(" in text and "sine" in text
-    assert text == system_prompt()  # a stable prefix: engines reuse its cache
+    assert text == load_config().system  # a stable prefix: engines reuse its cache
     assert len(text.split()) < 160  # the CPU engine reads ~12 tokens/s: keep it short
 
 
 def test_the_example_in_the_system_prompt_passes_the_validator():
-    example = system_prompt().split("Example:\n", 1)[1]
+    example = load_config().system.split("Example:\n", 1)[1]
     assert validate(example).ok
 
 
@@ -56,7 +56,7 @@ def test_the_model_grammar_is_a_narrower_version_of_the_subset_grammar():
 
     from .gbnf_match import accepts, parse_gbnf
 
-    example = system_prompt().split("Example:\n", 1)[1]
+    example = load_config().system.split("Example:\n", 1)[1]
     three = example.replace("\n)", ',\n  s("sbd ~ sbd ~").gain(0.2)\n)')
     many_calls = example.replace(".gain(0.1)", ".gain(0.1).room(0.2).pan(0.5).delay(0.1)")
     request = build_request("ab12", 0, "Calm sea.", "", engine="wllama")
@@ -77,7 +77,7 @@ def test_the_narrowed_webllm_grammar_compiles_in_webllms_own_xgrammar():
     if shutil.which("node") is None or not (root / "node_modules").exists():
         pytest.skip("needs node and node_modules (CPython side)")
     request = build_request("ab12", 0, "Calm sea.", "", engine="webllm")
-    example = system_prompt().split("Example:\n", 1)[1]
+    example = load_config().system.split("Example:\n", 1)[1]
     out = subprocess.run(
         ["node", str(root / "tests/grammar/xgrammar_accepts.mjs")],
         input=json.dumps({"grammar": request.grammar_ebnf, "inputs": [example, "fetch('x')"]}),
