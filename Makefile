@@ -7,6 +7,7 @@ serve:  ## set up, build and serve the app on http://127.0.0.1:8000/
 
 test:  ## set up and run the whole suite: CPython unit, the same tests in Pyodide, e2e in Chromium
 	@./scripts/setup.sh --tests
+	@.venv/bin/mypy
 	@.venv/bin/ruff check .
 	@.venv/bin/python -m pytest
 
@@ -14,6 +15,7 @@ setup:
 	@./scripts/setup.sh --tests
 
 lint:
+	@.venv/bin/mypy
 	@.venv/bin/ruff check .
 
 bench:
