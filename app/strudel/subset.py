@@ -98,6 +98,13 @@ MAX_METHODS = 12  # chained calls per layer
 GAIN_CEILING = EFFECTS["gain"].high
 DEFAULT_GAIN = 0.25  # added to a layer with no gain: Strudel's own default (0.8) is far too loud
 MAX_SUBDIVISION = 16  # "x*N", euclid pulses: more events than this per step is noise, not music
+# The whole program's notes per cycle (every layer, chord notes, *, !, euclid and fast counted):
+# the shipped styles use 5 to 20; past this the page spends its frames scheduling notes.
+MAX_EVENTS_PER_CYCLE = 64
+# Voice-weighted loudness: the sum over layers of (notes sounding at once x gain). The shipped
+# styles sit between 0.6 and 1.35; above this the gains are scaled down together, so five layers
+# of big chords cannot be louder than a full style.
+LOUDNESS_BUDGET = 1.5
 MAX_NUMBER_DIGITS = 5
 
 

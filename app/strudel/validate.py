@@ -8,6 +8,7 @@ number clamped into its safe range, so nothing the parser did not understand can
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -107,12 +108,38 @@ _INT = re.compile(r"[0-9]{1,3}")
 _MINI_NUM = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 
 
+@dataclass(frozen=True)
+class Density:
+    """How busy a pattern is: at most `events` onsets per cycle and `voices` notes at once
+    (a chord of three is three voices). Computed from the parse tree, so chains and nesting
+    (`0*16*16`, `[a!16]!16`) count as what they play, not token by token."""
+
+    events: float
+    voices: int
+
+    def times(self, factor: float) -> Density:
+        return Density(self.events * factor, self.voices)
+
+
+_SILENT = Density(0.0, 0)
+
+
+def _in_sequence(parts: list[Density]) -> Density:
+    return Density(sum(p.events for p in parts), max((p.voices for p in parts), default=0))
+
+
+def _stacked(parts: list[Density]) -> Density:
+    return Density(sum(p.events for p in parts), sum(p.voices for p in parts))
+
+
 class Mini:
-    """Parses one mini-notation string; `atoms` collects what its atoms name."""
+    """Parses one mini-notation string; `atoms` collects what its atoms name and `density` how
+    busy it is."""
 
     def __init__(self, text: str, kind: str):
         self.text, self.kind, self.pos = text, kind, 0
         self.atoms: list[str] = []
+        self.density = _SILENT
 
     def fail(self, why: str) -> RefusedError:
         return RefusedError(f'in "{self.text}" at {self.pos}: {why}')
@@ -124,9 +151,10 @@ class Mini:
             self.pos += 1
             self.skip()
             parts.append(self.sequence())
-        out = ", ".join(parts)
+        out = ", ".join(p[0] for p in parts)
         if self.pos != len(self.text):
             raise self.fail(f"unexpected {self.text[self.pos]!r}")
+        self.density = _stacked([p[1] for p in parts])
         return out
 
     def skip(self) -> None:
@@ -136,35 +164,41 @@ class Mini:
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
-    def sequence(self) -> str:
+    def sequence(self, alternating: bool = False) -> tuple[str, Density]:
         terms = [self.term()]
         while True:
             if self.peek() not in ("", " ", "]", ">", ","):
                 raise self.fail(f"unexpected {self.peek()!r}")
             self.skip()
             if self.peek() in ("", "]", ">", ","):
-                return " ".join(terms)
+                text = " ".join(t[0] for t in terms)
+                parts = [t[1] for t in terms]
+                if alternating:  # <a b c>: one item per cycle, so the busiest one counts
+                    return text, Density(max(p.events for p in parts), max(p.voices for p in parts))
+                return text, _in_sequence(parts)
             terms.append(self.term())
 
-    def term(self) -> str:
+    def term(self) -> tuple[str, Density]:
         ch = self.peek()
         if ch in ("[", "<"):
-            out = self.group()
+            out, density = self.group()
         elif ch in ("~", "_"):
             self.pos += 1
-            out = ch
+            out, density = ch, _SILENT
         else:
-            out = self.atom()
+            out, density = self.atom(), Density(1.0, 1)
         while self.peek() in ("*", "/", "@", "!", "?", "("):
-            out += self.modifier()
-        return out
+            text, factor = self.modifier()
+            out += text
+            density = density.times(factor)
+        return out, density
 
-    def group(self) -> str:
+    def group(self) -> tuple[str, Density]:
         opener = self.text[self.pos]
         closer = "]" if opener == "[" else ">"
         self.pos += 1
         self.skip()
-        parts = [self.sequence()]
+        parts = [self.sequence(alternating=opener == "<")]
         while opener == "[" and self.peek() == ",":
             self.pos += 1
             self.skip()
@@ -172,7 +206,7 @@ class Mini:
         if self.peek() != closer:
             raise self.fail(f"expected {closer!r}")
         self.pos += 1
-        return opener + ",".join(parts) + closer
+        return opener + ",".join(p[0] for p in parts) + closer, _stacked([p[1] for p in parts])
 
     def take(self, pattern: re.Pattern[str], what: str) -> re.Match[str]:
         match = pattern.match(self.text, self.pos)
@@ -193,17 +227,19 @@ class Mini:
             raise self.fail(f"unknown mode {match.group(2)!r}")
         return match.group()
 
-    def modifier(self) -> str:
+    def modifier(self) -> tuple[str, float]:
+        """The modifier's normalized text and how it multiplies the events of its term."""
         op = self.text[self.pos]
         self.pos += 1
         if op == "?":
-            return op
+            return op, 1.0
         if op == "!":
             digits = _INT.match(self.text, self.pos)
             if digits:
                 self.pos = digits.end()
-                return op + str(min(int(digits.group()), subset.MAX_SUBDIVISION))
-            return op
+                count = min(int(digits.group()), subset.MAX_SUBDIVISION)
+                return op + str(count), float(max(count, 1))
+            return op, 2.0
         if op == "(":
             counts = [int(self.take(_INT, "a number").group())]
             while self.peek() == ",":
@@ -216,13 +252,14 @@ class Mini:
             if counts[1] == 0:
                 raise self.fail("a euclid rhythm needs at least one step")
             counts = [min(c, subset.MAX_SUBDIVISION) for c in counts]
-            return "(" + ",".join(map(str, counts)) + ")"
+            return "(" + ",".join(map(str, counts)) + ")", float(counts[0])
         value = float(self.take(_MINI_NUM, "a number").group())
         if value == 0:
             raise self.fail(f"{op}0 is not allowed")
         if op == "*":
             value = min(value, subset.MAX_SUBDIVISION)
-        return op + _fmt(value)
+        factor = {"*": value, "/": 1 / value, "@": 1.0}[op]
+        return op + _fmt(value), factor
 
 
 # ---- Parse tree --------------------------------------------------------------------------------
@@ -241,6 +278,7 @@ class Call:
     name: str
     arg: str | float | Signal  # normalized mini-notation, a number or a signal
     atoms: list[str] = field(default_factory=list)  # sound names for sound calls
+    density: Density = _SILENT  # for the layer's source pattern: how busy it is
 
 
 @dataclass
@@ -253,6 +291,30 @@ class Layer:
         for m in self.methods:
             names.extend(m.atoms)
         return names
+
+    def density(self) -> Density:
+        """The source pattern's density, sped up or slowed down by the layer's fast/slow calls
+        (they compound: Strudel applies each one)."""
+        factor = 1.0
+        for m in self.methods:
+            if m.name in ("fast", "slow"):
+                effect = EFFECTS[m.name]
+                # A signal speed is bounded by the effect's range: count its fastest.
+                value = effect.high if m.name == "fast" else effect.low
+                if isinstance(m.arg, float):
+                    value = _clamp(m.arg, effect.low, effect.high)
+                factor *= value if m.name == "fast" else 1 / value
+        return self.source.density.times(factor)
+
+    def loudest_gain(self, ceiling: float) -> float:
+        """The highest gain the layer plays at (the last .gain call wins, as in Strudel)."""
+        gain = min(subset.DEFAULT_GAIN, ceiling)
+        for m in self.methods:
+            if m.name == "gain" and isinstance(m.arg, float):
+                gain = _clamp(m.arg, 0.0, ceiling)
+            elif m.name == "gain" and isinstance(m.arg, Signal):
+                gain = _clamp((m.arg.range or (0.0, 1.0))[1], 0.0, ceiling)
+        return gain
 
 
 @dataclass
@@ -347,7 +409,7 @@ class Parser:
         parser = Mini(self.string(), kind)
         text = parser.parse()
         self.expect(")")
-        return Call(kind, text, parser.atoms)
+        return Call(kind, text, parser.atoms, parser.density)
 
     def layer(self) -> Layer:
         start = self.name()
@@ -409,7 +471,13 @@ def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
-def _arg(call: Call, ceiling: float, notes: list[str]) -> str:
+def _floor3(value: float) -> float:
+    """Down to the 3 decimals the output keeps, never up: a scaled gain stays under its budget
+    when the validator reads its own output again."""
+    return math.floor(value * 1000 + 1e-9) / 1000
+
+
+def _arg(call: Call, ceiling: float, notes: list[str], scale: float = 1.0) -> str:
     effect = EFFECTS[call.name]
     high = min(effect.high, ceiling) if call.name == "gain" else effect.high
     if isinstance(call.arg, Signal):
@@ -418,6 +486,8 @@ def _arg(call: Call, ceiling: float, notes: list[str]) -> str:
         clamped = (_clamp(low_v, effect.low, high), _clamp(high_v, effect.low, high))
         if sig.range is not None and clamped != sig.range:
             notes.append(f".{call.name} signal range clamped to {clamped}")
+        if scale < 1.0:
+            clamped = (_floor3(clamped[0] * scale), _floor3(clamped[1] * scale))
         out = sig.name
         if sig.range is not None or clamped != (0.0, 1.0):
             out += f".range({_fmt(clamped[0])}, {_fmt(clamped[1])})"
@@ -431,29 +501,39 @@ def _arg(call: Call, ceiling: float, notes: list[str]) -> str:
     value = _clamp(call.arg, effect.low, high)
     if value != call.arg:
         notes.append(f".{call.name}({_fmt(call.arg)}) clamped to {_fmt(value)}")
+    if scale < 1.0:
+        value = _floor3(value * scale)
     return _fmt(value)
 
 
-def _emit_layer(layer: Layer, ceiling: float, default_sound: str, notes: list[str]) -> str:
+def _emit_layer(layer: Layer, ceiling: float, default_sound: str, notes: list[str], scale: float) -> str:
     src = layer.source
-    parts = [f'{src.name}("{src.arg}")']
     has_sound = _has_sound(layer)
-    has_gain = False
+    has_gain = any(m.name == "gain" for m in layer.methods)
     last = {m.name: i for i, m in enumerate(layer.methods)}
+    methods = []
     for i, m in enumerate(layer.methods):
         if m.name in EFFECTS and m.name not in subset.REPEATING_EFFECTS and last[m.name] != i:
             notes.append(f".{m.name}() is set again later in the layer: the earlier call is dropped")
             continue  # Strudel would override it anyway; the code shown stays readable
+        methods.append(m)
+    # The sound and gain the validator adds count against the chain limit too, so its output is
+    # valid input: the last effects make room (validate(validate(x).code) == validate(x)).
+    room = subset.MAX_METHODS - (not has_sound) - (not has_gain)
+    if len(methods) > room:
+        notes.append(f"{len(methods) - room} effect(s) left out to make room for the sound and gain")
+        methods = methods[:room]
+    parts = [f'{src.name}("{src.arg}")']
+    for m in methods:
         if m.name in ("scale", "sound"):
             parts.append(f'{m.name}("{m.arg}")')
         else:
-            has_gain = has_gain or m.name == "gain"
-            parts.append(f"{m.name}({_arg(m, ceiling, notes)})")
+            parts.append(f"{m.name}({_arg(m, ceiling, notes, scale if m.name == 'gain' else 1.0)})")
     if not has_sound:
         parts.insert(1, f'sound("{default_sound}")')
         notes.append(f'a layer had no sound: "{default_sound}" added')
     if not has_gain:
-        parts.append(f"gain({_fmt(min(subset.DEFAULT_GAIN, ceiling))})")
+        parts.append(f"gain({_fmt(_floor3(min(subset.DEFAULT_GAIN, ceiling) * scale))})")
     return ".".join(parts)
 
 
@@ -506,13 +586,23 @@ def validate(
     if errors:
         return refused(errors, sounds, notes)
 
+    events = sum(ly.density().events for ly in layers)
+    if events > subset.MAX_EVENTS_PER_CYCLE:
+        why = f"too many notes: {_fmt(events)} per cycle (at most {subset.MAX_EVENTS_PER_CYCLE})"
+        return refused([why], sounds, notes)
     low, high = subset.CPM_RANGE
     cpm = subset.DEFAULT_CPM if program.cpm is None else program.cpm
     if not low <= cpm <= high:
         notes.append(f"tempo {_fmt(cpm)} cycles/min clamped into {_fmt(low)}..{_fmt(high)}")
         cpm = _clamp(cpm, low, high)
     ceiling = subset.GAIN_CEILING if max_gain is None else min(subset.GAIN_CEILING, max_gain)
-    body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes) for ly in layers)
+    loudness = sum(ly.density().voices * ly.loudest_gain(ceiling) for ly in layers)
+    scale = 1.0
+    if loudness > subset.LOUDNESS_BUDGET:
+        scale = subset.LOUDNESS_BUDGET / loudness
+        notes.append(f"gains scaled by {_fmt(scale)}: {_fmt(loudness)} voice-weighted loudness is over "
+                     f"{_fmt(subset.LOUDNESS_BUDGET)}")
+    body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes, scale) for ly in layers)
     cpm = round(cpm)  # whole cycles per minute: what the grammar lets a model write
     out = f"setcpm({cpm})\nstack(\n  {body}\n)"
     made = ValidProgram(out, tuple(sounds), float(cpm), len(layers), key=_program._KEY)

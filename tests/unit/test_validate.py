@@ -1,12 +1,18 @@
 """The validator refuses anything outside the subset and clamps what is unsafe to read to."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.music.styles import load_styles
 from app.strudel import subset
-from app.strudel.validate import validate
+from app.strudel.grammar import rules
+from app.strudel.validate import Parser, validate
 
 from .gbnf_match import accepts, parse_gbnf
+from .grammar_sample import draw
 
 OK = 'setcpm(20)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2)\n)'
 
@@ -63,12 +69,14 @@ def test_refuses_hostile_code(code):
 
 
 def test_clamps_what_is_unsafe_for_reading():
-    layer = 'n("0*64").scale("C3:minor").sound("sine").gain(0.95).delayfeedback(1.5).lpq(40)'
+    layer = 'n("[0*64]/2").scale("C3:minor").sound("sine").gain(0.95).delayfeedback(1.5).lpq(40)'
     result = validate(f"setcpm(240)\nstack({', '.join([layer] * 8)})")
     assert result.ok
     assert result.cpm == subset.CPM_RANGE[1] and result.layers == subset.MAX_LAYERS
-    assert "gain(0.6)" in result.code and "delayfeedback(0.7)" in result.code and "lpq(12)" in result.code
+    # Each gain is clamped to 0.6, then five layers of it are scaled down to the loudness budget.
+    assert "gain(0.3)" in result.code and "delayfeedback(0.7)" in result.code and "lpq(12)" in result.code
     assert "0*16" in result.code and result.notes
+    assert validate('n("0").sound("sine").gain(0.95)').code.endswith("gain(0.6)\n)")
     signal = validate('n("0").sound("sine").gain(sine.range(0.2, 3).slow(8))')
     assert "gain(sine.range(0.2, 0.6).slow(8))" in signal.code
     bare = validate('n("0").sound("sine").gain(sine)')
@@ -146,3 +154,72 @@ def test_an_effect_set_again_later_in_a_layer_keeps_only_its_last_value():
     assert layer.count(".gain(") == 1 and ".gain(0.2)" in layer and ".lpf(800)" in layer
     assert layer.count(".slow(2)") == 2  # slow() acts again each time: both kept
     assert any("set again" in n for n in result.notes)
+
+
+# ---- Bounds on what an accepted program may do (how busy, how loud), and idempotence ------------
+
+
+def test_the_whole_programs_notes_per_cycle_are_bounded_not_each_token():
+    for busy in (
+        'n("0*16*16").sound("sine")',
+        'n("[0!16]!16").sound("sine")',
+        'n("0*16").sound("sine")' + ".fast(4)" * 8,
+        'n("[0,1,2,3,4,5,6,7]*16").sound("sine")',
+        "stack(" + ", ".join(['s("sbd*16")'] * 5) + ")",
+        'n("0(16,16)*16").sound("sine")',
+    ):
+        result = validate(busy)
+        assert not result.ok and "too many notes" in result.errors[0], busy
+    # Slowing down and alternation count what actually plays per cycle.
+    assert validate('n("0*16*16").sound("sine").slow(8)').ok
+    assert validate('n("<[0*16] [1*16] [2*16] [3*16]>").sound("sine")').ok
+
+
+def test_chords_count_against_the_loudness_budget():
+    one = validate("stack(" + ", ".join(['n("0").sound("sawtooth").gain(0.6)'] * 5) + ")")
+    chord = "[" + ",".join(str(i) for i in range(16)) + "]"
+    chords = validate("stack(" + ", ".join([f'n("{chord}").sound("sawtooth").gain(0.6)'] * 3) + ")")
+    assert one.ok and chords.ok
+
+    def loudness(code: str) -> float:
+        gains = [float(g) for g in re.findall(r"\.gain\(([0-9.]+)\)", code)]
+        voices = [1 + layer.count(",") for layer in re.findall(r'n\("([^"]*)"\)', code)]
+        return sum(g * v for g, v in zip(gains, voices, strict=True))
+
+    assert loudness(one.code) <= subset.LOUDNESS_BUDGET + 1e-9
+    assert loudness(chords.code) <= subset.LOUDNESS_BUDGET + 1e-9
+    assert any("scaled" in n for n in chords.notes)
+    # A shipped style is left as its author wrote it.
+    quiet = 'stack(n("[0,2,4]").sound("triangle").gain(0.2), s("sbd*4").gain(0.3))'
+    assert validate(quiet).code == validate(validate(quiet).code).code
+    assert "gain(0.2)" in validate(quiet).code
+
+
+def test_twelve_methods_without_sound_or_gain_stay_valid_when_checked_again():
+    effects = ("room", "size", "delay", "pan", "shape", "attack", "decay", "sustain", "release", "lpq", "fm")
+    code = 'n("0 2")' + "".join(f".{m}(0.1)" for m in (*effects, "velocity"))
+    first = validate(code)
+    assert first.ok
+    again = validate(first.code)
+    assert again.ok and again.code == first.code
+
+
+HOSTILE_MUTATIONS = ("*16", "!16", ",0", ".fast(4)", ".gain(0.6)", ".sound(\"sine\")", "[", "]", "<", ">")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(min_value=0, max_value=6))
+def test_validation_is_idempotent_and_bounded_for_drawn_and_mutated_programs(rng, mutations):
+    program = draw(rules(max_depth=3), rng)
+    for _ in range(mutations):  # hostile edits: more notes, louder, broken brackets
+        at = rng.randrange(len(program) + 1)
+        program = program[:at] + rng.choice(HOSTILE_MUTATIONS) + program[at:]
+    first = validate(program)
+    if not first.ok:
+        return
+    again = validate(first.code)
+    assert again.ok and again.code == first.code, (program, first.code, again.errors)
+    parsed = Parser(first.code).program()
+    assert sum(ly.density().events for ly in parsed.layers) <= subset.MAX_EVENTS_PER_CYCLE
+    loud = sum(ly.density().voices * ly.loudest_gain(subset.GAIN_CEILING) for ly in parsed.layers)
+    assert loud <= subset.LOUDNESS_BUDGET + 1e-9
