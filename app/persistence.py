@@ -117,7 +117,38 @@ def score_json(book: Book, key: str, pieces: dict[str, Piece]) -> str:
     return json.dumps(score, indent=2, ensure_ascii=False)
 
 
+MAX_SCORE_CHARS = 4_000_000  # a score of a long book is a few hundred KB
+MAX_SCORE_DEPTH = 16  # a score nests 3 deep; deeper is not a score (and deep enough crashes a parser)
+
+
+def json_depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest, in one linear pass (strings skipped),
+    so a hostile file is refused before a recursive parser meets it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def parse_score(text: str) -> list[ScoreEntry]:
+    if len(text) > MAX_SCORE_CHARS:
+        raise ScoreError(f"This file is too large to be a BookMusic score ({len(text) // 1_000_000} MB).")
+    if json_depth(text) > MAX_SCORE_DEPTH:
+        raise ScoreError("This is not a BookMusic score (its JSON nests far deeper than a score does).")
     try:
         data = json.loads(text)
     except ValueError as err:

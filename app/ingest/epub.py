@@ -80,6 +80,33 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+MAX_XML_DEPTH = 200  # real container and package files nest under 10 deep
+_TAG = re.compile(rb"<(/?)[^>]*?(/?)>")
+
+
+def xml_depth(data: bytes) -> int:
+    """How deep the elements of an XML file nest, in one linear pass over its tags: a file nested
+    far deeper than any real one is refused before the tree parser builds (and frees) it, which
+    recurses and can overflow the page's stack."""
+    depth = deepest = 0
+    for tag in _TAG.finditer(data):
+        text = tag.group()
+        if text.startswith((b"<?", b"<!")):
+            continue
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(2):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _parse_xml(data: bytes, what: str) -> ElementTree.Element:
+    if xml_depth(data) > MAX_XML_DEPTH:
+        raise ValueError(f"its {what} nests more than {MAX_XML_DEPTH} elements deep")
+    return ElementTree.fromstring(data)
+
+
 class EpubSource:
     """An opened EPUB: title, and its spine documents as (kind, text) blocks, one file at a time."""
 
@@ -90,10 +117,10 @@ class EpubSource:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             names = set(self.zip.namelist())
             self._check_drm(names)
-            container = ElementTree.fromstring(self.zip.read("META-INF/container.xml"))
+            container = _parse_xml(self.zip.read("META-INF/container.xml"), "container file")
             rootfile = next(el for el in container.iter() if _local(el.tag) == "rootfile")
             self.opf_path = unquote(rootfile.attrib["full-path"])
-            opf = ElementTree.fromstring(self.zip.read(self.opf_path))
+            opf = _parse_xml(self.zip.read(self.opf_path), "package file")
         except IngestError:
             raise
         except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, OSError, ValueError) as err:  # noqa: E501

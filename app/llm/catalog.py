@@ -101,7 +101,8 @@ class Capabilities:
     jspi: bool = False  # wllama's one build needs JS promise integration and memory64
     memory64: bool = False
     webgpu_reason: str = ""  # why WebGPU is unusable, in the probe's words
-    model_url: str = ""  # ?model-url= override: a GGUF for the CPU engine (tests, offline dev)
+    model_url: str = ""  # ?model-url= override, resolved against the page: a GGUF for the CPU engine
+    page_origin: str = ""  # the page's own scheme://host:port (a model from elsewhere needs consent)
     engine_override: str = ""  # ?engine=webllm|wllama|none
 
     @classmethod
@@ -157,24 +158,48 @@ class Resolved:
 def find(model_id: str, caps: Capabilities | None = None) -> ModelEntry | None:
     if model_id == INSTANT_ONLY.id:
         return INSTANT_ONLY
-    if caps is not None and caps.model_url and model_id == custom_entry(caps).id:
-        return custom_entry(caps)
+    custom = custom_entry(caps) if caps is not None else None
+    if custom is not None and model_id == custom.id:
+        return custom
     return next((m for m in MODELS if m.id == model_id), None)
 
 
-def custom_entry(caps: Capabilities) -> ModelEntry:
+def model_url_problem(caps: Capabilities) -> str:
+    """Why ?model-url= cannot be used ("" when it can): only http(s) addresses are fetched."""
+    if not caps.model_url:
+        return ""
+    if urlsplit(caps.model_url).scheme not in ("http", "https"):
+        return "?model-url= must be an http(s) address; it was ignored"
+    return ""
+
+
+def custom_entry(caps: Capabilities) -> ModelEntry | None:
     """A GGUF named by ?model-url= (relative to the page): how tests and offline dev point the CPU
-    engine at a local file without editing code."""
+    engine at a local file without editing code. None when there is none or it is not http(s)."""
+    if not caps.model_url or model_url_problem(caps):
+        return None
     name = urlsplit(caps.model_url).path.rsplit("/", 1)[-1] or "model.gguf"
     return ModelEntry(f"url:{name}", f"{name} (from the page address)", "wllama", 0, 0, url=caps.model_url)
+
+
+def needs_consent(entry: ModelEntry, caps: Capabilities) -> bool:
+    """A download the reader must agree to first: a listed model (hundreds of MB), or a file from a
+    host other than the page's own."""
+    if entry.download_mb:
+        return True
+    if not entry.url:
+        return False
+    parts = urlsplit(entry.url)
+    return not caps.page_origin or f"{parts.scheme}://{parts.netloc}" != caps.page_origin
 
 
 def choices(caps: Capabilities) -> list[ModelEntry]:
     """What the picker offers here: WebGPU models where an adapter exists (as the f32 build when it
     lacks shader-f16), CPU models where wllama runs, and always the instant composer alone."""
     listed: list[ModelEntry] = []
-    if caps.model_url:
-        listed.append(custom_entry(caps))
+    custom = custom_entry(caps)
+    if custom is not None:
+        listed.append(custom)
     if caps.webgpu:
         siblings = {m.f32_variant for m in MODELS if m.f32_variant}
         for m in MODELS:
@@ -193,7 +218,7 @@ def cpu_usable(caps: Capabilities) -> bool:
 
 def default_model(caps: Capabilities) -> ModelEntry:
     listed = choices(caps)
-    if caps.model_url:
+    if custom_entry(caps) is not None:
         return listed[0]
     engine = choose_engine(caps).engine
     return next((m for m in listed if m.engine == engine and (m.default or find_primary(m))), listed[-1])
@@ -255,6 +280,8 @@ __all__ = [
     "cpu_usable",
     "default_model",
     "find",
+    "model_url_problem",
+    "needs_consent",
     "picker_json",
     "resolve",
     "webgpu_problem",

@@ -126,7 +126,9 @@ class ComposerService:
 
     def _engine_line(self) -> str:
         choice = catalog.choose_engine(self.caps)
-        return f"{catalog.ENGINE_NAMES[choice.engine]}: {choice.reason}."
+        problem = catalog.model_url_problem(self.caps)
+        note = f" ({problem}.)" if problem else ""
+        return f"{catalog.ENGINE_NAMES[choice.engine]}: {choice.reason}.{note}"
 
     async def choose(self, model_id: str, load_now: bool = False) -> None:
         """The reader picked a model in the picker (`load_now`: with the Load button)."""
@@ -174,10 +176,11 @@ class ComposerService:
             self.state = "off"
             self.ui.set_engine("Instant composer only: no language model is loaded.")
             return
-        if entry.download_mb and not self.consent:
-            # Hundreds of megabytes: only once the reader has chosen a model.
+        if catalog.needs_consent(entry, self.caps) and not self.consent:
+            # Hundreds of megabytes, or a file from another host: only once the reader chose it.
+            size = f"{entry.download_mb} MB once, then cached" if entry.download_mb else f"from {entry.url}"
             self.ui.set_engine(f"The instant composer plays. To let {entry.label} write the music, press "
-                               f"Load model ({entry.download_mb} MB once, then cached) or pick another.")
+                               f"Load model ({size}) or pick another.")
             return
         self.model = entry
         self.state = "loading"

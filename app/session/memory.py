@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.models import Book, Piece
 from app.persistence import SavedBook, book_from_json, book_key, piece_to_json
@@ -24,11 +24,13 @@ class Memory:
     store: StorePort | None = None
     key: str = ""  # content hash of the open book: its record in the store
 
-    def remember(self, book: Book) -> None:
-        """Keep the whole book (its text stays in this browser) under its content hash."""
+    def remember(self, book: Book) -> Any:
+        """Keep the whole book (its text stays in this browser) under its content hash. Returns
+        the store's answer: awaiting it waits until the record is durable."""
         self.key = book_key(book)
         if self.store:
-            self.store.remember_book(self.key, json.dumps(book.to_json()))
+            return self.store.remember_book(self.key, json.dumps(book.to_json()))
+        return None
 
     def keep_piece(self, section_id: str, piece: Piece) -> None:
         if self.store and self.key:

@@ -13,6 +13,7 @@ MIDI and the WAV of a section all hold the same code.
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from collections.abc import Callable
@@ -361,7 +362,8 @@ class ReadingSession:
                 self.open_book(book)
             if self.arriving_wpm != self.wpm:  # the speed changed while the book was arriving
                 self._resection(book)
-            self._remember_arrived(book)
+            # Durable before the reader is told it is open: a reload now brings this book back.
+            await _settled(self._remember_arrived(book))
             self.ui.set_progress(None, None)
             self.ui.set_status(arrival.label)
             await restore(self)  # what was kept for this book (its place, music and edits) returns
@@ -371,15 +373,17 @@ class ReadingSession:
             kept = " The part read so far stays open." if shown else ""
             self.ui.show_error(arrival.label + kept)
 
-    def _remember_arrived(self, book: Book) -> None:
-        """A streamed book is complete: keep it, with the music and place it got meanwhile."""
-        self.memory.remember(book)
+    def _remember_arrived(self, book: Book) -> Any:
+        """A streamed book is complete: keep it, with the music and place it got meanwhile.
+        Returns the store's answer for the book itself."""
+        kept = self.memory.remember(book)
         for section in book.sections:
             piece = self.composed.get(section.id)
             if piece and piece.source != "edited":
                 self.memory.keep_piece(section.id, piece)
         if self.current and book.sections:
             self.memory.keep_position(book.sections[self.current].first)
+        return kept
 
     # ---- Pace -------------------------------------------------------------------------------
 
@@ -414,6 +418,16 @@ class ReadingSession:
         # Only a clear, repeated difference resizes: section ids (and their music) change with it.
         if self.adapt_pace and self.pace.samples >= 3 and abs(self.pace.wpm - self.wpm) > 0.3 * self.wpm:
             self.set_wpm(int(round(self.pace.wpm / 10) * 10))
+
+
+async def _settled(value: Any) -> None:
+    """Wait for a store write when the store answers with a promise (the page's does); a refused
+    write is the store's to report, so it is not raised here."""
+    if inspect.isawaitable(value):
+        try:
+            await value
+        except Exception as err:  # storage full or refused: the book stays open, unkept
+            print("the browser did not keep the book:", err)
 
 
 def segment_text(text: str, wpm: int = DEFAULT_WPM) -> str:

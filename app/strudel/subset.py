@@ -106,6 +106,7 @@ MAX_EVENTS_PER_CYCLE = 64
 # of big chords cannot be louder than a full style.
 LOUDNESS_BUDGET = 1.5
 MAX_NUMBER_DIGITS = 5
+MAX_NESTING = 8  # [ and < groups inside each other: styles use 3; deeper only costs the parser
 
 
 def all_sounds() -> tuple[str, ...]:

@@ -140,6 +140,7 @@ class Mini:
         self.text, self.kind, self.pos = text, kind, 0
         self.atoms: list[str] = []
         self.density = _SILENT
+        self.depth = 0  # groups open at the current position
 
     def fail(self, why: str) -> RefusedError:
         return RefusedError(f'in "{self.text}" at {self.pos}: {why}')
@@ -196,6 +197,9 @@ class Mini:
     def group(self) -> tuple[str, Density]:
         opener = self.text[self.pos]
         closer = "]" if opener == "[" else ">"
+        self.depth += 1
+        if self.depth > subset.MAX_NESTING:
+            raise self.fail(f"groups nested more than {subset.MAX_NESTING} deep")
         self.pos += 1
         self.skip()
         parts = [self.sequence(alternating=opener == "<")]
@@ -206,6 +210,7 @@ class Mini:
         if self.peek() != closer:
             raise self.fail(f"expected {closer!r}")
         self.pos += 1
+        self.depth -= 1
         return opener + ",".join(p[0] for p in parts) + closer, _stacked([p[1] for p in parts])
 
     def take(self, pattern: re.Pattern[str], what: str) -> re.Match[str]:

@@ -95,3 +95,23 @@ def test_one_huge_chapter_file_streams_its_first_section_early():
     first = next(e for e in events if e["type"] == "chunk")
     assert first["sections"] and first["done"] == 0 < first["total"]
     assert len(read_book(data, "huge.epub").paragraphs) == len(paragraphs) + 1
+
+
+@pytest.mark.parametrize("member", ["OEBPS/content.opf", "OEBPS/text/ch1.xhtml"])
+def test_an_epub_nested_200000_deep_gets_a_message_not_a_crash(member):
+    data = make_epub("T", STORY)
+    buf = io.BytesIO()
+    deep = b"<x>" * 200_000 + b"text" + b"</x>" * 200_000
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == member:
+                body = body.replace(b"</package>", deep + b"</package>").replace(b"<body>", b"<body>" + deep)
+            dst.writestr(item, body)
+    if member.endswith(".opf"):
+        with pytest.raises(IngestError) as err:
+            read_book(buf.getvalue(), "deep.epub")
+        assert err.value.kind == "corrupt" and "nests more than" in err.value.message
+    else:  # chapter pages are read as a stream of tags: the depth costs nothing there
+        book = read_book(buf.getvalue(), "deep.epub")
+        assert any(p.text == "text" for p in book.paragraphs)

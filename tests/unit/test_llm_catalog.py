@@ -1,6 +1,17 @@
 import json
 
-from app.llm.catalog import MODELS, Capabilities, choices, choose_engine, default_model, find, resolve
+from app.llm.catalog import (
+    MODELS,
+    Capabilities,
+    choices,
+    choose_engine,
+    custom_entry,
+    default_model,
+    find,
+    model_url_problem,
+    needs_consent,
+    resolve,
+)
 
 GPU = Capabilities(webgpu=True, adapter="nvidia ampere", shader_f16=True, max_storage_binding=1 << 30,
                    max_buffer_size=1 << 31, wasm=True, jspi=True, memory64=True)
@@ -67,3 +78,19 @@ def test_model_url_override_points_the_cpu_engine_at_a_local_file():
     first = default_model(caps)
     assert first.engine == "wllama" and first.url.endswith("/models/x.gguf") and first.id == "url:x.gguf"
     assert resolve(first.id, caps).entry == first
+
+
+def test_model_url_must_be_http_and_a_foreign_host_needs_consent():
+    bad = Capabilities(**{**NO_GPU.__dict__, "model_url": "javascript:alert(1)", "page_origin": "http://127.0.0.1:8000"})
+    assert custom_entry(bad) is None and "http(s)" in model_url_problem(bad)
+    assert not default_model(bad).id.startswith("url:")
+    assert all(not m.id.startswith("url:") for m in choices(bad))
+
+    def caps_for(url: str) -> Capabilities:
+        return Capabilities(**{**NO_GPU.__dict__, "model_url": url, "page_origin": "http://127.0.0.1:8000"})
+
+    own = caps_for("http://127.0.0.1:8000/models/x.gguf")
+    other = caps_for("https://example.org/x.gguf")
+    assert not needs_consent(custom_entry(own), own)
+    assert needs_consent(custom_entry(other), other)
+    assert needs_consent(MODELS[0], own)  # a listed model is hundreds of MB: always asked

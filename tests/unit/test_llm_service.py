@@ -330,3 +330,13 @@ def test_a_loaded_model_prefills_the_system_prompt_before_the_first_section():
     assert warm["system"] == llm.requests[0]["system"] == load_config().system
     assert warm["max_tokens"] == 1 and not warm["grammar_gbnf"]
     assert service.state == "ready" and [r["index"] for r in llm.requests] == [1, 2]
+
+
+def test_a_model_url_from_another_host_waits_for_the_readers_consent():
+    caps = {**NO_GPU, "model_url": "https://example.org/big.gguf", "page_origin": "http://127.0.0.1:8000"}
+    ctl, service, llm, ui, _ = make(FakeLLM(caps=caps), consent=False)
+    run(ctl.play())
+    assert llm.loaded == [] and service.state == "idle"
+    assert "example.org" in [c[1] for c in ui.calls if c[0] == "set_engine"][-1]
+    run(service.choose(service.selected, load_now=True))  # the reader pressed Load model
+    assert llm.loaded and llm.loaded[0]["url"] == "https://example.org/big.gguf"

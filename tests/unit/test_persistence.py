@@ -287,3 +287,47 @@ def test_a_streamed_pdf_is_kept_whole_once_complete_and_reopens_in_place():
     reloaded, _, _ = fresh(store)
     run(memory.resume(reloaded))
     assert reloaded.book.title == ctl.book.title and reloaded.current == 3
+
+
+@pytest.mark.parametrize("hostile", ["[" * 20_000, '{"a":' * 20_000, '["\\"[[[[' + "[" * 30 + '"]'])
+def test_a_deeply_nested_score_is_refused_before_parsing(hostile):
+    if hostile.startswith('["'):  # brackets inside a string do not count: a plain (non-score) list
+        with pytest.raises(ScoreError, match="format mark"):
+            parse_score(hostile)
+        return
+    with pytest.raises(ScoreError, match="nests"):
+        parse_score(hostile)
+    ctl, ui, _ = fresh(FakeStore())
+    ctl.open_sample()
+    run(score.import_score(ctl, hostile))
+    assert "nests" in ui.named("set_status")[-1][0]
+    run(ctl.play())  # the page's Python still works
+    assert ui.named("show_code")
+
+
+def test_a_streamed_book_is_durable_before_the_page_says_it_is_open():
+    from app.ingest.stream import book_events
+
+    class Commit:
+        """The page's store answers with a promise; this one commits when awaited."""
+
+        def __init__(self, store, key, book_json):
+            self.args = (store, key, book_json)
+
+        def __await__(self):
+            store, key, book_json = self.args
+            FakeStore.remember_book(store, key, book_json)
+            return iter(())
+
+    class SlowStore(FakeStore):
+        def remember_book(self, key, book_json):
+            return Commit(self, key, book_json)
+
+    store = SlowStore()
+    ctl, ui, _ = fresh(store)
+    statuses = []
+    ui.set_status = lambda text: statuses.append((text, store.last))
+    for event in book_events(BOOK.encode(), "storm.md", ctl.wpm):
+        run(ctl.receive_book_event(json.dumps(event)))
+    done = [(text, last) for text, last in statuses if "sections." in text or text.endswith("sections")]
+    assert done and done[-1][1] == ctl.memory.key  # kept (as the last book) when it was announced

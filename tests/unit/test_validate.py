@@ -223,3 +223,10 @@ def test_validation_is_idempotent_and_bounded_for_drawn_and_mutated_programs(rng
     assert sum(ly.density().events for ly in parsed.layers) <= subset.MAX_EVENTS_PER_CYCLE
     loud = sum(ly.density().voices * ly.loudest_gain(subset.GAIN_CEILING) for ly in parsed.layers)
     assert loud <= subset.LOUDNESS_BUDGET + 1e-9
+
+
+def test_deep_nesting_is_refused_without_recursing():
+    deep = 'n("' + "[" * 3000 + "0" + "]" * 3000 + '").sound("sine")'
+    result = validate(deep)
+    assert not result.ok and "nested more than" in result.errors[0]
+    assert validate('n("' + "[" * 8 + "0" + "]" * 8 + '").sound("sine")').ok
