@@ -25,6 +25,10 @@ class Span:
     program: ValidProgram
     seconds: float
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.program, ValidProgram):  # exports evaluate code too: the same gate
+            raise TypeError("a MIDI export takes only what the validator passed")
+
 
 async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
