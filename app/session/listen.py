@@ -21,6 +21,7 @@ from app.files import file_stem
 from app.midi.export import Span, download_midi
 from app.models import Piece
 from app.music.ensemble import Ensemble, EnsembleError, load_ensembles, make_ensemble, validate_for, voice_for
+from app.session.ports import ModesPort
 from app.session.reading import ReadingSession
 from app.strudel import subset
 from app.strudel.program import ValidProgram
@@ -34,8 +35,8 @@ async def _maybe_await(value: Any) -> Any:
 class ListeningPlayer:
     """The player port with a MIDI device following what plays."""
 
-    player: Any  # sound/index.js
-    modes: Any
+    player: Any  # sound/index.js (app.session.ports.PlayerPort, taking code)
+    modes: ModesPort
     now_playing: ValidProgram | None = None
 
     async def play(self, program: ValidProgram) -> Any:
@@ -80,7 +81,7 @@ Writer = Callable[[str, str, dict], Awaitable[str | None]]
 class Listen:
     session: ReadingSession
     player: ListeningPlayer
-    modes: Any
+    modes: ModesPort
     sleep: Callable[[float], Awaitable[Any]] = _sleep
     # When set (a loaded model), endless mode asks it for each next piece, under the ensemble's
     # grammar, and keeps the drifted instant piece whenever its answer is refused.
