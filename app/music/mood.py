@@ -62,7 +62,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for
 CUES: dict[str, dict[str, str]] = {
     "en": {
         "calm": "calm* peaceful* peace serene* serenity tranquil* silence silent* hush* hushed gently "
-                "slumber* restful placid* stillness lull* drowsy quietness",
+                "slumber* restful placid* stillness lull* drowsy quiet quietly quietness",
         "warm": "home homely hearth fireside cosy cozy comfortable comforting kindly kindness hospitab* "
                 "welcome welcomed snug kettle cheery",
         "tender": "love loved lover lovers loving darling dearest beloved kiss kissed kisses kissing "
