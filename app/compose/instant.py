@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from app.models import Piece
-from app.music.mood import COORDINATES, Mood, score_mood
+from app.music.mood import COORDINATES, Mood, follow_mood, score_mood
 from app.music.styles import Style, load_moods, load_styles, routes
 from app.strudel.validate import validate
 
@@ -144,9 +144,12 @@ def vary(style: Style, section_id: str, mood: Mood, previous: str | None = None)
     return f"setcpm({cpm})\nstack(\n  {body}\n)"
 
 
-def compose(section_id: str, text: str, previous: str | None = None) -> Piece:
-    """Music for one section; `previous` is the code of the piece before it (same chapter)."""
-    mood = score_mood(text)
+def compose(
+    section_id: str, text: str, previous: str | None = None, previous_mood: str | None = None
+) -> Piece:
+    """Music for one section; `previous` is the code of the piece before it (same chapter), and
+    `previous_mood` its mood label: the scene's mood stays unless the text clearly turns."""
+    mood = follow_mood(previous_mood, text) if previous_mood else score_mood(text)
     style = pick_style(mood, section_id)
     result = validate(vary(style, section_id, mood, previous), allowed_sounds=style.sounds)
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example

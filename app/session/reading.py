@@ -109,7 +109,8 @@ class ReadingSession:
             # a new chapter is free to modulate.
             before = self.book.sections[index - 1] if index > 0 else None
             previous = self.composed.get(before.id) if before and before.chapter == section.chapter else None
-            kept = compose(section.id, section.text, previous.code if previous else None)
+            kept = compose(section.id, section.text, previous.code if previous else None,
+                           previous.mood if previous else None)
             self._keep_piece(section.id, kept)
         return kept
 
