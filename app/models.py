@@ -66,6 +66,7 @@ class Piece:
     style: str
     mood: str  # the mood label it was written for
     source: str = "instant"  # instant, "model <label>", drift, edited
+    why: str = ""  # which words or cues made the mood, for the page
 
     @property
     def code(self) -> str:

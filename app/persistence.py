@@ -40,7 +40,9 @@ def book_from_json(data: dict) -> Book:
 
 
 def piece_to_json(piece: Piece) -> dict:
-    return {"code": piece.code, "style": piece.style, "mood": piece.mood, "source": piece.source}
+    return {
+        "code": piece.code, "style": piece.style, "mood": piece.mood, "source": piece.source, "why": piece.why,
+    }
 
 
 def piece_from_json(data: Any) -> Piece | None:
@@ -52,7 +54,8 @@ def piece_from_json(data: Any) -> Piece | None:
         label = str(mood) if isinstance(mood, str) else "neutral"  # records before moods were labels
         if checked.program is None:
             return None
-        return Piece(checked.program, str(data["style"]), label, str(data.get("source", "instant")))
+        source, why = str(data.get("source", "instant")), str(data.get("why", ""))
+        return Piece(checked.program, str(data["style"]), label, source, why)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 

@@ -155,4 +155,4 @@ def compose(
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
         result = validate(style.example)
     assert result.program is not None, f"style {style.name}: its example does not validate"
-    return Piece(result.program, style.name, mood.label)
+    return Piece(result.program, style.name, mood.label, why=mood.why())

@@ -382,8 +382,9 @@ class ComposerService:
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),
                                      text, errors, result.get("finish_reason"), stats, checked.code))
         if checked.program is not None:
-            mood = score_mood(section.text).label
-            self.pieces[section.id] = Piece(checked.program, "model", mood, f"model {self.model.label}")
+            mood = score_mood(section.text)
+            self.pieces[section.id] = Piece(checked.program, "model", mood.label, f"model {self.model.label}",
+                                            mood.why())
             self.ui.set_section_music(index, "model")
             self.ui.set_engine(f"{self.model.label}: section {index + 1} written in "
                                f"{float(result.get('seconds') or 0):.1f} s" + self._on_time_note())

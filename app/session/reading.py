@@ -145,7 +145,7 @@ class ReadingSession:
             checked = capped if capped.ok else checked  # all drums: the cap cannot leave silence
         if checked.program is None:
             return None
-        return Piece(checked.program, piece.style, piece.mood, piece.source)
+        return Piece(checked.program, piece.style, piece.mood, piece.source, piece.why)
 
     def _keep_piece(self, section_id: str, piece: Piece) -> None:
         """A newly composed piece: it plays for its section, and the browser remembers it."""
@@ -239,6 +239,7 @@ class ReadingSession:
                     "id": section.id,
                     "style": piece.style,
                     "mood": piece.mood,
+                    "why": piece.why,
                     "source": piece.source,
                     "edited": piece.source == "edited",
                     "code": piece.code,
@@ -295,7 +296,7 @@ class ReadingSession:
         before = self.piece_for(index)
         if before.source != "edited":
             self.originals[section.id] = before
-        self.composed[section.id] = Piece(checked.program, before.style, before.mood, "edited")
+        self.composed[section.id] = Piece(checked.program, before.style, before.mood, "edited", before.why)
         return True
 
     async def revert_edit(self, index: int) -> None:
