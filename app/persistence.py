@@ -40,9 +40,8 @@ def book_from_json(data: dict) -> Book:
 
 
 def piece_to_json(piece: Piece) -> dict:
-    return {
-        "code": piece.code, "style": piece.style, "mood": piece.mood, "source": piece.source, "why": piece.why,
-    }
+    fields = ("code", "style", "mood", "source", "why")
+    return {name: getattr(piece, name) for name in fields}
 
 
 def piece_from_json(data: Any) -> Piece | None:
