@@ -6,7 +6,7 @@ JS calls and events to the controller's ports.
 
 from pyodide.ffi import create_proxy
 from pyscript import window
-from pyscript.js_modules import bridge, modes, store, ui
+from pyscript.js_modules import bridge, modes, sound, store, ui
 
 from app.llm.service import ComposerService
 from app.session.listen import Listen, ListeningPlayer
@@ -15,7 +15,7 @@ from app.session.reading import Controller, segment_text
 # The language model writing ahead of the reader (app/llm/service.py).
 composer = ComposerService(llm=bridge, ui=ui, proxy=create_proxy)
 # The reader's player goes through the ensemble and the MIDI output (app/session/listen.py).
-player = ListeningPlayer(bridge, modes)
+player = ListeningPlayer(sound, modes)
 controller = Controller(ui=ui, player=player, composer=composer, store=store)
 # Endless mode asks the loaded model for each next piece (the drift covers when none is ready).
 listen = Listen(controller, player, modes, writer=composer.write_endless)
