@@ -8,6 +8,8 @@ serve:  ## set up, build and serve the app on http://127.0.0.1:8000/
 test:  ## set up and run the whole suite: CPython unit, the same tests in Pyodide, e2e in Chromium
 	@./scripts/setup.sh --tests
 	@.venv/bin/ruff check .
+	@npx --no-install eslint .
+	@node --test tests/js/
 	@.venv/bin/python -m pytest
 
 setup:
@@ -15,6 +17,7 @@ setup:
 
 lint:
 	@.venv/bin/ruff check .
+	@npx --no-install eslint .
 
 bench:
 	@./scripts/setup.sh --tests

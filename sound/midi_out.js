@@ -38,7 +38,7 @@ export async function outputs() {
     try {
       state.access = await navigator.requestMIDIAccess({ sysex: false });
     } catch (err) {
-      throw new Error(`MIDI access was refused: ${err?.message || err}`);
+      throw new Error(`MIDI access was refused: ${err?.message || err}`, { cause: err });
     }
   }
   const list = [];

@@ -61,7 +61,7 @@ function tag(value, layer) {
 function toEvent(strudel, hap) {
   const v = hap.value && typeof hap.value === "object" ? hap.value : { value: hap.value };
   const sound = String(v.s ?? "triangle");
-  let note = null;
+  let note;
   try {
     note = strudel.valueToMidi(v, null);
   } catch {

@@ -161,7 +161,7 @@ const clamp01 = (x) => Math.max(0, Math.min(1, x));
 function fitToSample(value, seconds) {
   const lengths = gmLengths[value.s];
   if (!lengths) return value;
-  let midi = 36;
+  let midi;
   try {
     midi = strudelModule.valueToMidi(value, 36);
   } catch {

@@ -121,7 +121,9 @@ def test_intensity_cap_is_told_to_python_which_plays_the_piece_again_under_it(ap
     """The Intensity select emits the page event "intensity" with a preset name (a key of the
     page's facts); Python validates the piece again under that cap and plays it: softer, no drums."""
     presets = app.evaluate("window.bookmusic.facts.intensity")
-    options = app.evaluate("[...document.querySelectorAll('#intensity option')].map((o) => [o.value, o.text])")
+    options = app.evaluate(
+        "[...document.querySelectorAll('#intensity option')].map((o) => [o.value, o.text])"
+    )
     assert options == [[name, preset["label"]] for name, preset in presets.items()]
     app.evaluate(
         "async () => { window.__intensity = [];"
