@@ -117,6 +117,12 @@ def test_swap_between_styles_is_seamless(app):
     app.evaluate(f"{SOUND}.stop()")
 
 
+# The newest piece plays alone: the one before it has faded out.
+ALONE = (
+    f"(() => {{ const p = {SOUND}.position(); const old = p.voices.at(-2); return !old || p.now > old.end; }})()"
+)
+
+
 def test_intensity_cap_is_told_to_python_which_plays_the_piece_again_under_it(app):
     """The Intensity select emits the page event "intensity" with a preset name (a key of the
     page's facts); Python validates the piece again under that cap and plays it: softer, no drums."""
@@ -134,13 +140,14 @@ def test_intensity_cap_is_told_to_python_which_plays_the_piece_again_under_it(ap
     app.fill("#code", STYLES["anger"].example)
     app.click("#apply-code")
     app.wait_for_function(f"{SOUND}.position().voices.at(-1).cpm === 34", timeout=20_000)
-    app.wait_for_function(f"{SOUND}.position().voices.length === 1", timeout=30_000, polling=200)
+    app.wait_for_function(ALONE, timeout=30_000, polling=200)
     loud = statistics.mean(sample_levels(app, 2.0))
+    started = app.evaluate(f"{SOUND}.position().voices.at(-1).start")
     app.select_option("#intensity", "soft")
     assert app.evaluate("window.__intensity") == ["soft"]
     # Python plays the capped piece: a new voice crossfades in, then plays alone.
-    app.wait_for_function(f"{SOUND}.position().voices.length === 2", timeout=20_000, polling=50)
-    app.wait_for_function(f"{SOUND}.position().voices.length === 1", timeout=30_000, polling=200)
+    app.wait_for_function(f"{SOUND}.position().voices.at(-1).start > {started}", timeout=20_000, polling=50)
+    app.wait_for_function(ALONE, timeout=30_000, polling=200)
     soft = statistics.mean(sample_levels(app, 2.0))
     print(f"anger: {loud:.4f} full, {soft:.4f} capped")
     assert 0 < soft < 0.7 * loud
