@@ -45,7 +45,7 @@ export function set_ensembles(json) {
   if (!select) return;
   select.replaceChildren(
     option("", "Any instruments"),
-    presets.map((e) => option(e.name, `${e.label}: ${e.sounds.join(", ")}`)),
+    ...presets.map((e) => option(e.name, `${e.label}: ${e.sounds.join(", ")}`)),
     option("custom", "My own pick…"),
   );
   $("ensemble-custom").replaceChildren(...palette.map((sound) => el("label", {},
