@@ -119,7 +119,8 @@ def test_swap_between_styles_is_seamless(app):
 
 # The newest piece plays alone: the one before it has faded out.
 ALONE = (
-    f"(() => {{ const p = {SOUND}.position(); const old = p.voices.at(-2); return !old || p.now > old.end; }})()"
+    f"(() => {{ const p = {SOUND}.position(); const old = p.voices.at(-2);"
+    " return !old || p.now > old.end; })()"
 )
 
 
