@@ -28,18 +28,19 @@ def wav_rms(b64: str, skip_seconds: float = 1.0) -> float:
 
 
 @pytest.fixture
-def bridge_page(page, site):
-    """A bare page at the site with the player module loaded (no Python needed)."""
+def sound_page(page, site):
+    """A bare page at the site with the sound module loaded (no Python needed). Not window.sound:
+    Strudel defines a global sound()."""
     page.goto(site + "sound/facts.json")
-    page.evaluate("async () => { window.bridge = await import('./index.js'); }")
+    page.evaluate("async () => { window.__sound = await import('./index.js'); }")
     return page
 
 
-def test_page_check_accepts_every_style_and_refuses_foreign_sounds(bridge_page):
-    shipped = bridge_page.evaluate("() => window.bridge.sounds()")
+def test_page_check_accepts_every_style_and_refuses_foreign_sounds(sound_page):
+    shipped = sound_page.evaluate("() => window.__sound.sounds()")
     assert shipped == sorted(SOUNDS)  # the page's whitelist is the Python one
     for style in STYLES.values():
-        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", style.example)
+        verdict = sound_page.evaluate("(code) => window.__sound.check(code)", style.example)
         assert verdict["ok"], (style.name, verdict)
         assert set(verdict["sounds"]) <= set(style.sounds) and verdict["events"] > 0
         assert verdict["ms"] < 500
@@ -49,7 +50,7 @@ def test_page_check_accepts_every_style_and_refuses_foreign_sounds(bridge_page):
         ('note("~ ~")', "no notes"),
         ('note("c3").sound("sine").undefinedMethod()', "not a function"),
     ]:
-        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", bad)
+        verdict = sound_page.evaluate("(code) => window.__sound.check(code)", bad)
         assert not verdict["ok"] and why in verdict["error"], (bad, verdict)
 
 
