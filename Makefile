@@ -9,6 +9,8 @@ test:  ## set up and run the whole suite: CPython unit, the same tests in Pyodid
 	@./scripts/setup.sh --tests
 	@.venv/bin/mypy
 	@.venv/bin/ruff check .
+	@npx --no-install eslint .
+	@node --test tests/js/
 	@.venv/bin/python -m pytest
 
 setup:
@@ -17,6 +19,7 @@ setup:
 lint:
 	@.venv/bin/mypy
 	@.venv/bin/ruff check .
+	@npx --no-install eslint .
 
 bench:
 	@./scripts/setup.sh --tests

@@ -41,7 +41,7 @@ RECORD = """() => {
   window.addEventListener('bookmusic:endless-piece', (e) => {
     window.__pieces.push({code: e.detail.code, cpm: e.detail.cpm, t: performance.now()});
   });
-  setInterval(() => window.__levels.push([performance.now(), window.bookmusic.bridge.level()]), 25);
+  setInterval(() => window.__levels.push([performance.now(), window.bookmusic.sound.level()]), 25);
 }"""
 DRAIN = """() => {
   const out = {pieces: window.__pieces, levels: window.__levels};

@@ -39,7 +39,7 @@ def page_check_ms(codes: list[str]) -> dict:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                      args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
         page = browser.new_page()
-        page.goto(base + "webllm_bridge/sounds.json")
+        page.goto(base + "sound/facts.json")
         times = page.evaluate(
             """async (codes) => {
                 const m = await import('./index.js');
@@ -69,7 +69,7 @@ def play_to_sound_s(runs: int = 3) -> dict:
             page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=90_000)
             start = time.perf_counter()
             page.click("#play")
-            page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=60_000, polling=20)
+            page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=60_000, polling=20)
             times.append(time.perf_counter() - start)
             page.context.close()
         browser.close()

@@ -17,7 +17,7 @@ from serve import MountedHandler
 
 READY = "document.documentElement.dataset.pyReady === '1'"
 OFFLINE_READY = "document.documentElement.dataset.offlineReady === '1'"
-SOUND = "window.bookmusic.bridge.level() > 0.005"
+SOUND = "window.bookmusic.sound.level() > 0.005"
 
 sent = {"bytes": 0}
 _send_header = MountedHandler.send_header
@@ -75,7 +75,7 @@ def one_run(pw, url: str) -> dict:
         page.click("#play")
 
         t0 = time.perf_counter()
-        size = page.evaluate("(c) => window.bookmusic.bridge.renderWav(c, 60).then((b) => b.size)", WAV_CODE)
+        size = page.evaluate("(c) => window.bookmusic.sound.renderWav(c, 60).then((b) => b.size)", WAV_CODE)
         wav = time.perf_counter() - t0
         write_ms, read_ms = page.evaluate(STORE)
         assert not ctx.outside_requests, ctx.outside_requests

@@ -17,7 +17,7 @@ from _browser import profile_context, serve_site, summary
 from playwright.sync_api import sync_playwright
 
 READY = "document.documentElement.dataset.pyReady === '1'"
-SOUND = "window.bookmusic.bridge.level() > 0.005"
+SOUND = "window.bookmusic.sound.level() > 0.005"
 
 
 def one_load(page, cdp, url: str) -> dict:

@@ -26,7 +26,7 @@ DIST = ROOT / "dist"
 
 # Source folders and files copied verbatim into dist/.
 APP_FILES = ["index.html", "pyscript.toml", "main.py", "LICENSE"]
-APP_DIRS = ["ui", "webllm_bridge", "prompts", "assets", "storage"]
+APP_DIRS = ["ui", "sound", "webllm_bridge", "prompts", "assets", "storage"]
 # Python that PyScript unpacks into the Pyodide filesystem (see pyscript.toml [files]).
 PY_PACKAGES = ["app", "prompts"]
 
@@ -203,7 +203,7 @@ def build(dist: Path) -> dict:
     copy(NODE / "@wllama/wllama/esm/index.js", vendor / "wllama" / "index.js")
     copy(NODE / "@wllama/wllama/esm/wasm/wllama.wasm", vendor / "wllama" / "wllama.wasm")
 
-    # Music: the sound whitelist for the page's check, the converted GM instruments.
+    # Music: the page's facts (sound/facts.json, from app/seam.py), the converted GM instruments.
     from music_assets import build_music_assets
 
     build_music_assets(dist)

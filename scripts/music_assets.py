@@ -1,7 +1,9 @@
-"""Build step for the music: the sound whitelist the page checks against, and the GM instruments.
+"""Build step for the music: the page's facts (sound whitelist, drum keys, channels, tempo...) and
+the GM instruments.
 
-Writes dist/webllm_bridge/sounds.json from app/strudel/subset.py (the one source of truth shared
-with the grammar and the validator), plus the converted SoundFont instruments when present.
+Writes dist/sound/facts.json from app/seam.py `page_facts()` (the one source of truth shared with
+the grammar, the validator and the MIDI writer) with the converted SoundFont instruments' sample
+map under "gm".
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def write_sounds(dist: Path, gm: dict | None = None) -> dict:
-    from app.strudel import subset
+FACTS = Path("sound") / "facts.json"  # where the page reads them (sound/facts.js), under dist/
 
-    payload = {
-        "sounds": list(subset.all_sounds()),
-        "drums": list(subset.PERCUSSIVE),
-        "gm": gm or {"base": "../vendor/soundfont/", "map": {}},
-    }
-    out = dist / "webllm_bridge" / "sounds.json"
+
+def write_facts(dist: Path, gm: dict | None = None) -> dict:
+    from app.seam import page_facts
+
+    payload = page_facts()
+    payload["gm"] = gm or {"base": "../vendor/soundfont/", "map": {}}
+    out = dist / FACTS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=1))
     return {"sounds": len(payload["sounds"]), "gm": len(payload["gm"]["map"])}
@@ -39,4 +41,4 @@ def build_music_assets(dist: Path) -> dict:
     out = dist / "vendor" / "soundfont"
     sample_map = convert(out)
     (out / "LICENSE.md").write_text((ROOT / "prompts" / "SOUNDFONT-LICENSE.md").read_text())
-    return write_sounds(dist, {"base": "../vendor/soundfont/", "map": sample_map})
+    return write_facts(dist, {"base": "../vendor/soundfont/", "map": sample_map})

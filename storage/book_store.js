@@ -93,6 +93,7 @@ function wrap(store) {
     delete: (key) => req(store.delete(key)),
     clear: () => req(store.clear()),
     getAll: () => req(store.getAll()),
+    getAllKeys: () => req(store.getAllKeys()),
   };
 }
 
@@ -106,6 +107,7 @@ function memoryStores(names) {
       delete: async (key) => void map.delete(key),
       clear: async () => map.clear(),
       getAll: async () => [...map.values()].map((v) => structuredClone(v)),
+      getAllKeys: async () => [...map.keys()],
     }];
   }));
 }
@@ -193,19 +195,24 @@ export function clear_all() {
   }).then(() => window.dispatchEvent(new CustomEvent("bookmusic:settings-cleared"))));
 }
 
-/** Settings as JSON for Python (model choice, intensity...): undefined when never set. */
-export async function get_setting(name) {
-  const value = await getSetting(name);
-  return value === undefined ? undefined : JSON.stringify(value);
-}
-
-export function set_setting(name, valueJson) {
-  return setSetting(name, JSON.parse(valueJson));
-}
-
-// ---- For the page's own modules ----------------------------------------------------------
+// ---- Settings, for the page's own modules (ui/settings.js keeps them in memory too) ------
 
 const SETTING_PREFIX = "setting:";
+
+/** Every setting kept, as {name: value}; {} when storage cannot be read. */
+export async function allSettings() {
+  try {
+    const [keys, values] = await tx(["settings"], "readonly", ({ settings }) =>
+      Promise.all([settings.getAllKeys(), settings.getAll()]));
+    const found = {};
+    keys.forEach((key, i) => {
+      if (typeof key === "string" && key.startsWith(SETTING_PREFIX)) found[key.slice(SETTING_PREFIX.length)] = values[i];
+    });
+    return found;
+  } catch {
+    return {};
+  }
+}
 
 export async function getSetting(name, fallback = undefined) {
   try {

@@ -1,31 +1,38 @@
 // The page's hands: renders what Python decides and reports what the reader does.
 // Python (main.py) calls the snake_case exports below (its "ui" port) and subscribes with on().
-import * as player from "../webllm_bridge/index.js";
+//
+// Page events Python subscribes to (name: arguments), all on ui/bus.js:
+//   play, pause, open-sample; section: index; open-text: title, text, md;
+//   book-event: json (ui/ingest.js); wpm: words per minute; edit-code: index, code;
+//   revert-code: index; prefetch: depth; intensity: preset name, a key of facts.intensity
+//   (ui/music_panel.js); export-score; import-score: text; forget-book; clear-all
+//   (ui/keeping.js, ui/offline_panel.js); and the Listen panel's (ui/modes.js).
+import * as sound from "../sound/index.js";
+import * as bridge from "../webllm_bridge/index.js";
+import { facts } from "../sound/facts.js";
+import { emit, on as onEvent, state, status } from "./bus.js";
+import { option } from "./dom.js";
 import * as reader from "./reader.js";
 import * as ingest from "./ingest.js";
 import { initMusicPanel } from "./music_panel.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
+import { keep, setting } from "./settings.js";
 
-// Port additions owned by the keeping/offline modules (issue 6).
+// Port additions owned by the keeping module.
 export { download, scroll_to } from "./keeping.js";
+// The language-model picker and engine line (its own module; Python reaches it through this one).
+export { set_models, set_engine, set_section_music, on_model_change, pick_model } from "./model_picker.js";
 
 const $ = (id) => document.getElementById(id);
-const listeners = new Map();
-export const state = { book: null, current: 0, playing: false, ready: false };
+const [MIN_WPM, MAX_WPM] = facts.wpm_range;
 
 // Debug/test handle: the page's modules, reachable from devtools and Playwright.
-window.bookmusic = Object.assign(window.bookmusic || {}, { ui: { state }, bridge: player });
+window.bookmusic = Object.assign(window.bookmusic || {}, { ui: { state }, sound, bridge, facts });
 
+/** Python subscribes to a page event (see the list above). */
 export function on(name, fn) {
-  if (!listeners.has(name)) listeners.set(name, []);
-  listeners.get(name).push(fn);
-}
-
-export function emit(name, ...args) {
-  for (const fn of listeners.get(name) || []) {
-    Promise.resolve(fn(...args)).catch((err) => set_status(`Something went wrong: ${err.message || err}`));
-  }
+  onEvent(name, fn);
 }
 
 // ---- Port called from Python -------------------------------------------------------------
@@ -38,7 +45,7 @@ export function set_ready() {
 }
 
 export function set_status(text) {
-  $("status").textContent = text;
+  status(text);
 }
 
 export function set_progress(fraction, label) {
@@ -74,19 +81,22 @@ export function show_error(text) {
   set_status(text);
 }
 
+const settableWpm = (wpm) => Number.isFinite(wpm) && wpm >= MIN_WPM && wpm <= MAX_WPM;
+
+function showWpm(wpm, note) {
+  const select = $("wpm");
+  if (!select) return;
+  if (![...select.options].some((o) => Number(o.value) === Number(wpm))) {
+    select.append(option(wpm, `${wpm} words/min${note}`));
+  }
+  select.value = String(wpm);
+}
+
 export function set_wpm(wpm) {
   ingest.setWpm(wpm);
-  const select = $("wpm");
-  if (select && ![...select.options].some((o) => Number(o.value) === Number(wpm))) {
-    select.append(new Option(`${wpm} words/min (measured)`, String(wpm)));
-  }
-  if (select) select.value = String(wpm);
+  showWpm(wpm, " (measured)");
   // Remembered, so a reopened book is cut into the same sections (and finds its music again).
-  try {
-    localStorage.setItem("bookmusic.wpm", String(wpm));
-  } catch {
-    /* storage may be disabled */
-  }
+  keep("wpm", Number(wpm));
 }
 
 export function show_code(payloadJson) {
@@ -109,7 +119,7 @@ async function togglePlay() {
   } else {
     state.playing = true;
     $("play").textContent = "Pause";
-    await player.unlock(); // inside the click: browsers only start audio on a user gesture
+    await sound.unlock(); // inside the click: browsers only start audio on a user gesture
     emit("play");
   }
 }
@@ -119,7 +129,7 @@ const pythonReady = new Promise((resolve) => window.addEventListener("bookmusic:
 async function openFile(file) {
   $("error").hidden = true;
   if (!state.ready) {
-    set_status(`“${file.name}” opens as soon as Python has started…`);
+    status(`“${file.name}” opens as soon as Python has started…`);
     await pythonReady; // Python must be listening before the worker's events arrive
   }
   ingest.openFile(file);
@@ -145,7 +155,8 @@ function wirePaste() {
 
 function wire() {
   reader.initReader({ reader: $("reader"), overview: $("overview"), emit });
-  ingest.initIngest({ emit, status: set_status });
+  ingest.initIngest({ emit, status });
+  showWpm(facts.default_wpm, "");
   wirePaste();
   $("error-close").addEventListener("click", () => ($("error").hidden = true));
   $("wpm").addEventListener("change", (e) => {
@@ -163,16 +174,11 @@ function wire() {
     for (const type of ["pointerenter", "focusin", "click"]) el.addEventListener(type, boot);
   }
   window.addEventListener("bookmusic:ready", () => {
-    let saved = null;
-    try {
-      saved = Number(localStorage.getItem("bookmusic.wpm"));
-    } catch {
-      /* storage may be disabled */
-    }
-    if (saved) emit("wpm", saved);
+    const saved = Number(setting("wpm"));
+    if (settableWpm(saved)) emit("wpm", saved);
   }, { once: true });
   $("play").addEventListener("click", togglePlay);
-  $("volume").addEventListener("input", (e) => player.setVolume(Number(e.target.value)));
+  $("volume").addEventListener("input", (e) => sound.setVolume(Number(e.target.value)));
   $("file").addEventListener("change", (e) => {
     const file = e.target.files?.[0];
     if (file) openFile(file);
@@ -214,9 +220,6 @@ function wire() {
 }
 
 wire();
-initMusicPanel({ player, emit, state });
-
-// The language-model picker and engine line (its own module; Python reaches it through this one).
-export { set_models, set_engine, set_section_music, on_model_change, pick_model } from "./model_picker.js";
+initMusicPanel({ player: sound });
 wireKeeping();
 wireOffline();

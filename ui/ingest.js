@@ -1,8 +1,10 @@
 // Files into the parse worker, its events out to Python ("book-event"). Nothing leaves the
 // browser: the file's bytes go from the picker, a drop or a paste straight to the worker.
+import { facts } from "../sound/facts.js";
+
 const WORKER_URL = new URL("./ingest_worker.js", import.meta.url);
 
-const state = { worker: null, ready: null, current: 0, emit: null, status: null, wpm: 230 };
+const state = { worker: null, ready: null, current: 0, emit: null, status: null, wpm: facts.default_wpm };
 
 export function initIngest({ emit, status }) {
   state.emit = emit;

@@ -1,10 +1,14 @@
 // What the reader keeps: going back from an edit, settings, the score/snippet/WAV downloads, and a clear
 // notice when the browser will not keep anything. Python's controller decides; this reports clicks.
-import { emit, set_status, state } from "./index.js";
-import { getSetting, setSetting } from "../storage/book_store.js";
-import { renderWav } from "../webllm_bridge/wav_render.js";
+import { renderWav } from "../sound/wav_render.js";
+import { emit, state, status } from "./bus.js";
+import { el, saveBlob } from "./dom.js";
+import { keep, setting } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
+
+// A rendered section is about as long as it takes to read, within sensible bounds for a download.
+const WAV_SECONDS = [10, 120];
 
 // ---- Port additions called from Python ---------------------------------------------------
 
@@ -18,31 +22,12 @@ export function download(filename, mime, text) {
   saveBlob(new Blob([text], { type: mime }), filename);
 }
 
-function saveBlob(blob, filename) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function fileStem() {
-  const title = state.book?.title || "bookmusic";
-  return title.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").toLowerCase() || "book";
-}
-
 // ---- Storage refused or full -------------------------------------------------------------
 
 function showStorageProblem(message) {
   let note = $("storage-note");
   if (!note) {
-    note = document.createElement("p");
-    note.id = "storage-note";
-    note.className = "storage-note";
-    note.setAttribute("role", "alert");
+    note = el("p", { id: "storage-note", class: "storage-note", role: "alert" });
     $("status").after(note);
   }
   note.textContent = message;
@@ -51,12 +36,14 @@ function showStorageProblem(message) {
 // ---- Code edits --------------------------------------------------------------------------
 
 function buildEditControls() {
-  const bar = document.createElement("div");
-  bar.className = "code-actions";
-  bar.innerHTML = `
-    <button id="revert-edit" type="button" hidden>Back to composed</button>
-    <button id="save-snippet" type="button" title="This section's code as a Strudel file">Save snippet</button>
-    <button id="render-wav" type="button" title="Render this section to a WAV file, offline">Render WAV</button>`;
+  const bar = el("div", { class: "code-actions" },
+    el("button", { id: "revert-edit", type: "button", hidden: true,
+      on: { click: () => state.piece && emit("revert-code", state.piece.section) } }, "Back to composed"),
+    el("button", { id: "save-snippet", type: "button", title: "This section's code as a Strudel file",
+      on: { click: saveSnippet } }, "Save snippet"),
+    el("button", { id: "render-wav", type: "button", title: "Render this section to a WAV file, offline",
+      on: { click: renderSection } }, "Render WAV"),
+  );
   ($("music-panel") || $("code")).after(bar);
   // Ctrl+Enter: the same as "Play my edit" (ui/music_panel.js): Python validates, keeps, plays.
   $("code").addEventListener("keydown", (e) => {
@@ -65,9 +52,6 @@ function buildEditControls() {
       emit("edit-code", state.current, $("code").value);
     }
   });
-  $("revert-edit").addEventListener("click", () => state.piece && emit("revert-code", state.piece.section));
-  $("save-snippet").addEventListener("click", saveSnippet);
-  $("render-wav").addEventListener("click", renderSection);
 }
 
 /** Called by ui/index.js show_code: reflect whether the section plays the reader's own code. */
@@ -78,7 +62,7 @@ export function pieceShown(piece) {
 
 function currentPiece() {
   const piece = state.piece;
-  if (!piece) set_status("Press Play first: there is no code for this section yet.");
+  if (!piece) status("Press Play first: there is no code for this section yet.");
   return piece;
 }
 
@@ -91,25 +75,25 @@ function saveSnippet() {
     "// Made with BookMusic; paste into https://strudel.cc to play.",
   ].join("\n");
   const code = piece.code; // what plays (validated), not unsent text in the box
-  saveBlob(new Blob([`${header}\n${code}\n`], { type: "text/javascript" }),
-    `${fileStem()}-section-${piece.section + 1}.strudel.js`);
+  // The file name is Python's (show_code's `file`, a stem without extension).
+  saveBlob(new Blob([`${header}\n${code}\n`], { type: "text/javascript" }), `${piece.file}.strudel.js`);
 }
 
 async function renderSection() {
   const piece = currentPiece();
   if (!piece) return;
-  const section = state.book?.sections?.[piece.section];
-  // About the time it takes to read the section, within sensible bounds for a download.
-  const seconds = Math.round(Math.min(120, Math.max(10, ((section?.words || 230) / 230) * 60)));
+  // Python gives the section's length at the reader's pace (show_code's `seconds`).
+  const [shortest, longest] = WAV_SECONDS;
+  const seconds = Math.round(Math.min(longest, Math.max(shortest, Number(piece.seconds) || shortest)));
   const button = $("render-wav");
   button.disabled = true;
-  set_status(`Rendering section ${piece.section + 1} (${seconds} s of music) to WAV…`);
+  status(`Rendering section ${piece.section + 1} (${seconds} s of music) to WAV…`);
   try {
     const wav = await renderWav(piece.code, seconds);
-    saveBlob(wav, `${fileStem()}-section-${piece.section + 1}.wav`);
-    set_status(`Rendered section ${piece.section + 1}: ${(wav.size / 1e6).toFixed(1)} MB WAV.`);
+    saveBlob(wav, `${piece.file}.wav`);
+    status(`Rendered section ${piece.section + 1}: ${(wav.size / 1e6).toFixed(1)} MB WAV.`);
   } catch (err) {
-    set_status(`Could not render this section: ${err.message || err}`);
+    status(`Could not render this section: ${err.message || err}`);
   } finally {
     button.disabled = false;
   }
@@ -118,34 +102,36 @@ async function renderSection() {
 // ---- Score download / import -------------------------------------------------------------
 
 function buildScoreControls() {
-  const box = document.createElement("section");
-  box.className = "keep";
-  box.innerHTML = `
-    <h2>Score</h2>
-    <p class="meta">Every section's code in one file, to keep or share.</p>
-    <button id="export-score" type="button">Download score</button>
-    <label class="file-button">Import score…<input id="import-score" type="file" accept=".json,application/json"></label>`;
-  document.querySelector(".side").append(box);
-  $("export-score").addEventListener("click", () => emit("export-score"));
-  $("import-score").addEventListener("change", async (e) => {
+  const importScore = el("input", { id: "import-score", type: "file", accept: ".json,application/json" });
+  importScore.addEventListener("change", async (e) => {
     const file = e.target.files?.[0];
     e.target.value = "";
     if (file) emit("import-score", await file.text());
   });
+  document.querySelector(".side").append(el("section", { class: "keep" },
+    el("h2", {}, "Score"),
+    el("p", { class: "meta" }, "Every section's code in one file, to keep or share."),
+    el("button", { id: "export-score", type: "button", on: { click: () => emit("export-score") } }, "Download score"),
+    el("label", { class: "file-button" }, "Import score…", importScore),
+  ));
 }
 
 // ---- Settings: remembered per browser ----------------------------------------------------
 
 // Controls whose value the browser remembers (any module's: add its id here). Restored once
-// Python is ready, with the events a reader's change would fire, so each owner reacts as usual.
+// Python is ready, with the events a reader's change would fire, so each owner reacts as usual
+// (the intensity select then tells Python its preset, which plays the piece under that cap).
 const KEPT_CONTROLS = ["volume", "intensity", "prefetch"];
 
-async function restoreSettings() {
-  const theme = await getSetting("theme");
+function restoreTheme() {
+  const theme = setting("theme");
   if (theme === "dark" || theme === "light") document.documentElement.dataset.theme = theme;
+}
+
+function restoreControls() {
   for (const id of KEPT_CONTROLS) {
     const control = $(id);
-    const value = await getSetting(`control:${id}`);
+    const value = setting(`control:${id}`);
     if (!control || value === undefined || String(value) === control.value) continue;
     control.value = String(value);
     control.dispatchEvent(new Event("input", { bubbles: true }));
@@ -155,10 +141,10 @@ async function restoreSettings() {
 
 function watchSettings() {
   for (const id of KEPT_CONTROLS) {
-    $(id)?.addEventListener("change", (e) => setSetting(`control:${id}`, e.target.value));
+    $(id)?.addEventListener("change", (e) => keep(`control:${id}`, e.target.value));
   }
   // ui/index.js toggles the theme on click first; this listener runs after and keeps the result.
-  $("theme").addEventListener("click", () => setSetting("theme", document.documentElement.dataset.theme));
+  $("theme").addEventListener("click", () => keep("theme", document.documentElement.dataset.theme));
 }
 
 // The reading position is restored from storage by Python; the browser's own scroll restoration
@@ -175,7 +161,8 @@ export function wireKeeping() {
   buildEditControls();
   buildScoreControls();
   watchSettings();
-  // After Python is up: some controls (prefetch) report to Python, which must be listening.
-  if (document.documentElement.dataset.pyReady === "1") restoreSettings();
-  else window.addEventListener("bookmusic:ready", restoreSettings, { once: true });
+  restoreTheme();
+  // After Python is up: some controls (prefetch, intensity) report to Python, which must listen.
+  if (document.documentElement.dataset.pyReady === "1") restoreControls();
+  else window.addEventListener("bookmusic:ready", restoreControls, { once: true });
 }

@@ -1,28 +1,24 @@
 // Listening modes beside the reader: endless mode, the ensemble picker, MIDI export and MIDI out.
 // Python (main.py) imports this module as `modes`: it calls the snake_case exports and subscribes
 // to the panel's events with on(); the panel renders into <section id="modes"> in index.html.
-import * as player from "../webllm_bridge/index.js";
-import * as midiOut from "../webllm_bridge/midi_out.js";
+//
+// Page events Python subscribes to (name: arguments), on ui/bus.js like the reader's:
+//   ensemble: preset name, "" (any instruments) or comma-separated sounds (own pick);
+//   endless-start: mood phrase, seconds per piece; endless-stop; endless-every: seconds;
+//   export-midi.
+import * as player from "../sound/index.js";
+import * as midiOut from "../sound/midi_out.js";
+import { emit, on as onEvent, state as page, status } from "./bus.js";
+import { el, option, saveBlob } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
-const listeners = new Map();
 const state = { endless: false, ensembles: [], endlessInfo: null, pieces: 0 };
 
 window.bookmusic = Object.assign(window.bookmusic || {}, { modes: { state, midiOut } });
 
+/** Python subscribes to a panel event (see the list above). */
 export function on(name, fn) {
-  if (!listeners.has(name)) listeners.set(name, []);
-  listeners.get(name).push(fn);
-}
-
-function emit(name, ...args) {
-  for (const fn of listeners.get(name) || []) {
-    Promise.resolve(fn(...args)).catch((err) => say(`Something went wrong: ${err.message || err}`));
-  }
-}
-
-function say(text) {
-  $("status").textContent = text;
+  onEvent(name, fn);
 }
 
 // ---- Port called from Python -------------------------------------------------------------
@@ -30,14 +26,7 @@ function say(text) {
 /** Offer bytes (base64) as a file download. */
 export function download_file(name, mime, b64) {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([bytes], { type: mime }), name);
 }
 
 export function midi_follow(code, start = null) {
@@ -54,18 +43,15 @@ export function set_ensembles(json) {
   state.ensembles = presets;
   const select = $("ensemble");
   if (!select) return;
-  select.replaceChildren(new Option("Any instruments", ""));
-  for (const e of presets) select.append(new Option(`${e.label}: ${e.sounds.join(", ")}`, e.name));
-  select.append(new Option("My own pick…", "custom"));
-  const box = $("ensemble-custom");
-  box.replaceChildren();
-  for (const sound of palette) {
-    const label = document.createElement("label");
-    const input = Object.assign(document.createElement("input"), { type: "checkbox", value: sound });
-    input.addEventListener("change", emitCustom);
-    label.append(input, ` ${sound.replace(/^gm_/, "").replaceAll("_", " ")}`);
-    box.append(label);
-  }
+  select.replaceChildren(
+    option("", "Any instruments"),
+    ...presets.map((e) => option(e.name, `${e.label}: ${e.sounds.join(", ")}`)),
+    option("custom", "My own pick…"),
+  );
+  $("ensemble-custom").replaceChildren(...palette.map((sound) => el("label", {},
+    el("input", { type: "checkbox", value: sound, on: { change: emitCustom } }),
+    ` ${sound.replace(/^gm_/, "").replaceAll("_", " ")}`,
+  )));
 }
 
 function emitCustom() {
@@ -105,66 +91,69 @@ export function set_endless(json) {
 
 // ---- The panel -------------------------------------------------------------------------
 
+const EVERY = [[30, "30 s"], [45, "45 s"], [90, "90 s"], [180, "3 min"]];
+
 function render() {
   const root = $("modes");
   if (!root) return;
-  root.innerHTML = `
-    <h2>Listen</h2>
-    <div class="modes-row">
-      <label>Ensemble <select id="ensemble"><option value="">Any instruments</option></select></label>
-    </div>
-    <div id="ensemble-custom" class="modes-row ensemble-custom" hidden></div>
-    <div class="modes-row">
-      <input id="endless-mood" type="text" placeholder="A mood (optional): misty harbour at dawn"
-        aria-label="Mood for endless mode" maxlength="200">
-      <label>every <select id="endless-every" aria-label="A new piece every">
-        <option value="30">30 s</option><option value="45" selected>45 s</option>
-        <option value="90">90 s</option><option value="180">3 min</option></select></label>
-      <button id="endless" type="button" aria-pressed="false">Endless</button>
-    </div>
-    <p id="endless-meta" class="meta"></p>
-    <div class="modes-row">
-      <button id="export-midi" type="button">Export MIDI</button>
-      <button id="midi-connect" type="button">MIDI out…</button>
-    </div>
-    <div id="midi-out" class="modes-row" hidden>
-      <select id="midi-output" aria-label="MIDI output"></select>
-      <label><input id="midi-enable" type="checkbox"> Send</label>
-      <label><input id="midi-mute" type="checkbox" checked> Mute audio</label>
-    </div>
-    <p id="midi-status" class="meta" role="status"></p>`;
+  const every = el("select", { id: "endless-every", "aria-label": "A new piece every" },
+    EVERY.map(([seconds, label]) => option(seconds, label)));
+  every.value = "45";
+  root.replaceChildren(
+    el("h2", {}, "Listen"),
+    el("div", { class: "modes-row" },
+      el("label", {}, "Ensemble ", el("select", { id: "ensemble" }, option("", "Any instruments")))),
+    el("div", { id: "ensemble-custom", class: "modes-row ensemble-custom", hidden: true }),
+    el("div", { class: "modes-row" },
+      el("input", { id: "endless-mood", type: "text", placeholder: "A mood (optional): misty harbour at dawn",
+        "aria-label": "Mood for endless mode", maxLength: 200 }),
+      el("label", {}, "every ", every),
+      el("button", { id: "endless", type: "button", "aria-pressed": "false" }, "Endless"),
+    ),
+    el("p", { id: "endless-meta", class: "meta" }),
+    el("div", { class: "modes-row" },
+      el("button", { id: "export-midi", type: "button" }, "Export MIDI"),
+      el("button", { id: "midi-connect", type: "button" }, "MIDI out…"),
+    ),
+    el("div", { id: "midi-out", class: "modes-row", hidden: true },
+      el("select", { id: "midi-output", "aria-label": "MIDI output" }),
+      el("label", {}, el("input", { id: "midi-enable", type: "checkbox" }), " Send"),
+      el("label", {}, el("input", { id: "midi-mute", type: "checkbox", checked: true }), " Mute audio"),
+    ),
+    el("p", { id: "midi-status", class: "meta", role: "status" }),
+  );
 }
 
 async function connectMidi() {
-  const status = $("midi-status");
+  const line = $("midi-status");
   try {
     const outputs = await midiOut.outputs();
     const select = $("midi-output");
-    select.replaceChildren(...outputs.map((o) => new Option(o.name, o.id)));
+    select.replaceChildren(...outputs.map((o) => option(o.id, o.name)));
     $("midi-out").hidden = false;
-    status.textContent = `${outputs.length} MIDI output${outputs.length > 1 ? "s" : ""} found.`;
+    line.textContent = `${outputs.length} MIDI output${outputs.length > 1 ? "s" : ""} found.`;
   } catch (err) {
     $("midi-out").hidden = true;
-    status.textContent = err.message || String(err);
-    say(status.textContent);
+    line.textContent = err.message || String(err);
+    status(line.textContent);
   }
 }
 
 async function toggleMidi() {
-  const status = $("midi-status");
+  const line = $("midi-status");
   if ($("midi-enable").checked) {
     try {
       const name = await midiOut.enable($("midi-output").value, { muteAudio: $("midi-mute").checked });
       // Already playing: follow the piece shown (the player shows every piece it plays there).
       if (player.isPlaying()) await midiOut.follow($("code").value);
-      status.textContent = `Sending to ${name}.`;
+      line.textContent = `Sending to ${name}.`;
     } catch (err) {
       $("midi-enable").checked = false;
-      status.textContent = err.message || String(err);
+      line.textContent = err.message || String(err);
     }
   } else {
     midiOut.disable();
-    status.textContent = "MIDI out is off.";
+    line.textContent = "MIDI out is off.";
   }
   reflectMute();
 }
@@ -180,7 +169,7 @@ function wire() {
   midiOut.onError((message) => {
     $("midi-enable").checked = false;
     $("midi-status").textContent = message;
-    say(message);
+    status(message);
     reflectMute();
   });
   $("export-midi")?.addEventListener("click", () => emit("export-midi"));
@@ -205,7 +194,7 @@ function wire() {
       return;
     }
     // The reader's music gives way (its Play button goes back to Play, its place is kept).
-    if (window.bookmusic.ui?.state?.playing) $("play").click();
+    if (page.playing) $("play").click();
     await player.unlock(); // inside the click: browsers only start audio on a user gesture
     emit("endless-start", $("endless-mood").value.trim(), Number($("endless-every").value));
   });

@@ -1,45 +1,41 @@
 // Music controls beside the code that plays: intensity cap, prefetch depth, and "play my edit".
 // The edit goes to Python (event "edit-code"), which validates it, keeps it for that section and
-// plays it; the page's player checks it once more before a note sounds.
+// plays it; the page's player checks it once more before a note sounds. The intensity cap is
+// Python's too (event "intensity" with a preset name): it validates the piece again under the cap
+// and plays it.
+import { facts } from "../sound/facts.js";
+import { emit, state } from "./bus.js";
+import { el, option } from "./dom.js";
 
-const INTENSITY = {
-  full: { drums: true, ceiling: 1, label: "Full" },
-  nodrums: { drums: false, ceiling: 1, label: "No drums" },
-  soft: { drums: false, ceiling: 0.15, label: "Soft" },
-};
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-/** Build the panel under the code box. `emit(name, ...args)` reports to Python. */
-export function initMusicPanel({ player, emit, state }) {
+/** Build the panel under the code box; `player` is warmed up once the page has settled. */
+export function initMusicPanel({ player }) {
   const code = document.getElementById("code");
   if (!code || document.getElementById("music-panel")) return;
 
-  const intensity = el("select", { id: "intensity", title: "Cap how intense the music may get" });
-  for (const [value, { label }] of Object.entries(INTENSITY)) intensity.append(el("option", { value }, label));
-  intensity.addEventListener("change", () => player.setIntensity(INTENSITY[intensity.value]));
+  const intensity = el(
+    "select",
+    { id: "intensity", title: "Cap how intense the music may get", on: { change: (e) => emit("intensity", e.target.value) } },
+    Object.entries(facts.intensity).map(([name, preset]) => option(name, preset.label)),
+  );
+  intensity.value = facts.default_intensity;
 
   const prefetch = el("input", {
     id: "prefetch", type: "number", min: 0, max: 8, step: 1, value: 2,
     title: "How many sections ahead to compose",
+    on: { change: (e) => emit("prefetch", Number(e.target.value) || 0) },
   });
-  prefetch.addEventListener("change", () => emit("prefetch", Number(prefetch.value) || 0));
 
   // The raw edit goes to Python's validator first; only validated code ever reaches the player.
-  const apply = el("button", { id: "apply-code", type: "button", title: "Validate and play this code" }, "Play my edit");
-  apply.addEventListener("click", () => emit("edit-code", state.current, code.value));
+  const apply = el("button", {
+    id: "apply-code", type: "button", title: "Validate and play this code",
+    on: { click: () => emit("edit-code", state.current, code.value) },
+  }, "Play my edit");
 
-  const panel = el(
-    "div", { id: "music-panel", className: "music-panel" },
+  code.after(el("div", { id: "music-panel", class: "music-panel" },
     el("label", {}, "Intensity ", intensity),
     el("label", {}, "Prefetch ", prefetch),
     apply,
-  );
-  code.after(panel);
+  ));
 
   // Once the page has settled, load the player so pressing Play sounds within a moment.
   const warm = () => player.prepare().catch(() => {});

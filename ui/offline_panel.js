@@ -1,8 +1,9 @@
 // "Offline & storage": registers the service worker (dist/sw.js), offers updates without mixing
 // versions, shows what this browser keeps (app copy, model caches, books) and lets the reader
 // remove it: a cached model, the open book ("forget this book"), or everything.
-import { emit, set_status } from "./index.js";
 import { listBooks } from "../storage/book_store.js";
+import { emit, status } from "./bus.js";
+import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const offline = { registered: false, version: null, files: 0, update: false, error: null };
@@ -52,19 +53,16 @@ async function register() {
 
 function showUpdate(worker) {
   offline.update = true;
-  let bar = $("update-bar");
-  if (!bar) {
-    bar = document.createElement("p");
-    bar.id = "update-bar";
-    bar.className = "storage-note";
-    bar.innerHTML = 'A new version of BookMusic is ready. <button type="button">Reload to update</button>';
-    $("status").after(bar);
-    bar.querySelector("button").addEventListener("click", () => {
-      // Reload once the new version has taken over, so the page never runs half old, half new.
-      navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
-      worker.postMessage({ type: "SKIP_WAITING" });
-    });
-  }
+  if ($("update-bar")) return;
+  const reload = () => {
+    // Reload once the new version has taken over, so the page never runs half old, half new.
+    navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+    worker.postMessage({ type: "SKIP_WAITING" });
+  };
+  $("status").after(el("p", { id: "update-bar", class: "storage-note" },
+    "A new version of BookMusic is ready. ",
+    el("button", { type: "button", on: { click: reload } }, "Reload to update"),
+  ));
 }
 
 // ---- What is kept ------------------------------------------------------------------------
@@ -143,24 +141,12 @@ const LABELS = {
   engine: "Model engine files",
 };
 
-function row(label, detail, action) {
-  const li = document.createElement("li");
-  const text = document.createElement("span");
-  text.textContent = label;
-  const meta = document.createElement("span");
-  meta.className = "meta";
-  meta.textContent = ` ${detail}`;
-  li.append(text, meta);
-  if (action) li.append(" ", action);
-  return li;
+function row(label, detail, action, attrs = {}) {
+  return el("li", attrs, el("span", {}, label), el("span", { class: "meta" }, ` ${detail}`), action && [" ", action]);
 }
 
 function button(text, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = text;
-  b.addEventListener("click", onClick);
-  return b;
+  return el("button", { type: "button", on: { click: onClick } }, text);
 }
 
 async function refresh() {
@@ -172,28 +158,25 @@ async function refresh() {
     const action = removable
       ? button("Remove", async () => {
           await removeStored(item.kind, item.name);
-          set_status(`Removed ${item.name} (${mb(item.bytes)}).`);
+          status(`Removed ${item.name} (${mb(item.bytes)}).`);
           refresh();
         })
       : null;
     const files = `${item.entries} file${item.entries === 1 ? "" : "s"} · ${mb(item.bytes)}`;
     const detail = removable ? `${item.name} · ${files}` : files;
-    const li = row(LABELS[item.kind], detail, action);
-    li.dataset.kind = item.kind;
-    li.dataset.name = item.name;
-    li.dataset.bytes = String(item.bytes);
-    list.append(li);
+    list.append(row(LABELS[item.kind], detail, action,
+      { dataset: { kind: item.kind, name: item.name, bytes: String(item.bytes) } }));
   }
   if (!list.children.length) list.append(row("Nothing cached yet", "", null));
   const books = report.books;
   $("kept-books").textContent = books.length
     ? `${books.length} book${books.length === 1 ? "" : "s"} kept: ${books.map((b) => b.title).join(", ")}`
     : "No books kept.";
-  const state = report.offline;
-  $("offline-state").textContent = state.error
-    ? `Offline: ${state.error}.`
-    : state.version
-      ? `Works offline · version ${state.version} · ${state.files} files`
+  const kept = report.offline;
+  $("offline-state").textContent = kept.error
+    ? `Offline: ${kept.error}.`
+    : kept.version
+      ? `Works offline · version ${kept.version} · ${kept.files} files`
       : "Preparing the offline copy…";
   $("kept-usage").textContent = report.quota
     ? `This site uses ${mb(report.usage)} of ${mb(report.quota)} the browser allows.`
@@ -201,19 +184,17 @@ async function refresh() {
 }
 
 function buildPanel() {
-  const panel = document.createElement("details");
-  panel.className = "keep offline-panel";
-  panel.id = "offline-panel";
-  panel.innerHTML = `
-    <summary>Offline &amp; storage</summary>
-    <p id="offline-state" class="meta">Preparing the offline copy…</p>
-    <ul id="kept-list" class="kept-list"></ul>
-    <p id="kept-usage" class="meta"></p>
-    <p id="kept-books" class="meta"></p>
-    <div class="code-actions">
-      <button id="forget-book" type="button">Forget this book</button>
-      <button id="clear-all" type="button">Clear everything</button>
-    </div>`;
+  const panel = el("details", { class: "keep offline-panel", id: "offline-panel" },
+    el("summary", {}, "Offline & storage"),
+    el("p", { id: "offline-state", class: "meta" }, "Preparing the offline copy…"),
+    el("ul", { id: "kept-list", class: "kept-list" }),
+    el("p", { id: "kept-usage", class: "meta" }),
+    el("p", { id: "kept-books", class: "meta" }),
+    el("div", { class: "code-actions" },
+      el("button", { id: "forget-book", type: "button" }, "Forget this book"),
+      el("button", { id: "clear-all", type: "button" }, "Clear everything"),
+    ),
+  );
   document.querySelector(".side").append(panel);
   panel.addEventListener("toggle", () => panel.open && refresh());
   $("forget-book").addEventListener("click", () => {

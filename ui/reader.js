@@ -1,6 +1,7 @@
 // The reading view: reflowed text grouped in sections, the current one marked, a highlight that
 // follows the reader's scrolling, click-to-start, and a compact overview of the whole book.
 // It renders what Python decides (render/append/setCurrent) and reports where the reader is.
+import { el } from "./dom.js";
 
 const view = { book: null, current: 0, emit: () => {}, observer: null, reader: null, overview: null };
 
@@ -11,7 +12,7 @@ export function initReader({ reader, overview, emit }) {
     const para = e.target.closest?.("[data-para]");
     const section = para?.closest(".section");
     if (!section) return;
-    for (const el of reader.querySelectorAll(".start")) el.classList.remove("start");
+    for (const node of reader.querySelectorAll(".start")) node.classList.remove("start");
     para.classList.add("start");
     view.emit("section", Number(section.dataset.index));
   });
@@ -28,11 +29,7 @@ export function initReader({ reader, overview, emit }) {
 }
 
 function paragraphNode(p, i) {
-  const node = document.createElement(p.kind === "heading" ? "h2" : "p");
-  node.textContent = p.text;
-  node.dataset.para = i;
-  if (p.continued) node.className = "cont";
-  return node;
+  return el(p.kind === "heading" ? "h2" : "p", { dataset: { para: i }, class: p.continued && "cont" }, p.text);
 }
 
 function sectionNodes(sections) {
@@ -40,23 +37,17 @@ function sectionNodes(sections) {
   const links = document.createDocumentFragment();
   const { paragraphs } = view.book;
   for (const section of sections) {
-    const el = document.createElement("section");
-    el.className = "section";
-    el.dataset.index = section.index;
-    el.id = `s-${section.index}`;
-    for (let i = section.first; i <= section.last; i++) el.append(paragraphNode(paragraphs[i], i));
-    frag.append(el);
-    const link = document.createElement("button");
-    link.type = "button";
-    link.className = "overview-item";
-    link.dataset.index = section.index;
-    link.dataset.chapter = section.chapter;
+    const texts = [];
+    for (let i = section.first; i <= section.last; i++) texts.push(paragraphNode(paragraphs[i], i));
+    frag.append(el("section", { class: "section", id: `s-${section.index}`, dataset: { index: section.index } }, texts));
     const heading = paragraphs[section.first]?.kind === "heading" ? ` · ${paragraphs[section.first].text}` : "";
-    link.title = `Section ${section.index + 1}: ${section.words} words${heading}`;
-    link.setAttribute("aria-label", link.title);
-    link.style.flexGrow = String(Math.max(1, section.words));
-    link.addEventListener("click", () => goto(section.index));
-    links.append(link);
+    const title = `Section ${section.index + 1}: ${section.words} words${heading}`;
+    links.append(el("button", {
+      type: "button", class: "overview-item", title, "aria-label": title,
+      dataset: { index: section.index, chapter: section.chapter },
+      style: { flexGrow: String(Math.max(1, section.words)) },
+      on: { click: () => goto(section.index) },
+    }));
   }
   return { frag, links };
 }
@@ -64,9 +55,9 @@ function sectionNodes(sections) {
 /** The paragraph at the reading line and how far it sits from it, to restore after a re-render. */
 function anchor() {
   const line = innerHeight / 3;
-  for (const el of view.reader.querySelectorAll("[data-para]")) {
-    const box = el.getBoundingClientRect();
-    if (box.bottom >= line) return { para: el.dataset.para, top: box.top };
+  for (const node of view.reader.querySelectorAll("[data-para]")) {
+    const box = node.getBoundingClientRect();
+    if (box.bottom >= line) return { para: node.dataset.para, top: box.top };
   }
   return null;
 }
@@ -80,12 +71,12 @@ export function renderBook(book) {
   const { frag, links } = sectionNodes(book.sections);
   view.reader.replaceChildren(frag);
   view.overview.replaceChildren(links);
-  for (const el of view.reader.querySelectorAll(".section")) view.observer.observe(el);
+  for (const node of view.reader.querySelectorAll(".section")) view.observer.observe(node);
   document.title = `${book.title} — BookMusic`;
   if (sameBook) {
     // Re-cut sections of the same book (a new reading speed): stay on the same words.
-    const el = view.reader.querySelector(`[data-para="${keep.para}"]`);
-    if (el) scrollBy(0, el.getBoundingClientRect().top - keep.top);
+    const node = view.reader.querySelector(`[data-para="${keep.para}"]`);
+    if (node) scrollBy(0, node.getBoundingClientRect().top - keep.top);
   } else {
     view.reader.scrollIntoView?.({ block: "start" });
     scrollTo(0, 0);
@@ -102,13 +93,13 @@ export function appendBook(delta) {
   const added = [...frag.children];
   view.reader.append(frag);
   view.overview.append(links);
-  for (const el of added) view.observer.observe(el);
+  for (const node of added) view.observer.observe(node);
 }
 
 export function setCurrent(index) {
   view.current = index;
-  for (const el of document.querySelectorAll(".section.current, .overview-item.current")) {
-    el.classList.remove("current");
+  for (const node of document.querySelectorAll(".section.current, .overview-item.current")) {
+    node.classList.remove("current");
   }
   document.querySelector(`#s-${index}`)?.classList.add("current");
   const link = document.querySelector(`.overview-item[data-index="${index}"]`);

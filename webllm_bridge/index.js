@@ -1,9 +1,5 @@
-// The JavaScript seam Python calls: the Strudel player now, the LLM engines beside it.
-export {
-  play, stop, unlock, setVolume, level, isPlaying, check, position, setIntensity, setFade, sounds,
-  renderOffline, prepare,
-} from "./strudel_player.js";
-export { events } from "./strudel_player.js";
+// The language-model seam Python calls (PyScript js_modules "bridge"): capabilities, load,
+// generate, abort, unload, state. The sound engine lives in sound/.
 export {
   llm_capabilities,
   llm_load,
@@ -12,4 +8,3 @@ export {
   llm_unload,
   llm_state,
 } from "./llm.js";
-export { renderWav } from "./wav_render.js";

@@ -39,3 +39,18 @@ def test_the_outside_request_guard_really_catches_requests(context, site):
     page.wait_for_timeout(200)
     assert context.outside_requests == ["https://example.org/x"]
     context.outside_requests.clear()  # the record was the point of this test
+
+
+def test_the_page_reads_its_facts_from_python(app):
+    """sound/facts.json is app/seam.py's page_facts() (plus the shipped instruments' sample map),
+    and the page's modules use it: the Python ports' JS modules are the ones pyscript.toml names."""
+    from app.seam import page_facts
+
+    facts = app.evaluate("window.bookmusic.facts")
+    gm = facts.pop("gm")
+    assert json.loads(json.dumps(page_facts())) == facts
+    assert sorted(gm["map"]) == sorted(s for s in facts["sounds"] if s.startswith("gm_"))
+    assert app.evaluate("window.bookmusic.modes.midiOut.DRUM_KEYS") == facts["drum_keys"]
+    picker_groups = app.evaluate("[...document.querySelectorAll('#model optgroup')].map((g) => g.label)")
+    assert set(picker_groups) <= set(facts["engine_names"].values())
+    assert app.input_value("#wpm") == str(facts["default_wpm"])

@@ -14,7 +14,7 @@ RECORD = """() => {
   window.__levels = [];
   window.addEventListener('bookmusic:endless-piece', (e) => window.__pieces.push(
     {...e.detail, t: performance.now()}));
-  setInterval(() => window.__levels.push([performance.now(), window.bookmusic.bridge.level()]), 25);
+  setInterval(() => window.__levels.push([performance.now(), window.bookmusic.sound.level()]), 25);
 }"""
 
 
@@ -37,7 +37,7 @@ def wait_pieces(page, count, timeout=60_000):
 
 
 def sounds_played(page, code, cycles=16):
-    found = json.loads(page.evaluate("([c, n]) => window.bookmusic.bridge.events(c, 0, n)", [code, cycles]))
+    found = json.loads(page.evaluate("([c, n]) => window.bookmusic.sound.events(c, 0, n)", [code, cycles]))
     return sorted({e["sound"] for e in found["events"]})
 
 
@@ -66,7 +66,7 @@ def test_endless_pieces_are_valid_drift_gently_and_sound_never_breaks(app):
     whole = [lv for t, lv in levels if pieces[1]["t"] <= t <= pieces[4]["t"] + 1000]
     print("endless level min/median:", min(whole), sorted(whole)[len(whole) // 2])
     assert "Endless mode stopped" in app.inner_text("#status")
-    app.wait_for_function("window.bookmusic.bridge.level() < 0.001", timeout=15_000)
+    app.wait_for_function("window.bookmusic.sound.level() < 0.001", timeout=15_000)
 
 
 def test_an_ensemble_is_exactly_what_plays_in_reading_and_endless_mode(app):
@@ -75,7 +75,7 @@ def test_an_ensemble_is_exactly_what_plays_in_reading_and_endless_mode(app):
     app.wait_for_function("document.querySelector('#status').textContent.startsWith('Ensemble')")
     app.click("#play")
     app.wait_for_function("document.querySelector('#code').value.includes('stack(')")
-    app.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=20_000)
+    app.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=20_000)
     assert sounds_played(app, app.input_value("#code")) == sorted(ensemble.sounds)
     app.keyboard.press("ArrowDown")
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('Section 2')")

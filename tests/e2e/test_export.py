@@ -53,6 +53,8 @@ def test_section_saved_as_a_strudel_snippet(app):
     code = app.input_value("#code")
     name, data = download(app, "#save-snippet")
     text = data.decode()
+    piece = app.evaluate("window.bookmusic.ui.state.piece")
+    assert name == piece["file"] + ".strudel.js"  # the file name is Python's (show_code's `file`)
     assert name.endswith("-section-1.strudel.js")
     assert text.startswith("// The Lighthouse Keeper's Year, section 1")
     section_id = app.evaluate("window.bookmusic.ui.state.piece.id")
@@ -73,10 +75,11 @@ def test_section_rendered_offline_to_wav(app):
     app.click("#play")
     wait_level(app, above=0.01, timeout=20_000)
     name, data = download(app, "#render-wav")
-    assert name.endswith("-section-1.wav")
+    # Python names the file and gives the section's length at the reader's pace (show_code).
+    piece = app.evaluate("window.bookmusic.ui.state.piece")
+    assert name == piece["file"] + ".wav" and name.endswith("-section-1.wav")
     channels, rate, bits, seconds, rms = wav_info(data)
-    words = app.evaluate("window.bookmusic.ui.state.book.sections[0].words")
-    expected = round(min(120, max(10, words / 230 * 60)))
+    expected = round(min(120, max(10, piece["seconds"])))
     assert (channels, rate, bits) == (2, 44100, 16)
     assert abs(seconds - expected) < 0.1
     assert rms > 0.005, "the render is silent"
@@ -86,7 +89,7 @@ def test_section_rendered_offline_to_wav(app):
 
 def test_wav_render_is_deterministic_and_fails_clearly(app):
     digest = """async (code) => {
-        const blob = await window.bookmusic.bridge.renderWav(code, 2);
+        const blob = await window.bookmusic.sound.renderWav(code, 2);
         const hash = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
         return [blob.size, [...new Uint8Array(hash)].map((b) => b.toString(16)).join('')];
     }"""
@@ -96,7 +99,7 @@ def test_wav_render_is_deterministic_and_fails_clearly(app):
     other = app.evaluate(digest, CODE.replace("c3", "d3"))
     assert other[1] != first[1]
     error = app.evaluate(
-        "(code) => window.bookmusic.bridge.renderWav(code, 1).then(() => 'no error', (e) => e.message)",
+        "(code) => window.bookmusic.sound.renderWav(code, 1).then(() => 'no error', (e) => e.message)",
         "this is not strudel(",
     )
     assert error != "no error" and error

@@ -39,7 +39,7 @@ def test_cpu_engine_writes_validated_music_ahead_of_the_reader_and_it_plays(page
 
     page.click("#play")
     # The instant composer plays at once while the model loads.
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=30_000)
     assert "instant" in page.inner_text("#now-meta")
     page.wait_for_function(SETTLED, timeout=900_000, polling=1000)
 
@@ -79,8 +79,8 @@ def test_cpu_engine_writes_validated_music_ahead_of_the_reader_and_it_plays(page
     on_time = json.loads(page.evaluate("window.bookmusic.composerReport()"))["on_time"]
     assert on_time["reached"] == target and on_time["ready"] >= 1, on_time
     assert validate(code).ok and accepts(grammar, code)
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
-    assert page.evaluate("window.bookmusic.bridge.level()") > 0
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=30_000)
+    assert page.evaluate("window.bookmusic.sound.level()") > 0
     assert not page.console_errors, page.console_errors
 
 
@@ -143,6 +143,6 @@ def test_endless_mode_plays_what_the_real_model_writes_within_the_drifts_tempo_a
     assert accepts(parse_gbnf(gbnf()), piece["code"])
     assert sounds_played(page, piece["code"])  # Strudel evaluates it and it makes notes
     assert "written by the model" in page.inner_text("#now-meta") or len(pieces) > pieces.index(piece) + 1
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=30_000)
     page.click("#endless")  # stop
     assert not page.console_errors, page.console_errors

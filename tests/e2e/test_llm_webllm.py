@@ -33,7 +33,7 @@ def test_without_a_webgpu_adapter_the_cpu_engine_is_chosen_and_the_page_says_why
     # Play before any model was chosen: the instant composer plays, nothing is downloaded, and the
     # page says how to let the model write (the page fixture asserts no request left localhost).
     page.click("#play")
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=30_000)
     page.wait_for_function("document.querySelector('#engine').textContent.includes('Load model')")
     assert json.loads(page.evaluate("window.bookmusic.composerReport()"))["state"] == "idle"
     # The 6.8 MB WebLLM library was not loaded: WebGPU is not usable here.
@@ -95,7 +95,7 @@ def test_software_adapter_falls_back_to_cpu_and_refuses_an_f16_only_model(webgpu
     page.select_option("#model", f16_only)
     page.wait_for_function("document.querySelector('#engine').textContent.includes('shader-f16')")
     page.click("#play")  # refused at Play too, and the instant composer plays
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=30_000)
     assert "shader-f16" in page.inner_text("#status")
     report = json.loads(page.evaluate("window.bookmusic.composerReport()"))
     assert report["state"] == "refused" and report["model"] is None
@@ -128,6 +128,6 @@ def test_the_model_choice_is_remembered(page, site):
     assert page.input_value("#model") == other
     page.select_option("#model", "instant")
     page.click("#play")
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=30_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=30_000)
     assert "Instant composer only" in page.inner_text("#engine")
     assert json.loads(page.evaluate("window.bookmusic.composerReport()"))["state"] == "off"

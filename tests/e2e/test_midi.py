@@ -37,7 +37,7 @@ navigator.requestMIDIAccess = async () => {
 
 
 def events(page, code, begin, end):
-    found = page.evaluate("([c, b, e]) => window.bookmusic.bridge.events(c, b, e)", [code, begin, end])
+    found = page.evaluate("([c, b, e]) => window.bookmusic.sound.events(c, b, e)", [code, begin, end])
     return json.loads(found)
 
 
@@ -76,7 +76,7 @@ def test_export_button_downloads_the_current_section(app):
     words = app.evaluate("window.bookmusic.ui.state.book.sections[0].words")
     seconds = words / DEFAULT_WPM * 60
     piece = json.loads(
-        app.evaluate("([c, s]) => window.bookmusic.bridge.events(c, 0, 0, s)", [code, seconds])
+        app.evaluate("([c, s]) => window.bookmusic.sound.events(c, 0, 0, s)", [code, seconds])
     )
     assert data == midi_file_from_json([piece])
     midi = read(data)
@@ -110,7 +110,7 @@ def test_midi_out_sends_the_playing_pattern_per_layer_channel_and_mutes_audio(pa
     # 1. The reader's Play button: the composed piece reaches the MIDI port, audio stays muted.
     page.click("#play")
     page.wait_for_function("window.__midiSent.length > 4", timeout=20_000)
-    assert page.evaluate("window.bookmusic.bridge.level()") < 1e-4
+    assert page.evaluate("window.bookmusic.sound.level()") < 1e-4
     assert page.is_disabled("#volume")
     page.click("#play")  # pause: all notes off on the channels used
     page.wait_for_function("window.__midiSent.some(m => (m.data[0] & 0xf0) === 0xb0 && m.data[1] === 123)")
@@ -118,13 +118,13 @@ def test_midi_out_sends_the_playing_pattern_per_layer_channel_and_mutes_audio(pa
     # 2. A known pattern, followed from its start: exact notes, channels and timing.
     page.evaluate("window.__midiSent.length = 0")
     page.evaluate(
-        "async (code) => { await window.bookmusic.bridge.play(code);"
+        "async (code) => { await window.bookmusic.sound.play(code);"
         " await window.bookmusic.modes.midiOut.follow(code); }",
         KNOWN,
     )
     page.wait_for_timeout(4500)  # a little over two cycles at 0.5 cycles per second
     ons = sent_notes(page)
-    page.evaluate("window.bookmusic.bridge.stop()")
+    page.evaluate("window.bookmusic.sound.stop()")
     expected = {(0, 60), (0, 64), (0, 67), (9, 36), (2, 48), (2, 55), (2, 52), (2, 57)}
     got = {(m["data"][0] & 0x0F, m["data"][1]) for m in ons}
     assert got <= expected and {(0, 60), (9, 36)} <= got, got
@@ -170,6 +170,6 @@ def test_a_midi_device_that_goes_away_stops_midi_out_with_a_message(page, site):
     assert "Recording MIDI port is not available" in page.inner_text("#midi-status")
     assert not page.is_checked("#midi-enable")
     # The audio is given back and keeps playing.
-    page.wait_for_function("window.bookmusic.bridge.level() > 0.005", timeout=20_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=20_000)
     assert not page.is_disabled("#volume")
     page.click("#play")

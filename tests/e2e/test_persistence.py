@@ -156,13 +156,18 @@ def test_forget_this_book_and_clear_everything(app, tmp_path):
     app.select_option("#intensity", "soft")
     app.fill("#prefetch", "4")
     app.dispatch_event("#prefetch", "change")
+    app.select_option("#wpm", "280")
+    app.wait_for_function("window.bookmusic.ui.state.book.sections.length > 0")
     app.click("#theme")
     theme = app.evaluate("document.documentElement.dataset.theme")
     app.wait_for_timeout(300)
+    # One settings store (IndexedDB), none in localStorage.
+    assert app.evaluate("localStorage.length") == 0
     reload(app)
     app.wait_for_function("document.querySelector('#volume').value === '0.3'")
     assert app.evaluate("document.documentElement.dataset.theme") == theme
     assert app.input_value("#intensity") == "soft" and app.input_value("#prefetch") == "4"
+    app.wait_for_function("document.querySelector('#wpm').value === '280'")  # Python re-cut at 280
     # ...until "Clear everything" (two clicks: the first only arms it).
     app.click("#offline-panel summary")
     app.click("#clear-all")

@@ -8,16 +8,16 @@ def wait_level(page, above=None, below=None, timeout=15_000):
     second reading could already be on the other side: music breathes)."""
     test = f"l > {above}" if above is not None else f"l < {below}"
     # `+ 1e-12` keeps a silent 0 truthy, so the wait resolves with the reading itself.
-    cond = f"() => {{ const l = window.bookmusic.bridge.level(); return {test} ? l + 1e-12 : false; }}"
+    cond = f"() => {{ const l = window.bookmusic.sound.level(); return {test} ? l + 1e-12 : false; }}"
     handle = page.wait_for_function(cond, timeout=timeout, polling=50)
     return handle.json_value() - 1e-12
 
 
 def test_strudel_plays_a_known_pattern_and_stops(app):
-    assert app.evaluate("window.bookmusic.bridge.level()") == 0
-    app.evaluate("(code) => window.bookmusic.bridge.play(code)", PATTERN)
+    assert app.evaluate("window.bookmusic.sound.level()") == 0
+    app.evaluate("(code) => window.bookmusic.sound.play(code)", PATTERN)
     assert wait_level(app, above=0.02) > 0.02
-    app.evaluate("window.bookmusic.bridge.stop()")
+    app.evaluate("window.bookmusic.sound.stop()")
     assert wait_level(app, below=0.001, timeout=15_000) < 0.001
 
 

@@ -16,7 +16,7 @@ from app.strudel.grammar import SOUNDS
 from app.strudel.subset import GM_SOUNDS
 
 STYLES = load_styles()
-BRIDGE = "window.bookmusic.bridge"
+SOUND = "window.bookmusic.sound"
 
 
 def wav_rms(b64: str, skip_seconds: float = 1.0) -> float:
@@ -28,18 +28,19 @@ def wav_rms(b64: str, skip_seconds: float = 1.0) -> float:
 
 
 @pytest.fixture
-def bridge_page(page, site):
-    """A bare page at the site with the player module loaded (no Python needed)."""
-    page.goto(site + "webllm_bridge/sounds.json")
-    page.evaluate("async () => { window.bridge = await import('./index.js'); }")
+def sound_page(page, site):
+    """A bare page at the site with the sound module loaded (no Python needed). Not window.sound:
+    Strudel defines a global sound()."""
+    page.goto(site + "sound/facts.json")
+    page.evaluate("async () => { window.__sound = await import('./index.js'); }")
     return page
 
 
-def test_page_check_accepts_every_style_and_refuses_foreign_sounds(bridge_page):
-    shipped = bridge_page.evaluate("() => window.bridge.sounds()")
+def test_page_check_accepts_every_style_and_refuses_foreign_sounds(sound_page):
+    shipped = sound_page.evaluate("() => window.__sound.sounds()")
     assert shipped == sorted(SOUNDS)  # the page's whitelist is the Python one
     for style in STYLES.values():
-        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", style.example)
+        verdict = sound_page.evaluate("(code) => window.__sound.check(code)", style.example)
         assert verdict["ok"], (style.name, verdict)
         assert set(verdict["sounds"]) <= set(style.sounds) and verdict["events"] > 0
         assert verdict["ms"] < 500
@@ -49,7 +50,7 @@ def test_page_check_accepts_every_style_and_refuses_foreign_sounds(bridge_page):
         ('note("~ ~")', "no notes"),
         ('note("c3").sound("sine").undefinedMethod()', "not a function"),
     ]:
-        verdict = bridge_page.evaluate("(code) => window.bridge.check(code)", bad)
+        verdict = sound_page.evaluate("(code) => window.__sound.check(code)", bad)
         assert not verdict["ok"] and why in verdict["error"], (bad, verdict)
 
 
@@ -59,7 +60,7 @@ def test_every_style_renders_audibly_with_even_loudness(browser, site):
     for style in STYLES.values():
         context = browser.new_context()  # Strudel's renderer takes over the audio context: fresh page
         page = context.new_page()
-        page.goto(site + "webllm_bridge/sounds.json")
+        page.goto(site + "sound/facts.json")
         b64 = page.evaluate(
             "async (code) => (await import('./index.js')).renderOffline(code, 12)", style.example
         )
@@ -80,7 +81,7 @@ def sample_levels(page, seconds: float) -> list[float]:
             const out = [];
             const end = performance.now() + seconds * 1000;
             while (performance.now() < end) {
-                out.push(window.bookmusic.bridge.level());
+                out.push(window.bookmusic.sound.level());
                 await new Promise((r) => setTimeout(r, 50));
             }
             return out;
@@ -96,11 +97,11 @@ def smooth(levels: list[float], width: int = 6) -> list[float]:
 def test_swap_between_styles_is_seamless(app):
     """ambient (12 cpm, no drums) to anger (34 cpm): swap on a cycle boundary, never silent."""
     ambient, anger = STYLES["ambient"].example, STYLES["anger"].example
-    app.evaluate(f"(code) => {BRIDGE}.play(code)", ambient)
-    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    app.evaluate(f"(code) => {SOUND}.play(code)", ambient)
+    app.wait_for_function(f"{SOUND}.level() > 0.01", timeout=20_000, polling=50)
     before = sample_levels(app, 2.0)
-    swap = app.evaluate(f"(code) => {BRIDGE}.play(code)", anger)
-    pos = app.evaluate(f"{BRIDGE}.position()")
+    swap = app.evaluate(f"(code) => {SOUND}.play(code)", anger)
+    pos = app.evaluate(f"{SOUND}.position()")
     old, new = pos["voices"][0], pos["voices"][-1]
     # The new piece starts exactly on a cycle boundary of the old one, and the old one fades out.
     cycles = (new["start"] - old["start"]) * old["cpm"] / 60
@@ -112,22 +113,47 @@ def test_swap_between_styles_is_seamless(app):
     floor = min(smooth(during))
     print(f"typical {typical:.4f}, lowest 300 ms max during the swap {floor:.4f}, fade {swap['fade']} s")
     assert floor > 0.2 * typical and floor > 0.005
-    after = app.evaluate(f"{BRIDGE}.position()")
+    after = app.evaluate(f"{SOUND}.position()")
     assert after["voices"][-1]["cpm"] == pytest.approx(34)
-    app.evaluate(f"{BRIDGE}.stop()")
+    app.evaluate(f"{SOUND}.stop()")
 
 
-def test_intensity_cap_leaves_out_the_drums_live(app):
-    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["anger"].example)
-    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+# The newest piece plays alone: the one before it has faded out.
+ALONE = (
+    f"(() => {{ const p = {SOUND}.position(); const old = p.voices.at(-2);"
+    " return !old || p.now > old.end; })()"
+)
+
+
+def test_intensity_cap_is_told_to_python_which_plays_the_piece_again_under_it(app):
+    """The Intensity select emits the page event "intensity" with a preset name (a key of the
+    page's facts); Python validates the piece again under that cap and plays it: softer, no drums."""
+    presets = app.evaluate("window.bookmusic.facts.intensity")
+    options = app.evaluate(
+        "[...document.querySelectorAll('#intensity option')].map((o) => [o.value, o.text])"
+    )
+    assert options == [[name, preset["label"]] for name, preset in presets.items()]
+    app.evaluate(
+        "async () => { window.__intensity = [];"
+        " (await import('./ui/bus.js')).on('intensity', (name) => window.__intensity.push(name)); }"
+    )
+    app.click("#play")
+    app.wait_for_function(f"{SOUND}.level() > 0.005", timeout=20_000, polling=50)
+    app.fill("#code", STYLES["anger"].example)
+    app.click("#apply-code")
+    app.wait_for_function(f"{SOUND}.position().voices.at(-1).cpm === 34", timeout=20_000)
+    app.wait_for_function(ALONE, timeout=30_000, polling=200)
     loud = statistics.mean(sample_levels(app, 2.0))
-    app.evaluate(f"{BRIDGE}.setIntensity({{drums: false, ceiling: 0.05}})")
-    app.wait_for_timeout(1500)
+    started = app.evaluate(f"{SOUND}.position().voices.at(-1).start")
+    app.select_option("#intensity", "soft")
+    assert app.evaluate("window.__intensity") == ["soft"]
+    # Python plays the capped piece: a new voice crossfades in, then plays alone.
+    app.wait_for_function(f"{SOUND}.position().voices.at(-1).start > {started}", timeout=20_000, polling=50)
+    app.wait_for_function(ALONE, timeout=30_000, polling=200)
     soft = statistics.mean(sample_levels(app, 2.0))
     print(f"anger: {loud:.4f} full, {soft:.4f} capped")
     assert 0 < soft < 0.7 * loud
-    app.evaluate(f"{BRIDGE}.setIntensity({{drums: true, ceiling: 1}})")
-    app.evaluate(f"{BRIDGE}.stop()")
+    app.click("#play")  # pause
 
 
 def test_general_midi_instruments_play_live_from_local_files(app):
@@ -136,21 +162,21 @@ def test_general_midi_instruments_play_live_from_local_files(app):
     assert len(gm) >= 8
     requested = []
     app.on("request", lambda r: requested.append(r.url) if "/vendor/soundfont/" in r.url else None)
-    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["warm_piano"].example)
+    app.evaluate(f"(code) => {SOUND}.play(code)", STYLES["warm_piano"].example)
     # Preloaded: the very first notes sound, so the level rises within a second or two.
-    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=5_000, polling=50)
+    app.wait_for_function(f"{SOUND}.level() > 0.01", timeout=5_000, polling=50)
     assert any("/gm_piano/" in url for url in requested)
-    app.evaluate(f"{BRIDGE}.stop()")
+    app.evaluate(f"{SOUND}.stop()")
     for name in gm:
         verdict = app.evaluate(
-            "(code) => window.bookmusic.bridge.check(code)", f'note("c3 e3 g3").sound("{name}").gain(0.3)'
+            "(code) => window.bookmusic.sound.check(code)", f'note("c3 e3 g3").sound("{name}").gain(0.3)'
         )
         assert verdict["ok"] and verdict["sounds"] == [name]
 
 
 def test_shipped_instruments_are_exactly_the_whitelist():
     dist = Path(__file__).resolve().parents[2] / "dist"
-    shipped = json.loads((dist / "webllm_bridge/sounds.json").read_text())
+    shipped = json.loads((dist / "sound/facts.json").read_text())
     assert shipped["sounds"] == list(SOUNDS)
     folders = sorted(p.name for p in (dist / "vendor/soundfont").iterdir() if p.is_dir())
     assert folders == sorted(GM_SOUNDS) == sorted(shipped["gm"]["map"])
@@ -164,19 +190,19 @@ def test_shipped_instruments_are_exactly_the_whitelist():
 def test_skimming_through_sections_never_goes_silent_and_lands_on_the_last_piece(app):
     """Reader scrolls fast: four swaps in a row queue up in order; the sound never stops."""
     order = ["lofi", "tense", "folk", "noir"]
-    app.evaluate(f"(code) => {BRIDGE}.play(code)", STYLES["dreamy"].example)
-    app.wait_for_function(f"{BRIDGE}.level() > 0.01", timeout=20_000, polling=50)
+    app.evaluate(f"(code) => {SOUND}.play(code)", STYLES["dreamy"].example)
+    app.wait_for_function(f"{SOUND}.level() > 0.01", timeout=20_000, polling=50)
     app.evaluate(
-        f"(codes) => Promise.all(codes.map((c) => {BRIDGE}.play(c)))",
+        f"(codes) => Promise.all(codes.map((c) => {SOUND}.play(c)))",
         [STYLES[name].example for name in order],
     )
     levels = sample_levels(app, 8.0)
     assert min(smooth(levels)) > 0.003, min(smooth(levels))
-    voices = app.evaluate(f"{BRIDGE}.position()")["voices"]
+    voices = app.evaluate(f"{SOUND}.position()")["voices"]
     assert voices[-1]["cpm"] == STYLES["noir"].example_cpm
     starts = [v["start"] for v in voices]
     assert starts == sorted(starts)
-    app.evaluate(f"{BRIDGE}.stop()")
+    app.evaluate(f"{SOUND}.stop()")
 
 
 def test_long_soundfont_notes_fade_out_instead_of_stopping_dead(browser, site):
@@ -184,7 +210,7 @@ def test_long_soundfont_notes_fade_out_instead_of_stopping_dead(browser, site):
     for sound in ("gm_string_ensemble_1", "gm_choir_aahs", "gm_french_horn"):
         context = browser.new_context()
         page = context.new_page()
-        page.goto(site + "webllm_bridge/sounds.json")
+        page.goto(site + "sound/facts.json")
         code = f'setcpm(10)\nstack(\n  note("c3").sound("{sound}").release(0.1).gain(0.5)\n)'
         b64 = page.evaluate("async (code) => (await import('./index.js')).renderOffline(code, 6)", code)
         context.close()

@@ -2,17 +2,12 @@
 // with one channel per layer and drum layers on channel 10, in time with Strudel's clock.
 // The notes come from the same pattern the audio plays (queried ahead, like Strudel's scheduler).
 
+import { facts } from "./facts.js";
 import { evaluateTagged } from "./pattern_events.js";
 import { loadStrudel, position } from "./strudel_player.js";
 
-// General MIDI percussion keys for unpitched sounds; kept equal to app/midi/gm.py DRUM_KEYS
-// (tests/e2e/test_midi.py compares the two).
-export const DRUM_KEYS = {
-  sbd: 36, bd: 36, kick: 36, rim: 37, rs: 37, sd: 38, snare: 38, cp: 39, clap: 39, lt: 45, hh: 42,
-  ch: 42, mt: 47, oh: 46, ht: 50, cr: 49, crash: 49, rd: 51, ride: 51, cb: 56, tb: 54, perc: 39,
-  white: 70, pink: 70, brown: 70, crackle: 69,
-};
-const DRUM_CHANNEL = 9;
+// General MIDI percussion keys for unpitched sounds: app/midi/gm.py DRUM_KEYS, through facts.json.
+export const DRUM_KEYS = facts.drum_keys;
 const LOOKAHEAD_SECONDS = 0.25; // how far ahead notes are handed to the device (with timestamps)
 const TICK_MS = 50;
 
@@ -43,7 +38,7 @@ export async function outputs() {
     try {
       state.access = await navigator.requestMIDIAccess({ sysex: false });
     } catch (err) {
-      throw new Error(`MIDI access was refused: ${err?.message || err}`);
+      throw new Error(`MIDI access was refused: ${err?.message || err}`, { cause: err });
     }
   }
   const list = [];
@@ -165,9 +160,9 @@ export function send(piece, from, to, now, output = state.output, clock = perfor
     const v = hap.value && typeof hap.value === "object" ? hap.value : {};
     const layer = v._layer ?? 0;
     const sound = String(v.s ?? "triangle").toLowerCase();
-    const drum = sound in DRUM_KEYS;
-    const channel = channelFor(layer, drum);
-    let key = drum ? DRUM_KEYS[sound] : midiNote(v);
+    const drum = drumKey(sound);
+    const channel = channelFor(layer, drum != null);
+    let key = drum ?? midiNote(v);
     if (key == null) continue;
     key = Math.max(0, Math.min(127, Math.round(key)));
     const share = Math.min(1, (v.gain ?? 1) / (piece.loudest ?? 1));
@@ -182,11 +177,17 @@ export function send(piece, from, to, now, output = state.output, clock = perfor
   return sent;
 }
 
-/** Layer n plays on channel n (0-based), skipping 9, which General MIDI keeps for drums. */
-export function channelFor(layer, drum) {
-  if (drum) return DRUM_CHANNEL;
-  const melodic = [...Array(16).keys()].filter((c) => c !== DRUM_CHANNEL);
-  return melodic[layer % melodic.length];
+/** A layer's MIDI channel (0-based), as app/midi/render.py gives it: drums on the drum channel,
+ * melodic layers in turn on the others. */
+export function channelFor(layer, drum, { drum_channel, melodic_channels } = facts) {
+  if (drum) return drum_channel;
+  return melodic_channels[layer % melodic_channels.length];
+}
+
+/** The General MIDI percussion key of an unpitched sound, or null for a pitched one. */
+export function drumKey(sound, keys = facts.drum_keys) {
+  const name = String(sound).toLowerCase();
+  return Object.hasOwn(keys, name) ? keys[name] : null;
 }
 
 function midiNote(value) {

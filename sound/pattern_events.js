@@ -3,7 +3,9 @@
 // Each event is tagged with the index of the top-level stack() argument it comes from, so
 // MIDI export and MIDI out can give every layer its own channel.
 
-const DEFAULT_CPS = 0.5; // Strudel's tempo when the code sets none
+import { facts } from "./facts.js";
+
+const DEFAULT_CPS = facts.default_cpm / 60; // the tempo of code that sets none (Python's default)
 
 /** Turn Strudel code into {cps, layers, events[]} for cycles [begin, end). */
 export async function patternEvents(strudel, code, begin = 0, end = 8) {
@@ -59,7 +61,7 @@ function tag(value, layer) {
 function toEvent(strudel, hap) {
   const v = hap.value && typeof hap.value === "object" ? hap.value : { value: hap.value };
   const sound = String(v.s ?? "triangle");
-  let note = null;
+  let note;
   try {
     note = strudel.valueToMidi(v, null);
   } catch {

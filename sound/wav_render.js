@@ -2,14 +2,13 @@
 // hidden frame. The frame gets its own copy of Strudel, so the live player is untouched (Strudel's
 // renderer closes and replaces the global audio context) and the result is deterministic.
 
+import { el } from "../ui/dom.js";
+
 const FRAME_URL = new URL("./render_frame.html", import.meta.url);
 
 function openFrame() {
   return new Promise((resolve, reject) => {
-    const frame = document.createElement("iframe");
-    frame.hidden = true;
-    frame.title = "WAV renderer";
-    frame.src = FRAME_URL.href;
+    const frame = el("iframe", { hidden: true, title: "WAV renderer", src: FRAME_URL.href });
     const timer = setTimeout(() => reject(new Error("the renderer did not start")), 30_000);
     window.addEventListener("message", function ready(e) {
       if (e.source !== frame.contentWindow || e.data !== "render-frame-ready") return;

@@ -9,8 +9,10 @@
 //
 // Second check before anything plays: the code is evaluated without playing (transpile + eval,
 // `setcpm` captured, not applied) and the events of its first cycles are queried: there must be
-// some, and every sound must be on the shipped whitelist (sounds.json, written by the build from
-// app/strudel/subset.py).
+// some, and every sound must be on the shipped whitelist (sound/facts.json, written by the build
+// from app/seam.py). The reader's intensity cap is Python's: it re-validates and plays again.
+
+import { facts } from "./facts.js";
 
 let strudelModule = null;
 let repl = null;
@@ -19,9 +21,7 @@ let analyser = null;
 let volume = 0.8;
 let playing = false;
 let voices = []; // {pattern, start, end, env} on the global clock (seconds)
-let allowed = null; // Set of whitelisted sound names
-let drumSounds = new Set(["sbd"]);
-let intensity = { drums: true, ceiling: 1 };
+const allowed = new Set(facts.sounds); // the shipped whitelist
 let fadeSeconds = null; // null: a few cycles of the piece that plays
 let gmMap = {};
 let gmBase = "";
@@ -31,27 +31,16 @@ const loadedSounds = new Set();
 const CHECK_CYCLES = 4;
 const MIN_LEAD = 0.35; // seconds between deciding a swap and its boundary (the clock looks ahead 0.1 s)
 
-async function loadJson(path) {
-  const res = await fetch(new URL(path, import.meta.url));
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return res.json();
-}
-
 async function strudel() {
   if (!starting) {
     starting = (async () => {
-      const [mod, sounds] = await Promise.all([
-        import("../vendor/strudel/index.mjs"),
-        loadJson("./sounds.json"),
-      ]);
+      const mod = await import("../vendor/strudel/index.mjs");
       strudelModule = mod;
-      allowed = new Set(sounds.sounds);
-      drumSounds = new Set(sounds.drums || []);
       repl = await mod.initStrudel();
-      if (sounds.gm && Object.keys(sounds.gm.map || {}).length) {
+      if (Object.keys(facts.gm.map || {}).length) {
         // General MIDI instruments converted at build time: note-keyed sample maps, local files.
-        gmMap = sounds.gm.map;
-        gmBase = new URL(sounds.gm.base, import.meta.url).href;
+        gmMap = facts.gm.map;
+        gmBase = new URL(facts.gm.base, import.meta.url).href;
         await mod.samples(gmMap, gmBase);
       }
       const output = mod.getSuperdoughAudioController().output;
@@ -90,7 +79,7 @@ async function compile(code) {
     throw new Error("the code does not make a pattern");
   }
   if (cpm != null && !(cpm > 0 && cpm < 400)) throw new Error(`tempo ${cpm} is out of range`);
-  return { pattern, cpm: cpm ?? 30 };
+  return { pattern, cpm: cpm ?? facts.default_cpm };
 }
 
 /**
@@ -172,7 +161,7 @@ const clamp01 = (x) => Math.max(0, Math.min(1, x));
 function fitToSample(value, seconds) {
   const lengths = gmLengths[value.s];
   if (!lengths) return value;
-  let midi = 36;
+  let midi;
   try {
     midi = strudelModule.valueToMidi(value, 36);
   } catch {
@@ -202,8 +191,7 @@ function shaped(voice) {
   return voice.pattern
     .filterHaps((h) => {
       const t = h.whole ? h.whole.begin.valueOf() : -1;
-      if (t < start || t >= end) return false;
-      return intensity.drums || !drumSounds.has(h.value?.s);
+      return t >= start && t < end;
     })
     .withHap((h) => {
       // A note's level is the envelope at its middle: a long chord on the swap boundary still
@@ -212,7 +200,7 @@ function shaped(voice) {
       const t = begin + Math.min(h.whole.end.valueOf() - begin, voice.fade || 0) / 2;
       const g = typeof h.value.gain === "number" ? h.value.gain : 1;
       const seconds = h.duration.valueOf(); // the global clock runs one cycle per second
-      return h.withValue((v) => ({ ...fitToSample(v, seconds), gain: Math.min(g, intensity.ceiling) * env(t) }));
+      return h.withValue((v) => ({ ...fitToSample(v, seconds), gain: g * env(t) }));
     });
 }
 
@@ -317,21 +305,13 @@ export function setVolume(value) {
   }
 }
 
-/** The reader's intensity cap: leave the drums out and/or lower the gain ceiling. */
-export function setIntensity({ drums = true, ceiling = 1 } = {}) {
-  intensity = { drums: Boolean(drums), ceiling: Math.max(0, Math.min(1, Number(ceiling))) };
-  if (repl && voices.length) rebuild();
-  return intensity;
-}
-
 /** Crossfade length in seconds (null: two cycles of the playing piece, 4-12 s). */
 export function setFade(seconds) {
   fadeSeconds = seconds == null ? null : Math.max(0.5, Number(seconds));
 }
 
-/** The shipped sound whitelist (loads Strudel if needed). */
+/** The shipped sound whitelist. */
 export async function sounds() {
-  await strudel();
   return [...allowed].sort();
 }
 

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { emit, on, setStatusWriter, state, status } from "../../ui/bus.js";
+
+test("emit calls every subscriber in order with the event's arguments; off stops one", () => {
+  const got = [];
+  const off = on("section", (i) => got.push(["a", i]));
+  on("section", (i, why) => got.push(["b", i, why]));
+  emit("section", 3, "scroll");
+  off();
+  emit("section", 4);
+  assert.deepEqual(got, [["a", 3], ["b", 3, "scroll"], ["b", 4, undefined]]);
+  emit("nobody-listens", 1); // no subscriber: nothing happens
+});
+
+test("a failing subscriber is reported on the one status line, the others still run", async () => {
+  const lines = [];
+  const previous = setStatusWriter((text) => lines.push(text));
+  try {
+    let reached = false;
+    on("play", () => {
+      throw new Error("boom");
+    });
+    on("play", async () => {
+      throw new Error("later");
+    });
+    on("play", () => {
+      reached = true;
+    });
+    emit("play");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.ok(reached);
+    assert.deepEqual(lines, ["Something went wrong: boom", "Something went wrong: later"]);
+    status(42);
+    assert.equal(lines.at(-1), "42");
+  } finally {
+    setStatusWriter(previous);
+  }
+});
+
+test("the shared page state starts empty", () => {
+  assert.deepEqual(state, { book: null, current: 0, playing: false, ready: false, piece: null });
+});
