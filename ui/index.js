@@ -104,8 +104,15 @@ export function show_code(payloadJson) {
   state.piece = piece;
   pieceShown(piece);
   $("code").value = piece.code;
-  $("now-meta").textContent =
-    `Section ${piece.section + 1} · ${piece.style} · mood: ${piece.mood} · by ${piece.source}`;
+  $("now-meta").textContent = `Section ${piece.section + 1} · ${piece.style} · by ${piece.source}`;
+  // Why the passage was read this way: the words or cues that made its mood.
+  $("now-why").textContent = `Mood ${piece.why || piece.mood}`;
+}
+
+/** The reading session says whether the book's music plays (Play, Pause, or another mode took over). */
+export function set_playing(playing) {
+  state.playing = Boolean(playing);
+  $("play").textContent = state.playing ? "Pause" : "Play";
 }
 
 // ---- Reader events -----------------------------------------------------------------------

@@ -7,9 +7,6 @@ import { keep, setting } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
 
-// A rendered section is about as long as it takes to read, within sensible bounds for a download.
-const WAV_SECONDS = [10, 120];
-
 // ---- Port additions called from Python ---------------------------------------------------
 
 /** Bring a section into view at once (restoring where the reader was). */
@@ -82,9 +79,9 @@ function saveSnippet() {
 async function renderSection() {
   const piece = currentPiece();
   if (!piece) return;
-  // Python gives the section's length at the reader's pace (show_code's `seconds`).
-  const [shortest, longest] = WAV_SECONDS;
-  const seconds = Math.round(Math.min(longest, Math.max(shortest, Number(piece.seconds) || shortest)));
+  // Python gives the section's length at the reader's pace (show_code's `seconds`): the same
+  // length as the section's MIDI export.
+  const seconds = Number(piece.seconds);
   const button = $("render-wav");
   button.disabled = true;
   status(`Rendering section ${piece.section + 1} (${seconds} s of music) to WAV…`);

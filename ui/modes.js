@@ -8,11 +8,11 @@
 //   export-midi.
 import * as player from "../sound/index.js";
 import * as midiOut from "../sound/midi_out.js";
-import { emit, on as onEvent, state as page, status } from "./bus.js";
+import { emit, on as onEvent, status } from "./bus.js";
 import { el, option, saveBlob } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { endless: false, ensembles: [], endlessInfo: null, pieces: 0 };
+const state = { endless: false, ensembles: [], endlessInfo: null, pieces: 0, followed: "" };
 
 window.bookmusic = Object.assign(window.bookmusic || {}, { modes: { state, midiOut } });
 
@@ -29,7 +29,9 @@ export function download_file(name, mime, b64) {
   saveBlob(new Blob([bytes], { type: mime }), name);
 }
 
+/** Python played a validated program: MIDI out follows it (and only it). */
 export function midi_follow(code, start = null) {
+  state.followed = code;
   return midiOut.follow(code, start);
 }
 
@@ -57,11 +59,6 @@ export function set_ensembles(json) {
 function emitCustom() {
   const picked = [...document.querySelectorAll("#ensemble-custom input:checked")].map((i) => i.value);
   if (picked.length) emit("ensemble", picked.join(","));
-}
-
-/** The code actually playing when the ensemble re-voiced a piece. */
-export function show_voiced(code) {
-  $("code").value = code;
 }
 
 /** An endless-mode piece started: {code, mood, pieces, key, mode, cpm, layers, change} as JSON. */
@@ -144,8 +141,8 @@ async function toggleMidi() {
   if ($("midi-enable").checked) {
     try {
       const name = await midiOut.enable($("midi-output").value, { muteAudio: $("midi-mute").checked });
-      // Already playing: follow the piece shown (the player shows every piece it plays there).
-      if (player.isPlaying()) await midiOut.follow($("code").value);
+      // Already playing: follow what Python last played (validated), never unsent text in the box.
+      if (player.isPlaying() && state.followed) await midiOut.follow(state.followed);
       line.textContent = `Sending to ${name}.`;
     } catch (err) {
       $("midi-enable").checked = false;
@@ -193,8 +190,7 @@ function wire() {
       emit("endless-stop");
       return;
     }
-    // The reader's music gives way (its Play button goes back to Play, its place is kept).
-    if (page.playing) $("play").click();
+    // The reader's music gives way: Python's session hands the player over (and resets Play).
     await player.unlock(); // inside the click: browsers only start audio on a user gesture
     emit("endless-start", $("endless-mood").value.trim(), Number($("endless-every").value));
   });

@@ -34,6 +34,7 @@ export async function detect() {
     memory64: typeof WebAssembly === "object" && memory64(),
     webgpu_reason: "",
     model_url: modelUrl ? new URL(modelUrl, location.href).href : "",
+    page_origin: location.origin, // a model from another host is fetched only with the reader's consent
     engine_override: params.get("engine") || "",
   };
   if (!navigator.gpu) {

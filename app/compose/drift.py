@@ -98,7 +98,12 @@ def mood_of(phrase: str, routes: dict[str, tuple[str, ...]], style_names: set[st
             return word, list(routes[word])
     if named_styles:
         return named_styles[0], named_styles
-    label = score_mood(phrase).label if phrase.strip() else "calm"
+    label = "calm"
+    if phrase.strip():
+        mood = score_mood(phrase)
+        # A phrase is a request, not a passage: one cue word ("joy", "storm") is enough.
+        votes = mood.votes
+        label = max(votes, key=lambda m: votes[m]) if mood.label == "neutral" and votes else mood.label
     if label not in routes:
         label = "calm" if "calm" in routes else next(iter(routes))
     return label, list(routes[label])

@@ -99,3 +99,13 @@ def test_an_ensemble_without_drums_is_never_offered_a_drum_layer():
         piece = session.next()
         assert "+drums" not in piece.change and "+kick" not in piece.change
         assert piece.summary()["layers"] == validate(piece.code).layers
+
+
+def test_a_one_word_mood_phrase_is_enough():
+    from app.compose.drift import mood_of
+    from app.music.styles import load_moods, load_styles
+
+    routes, styles = load_moods().routes, set(load_styles())
+    assert [mood_of(p, routes, styles)[0] for p in ("joy", "storm", "love", "mystery")] == [
+        "joyful", "tense", "tender", "mysterious",
+    ]
