@@ -2,7 +2,7 @@
 // playback with seamless swaps and a level meter, the page's second check, note events for MIDI,
 // offline rendering to WAV. The facts it shares with Python come from sound/facts.json.
 export {
-  play, stop, unlock, setVolume, level, isPlaying, check, position, setFade, sounds, events,
+  play, stop, unlock, setVolume, level, peak, isPlaying, check, position, setFade, sounds, events,
   renderOffline, prepare,
 } from "./strudel_player.js";
 export { renderWav } from "./wav_render.js";

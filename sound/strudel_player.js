@@ -47,8 +47,15 @@ async function strudel() {
       const ctx = mod.getAudioContext();
       analyser = ctx.createAnalyser();
       analyser.fftSize = 2048;
-      output.destinationGain.connect(analyser);
+      output.destinationGain.connect(analyser); // measured before the limiter: what the music asks for
       output.destinationGain.gain.value = volume;
+      // The last guard on the master bus, never the only one (the validator bounds loudness first):
+      // a hard limiter just under full scale, so no piece can clip the reader's ears.
+      const limiter = new DynamicsCompressorNode(ctx, {
+        threshold: -3, knee: 0, ratio: 20, attack: 0.002, release: 0.2,
+      });
+      output.destinationGain.disconnect(ctx.destination);
+      output.destinationGain.connect(limiter).connect(ctx.destination);
       return mod;
     })();
   }
@@ -313,6 +320,14 @@ export function setFade(seconds) {
 /** The shipped sound whitelist. */
 export async function sounds() {
   return [...allowed].sort();
+}
+
+/** The highest absolute sample of the master output right now, before the limiter. */
+export function peak() {
+  if (!analyser) return 0;
+  const buf = new Float32Array(analyser.fftSize);
+  analyser.getFloatTimeDomainData(buf);
+  return buf.reduce((top, v) => Math.max(top, Math.abs(v)), 0);
 }
 
 /** RMS of the master output right now (0 when silent or not started). */

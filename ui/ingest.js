@@ -24,7 +24,10 @@ export function bootWorker() {
   state.worker = worker;
   state.ready = new Promise((resolve, reject) => {
     worker.addEventListener("message", function first(e) {
-      if (e.data.type === "ready") resolve(worker);
+      if (e.data.type === "ready") {
+        worker.started = true;
+        resolve(worker);
+      }
       if (e.data.type === "failed") reject(new Error(e.data.message));
       if (e.data.type === "ready" || e.data.type === "failed") worker.removeEventListener("message", first);
     });
@@ -34,8 +37,22 @@ export function bootWorker() {
   worker.addEventListener("message", (e) => {
     // Events of an abandoned book (an older id) are dropped.
     if (e.data.type === "event" && e.data.id === state.current) state.emit("book-event", e.data.json);
+    if (e.data.type === "crashed") replaceWorker(worker);
   });
+  // A worker that dies after it started (out of memory) is replaced too. One that never started
+  // is not rebooted in a loop: the next file tries again and reports why it cannot.
+  worker.addEventListener("error", () => worker.started && replaceWorker(worker));
   return state.ready;
+}
+
+/** Drop a broken worker: the next file boots a fresh one, so one bad file never stops the next. */
+function replaceWorker(worker) {
+  worker.terminate();
+  if (state.worker !== worker) return;
+  state.worker = null;
+  state.busy = false;
+  state.restarts = (state.restarts || 0) + 1;
+  bootWorker(); // warm again right away, as at start
 }
 
 function errorEvent(message) {

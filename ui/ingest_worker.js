@@ -47,7 +47,10 @@ onmessage = (e) => {
       events.destroy?.();
     }
   }).catch((err) => {
+    // Python turns every error it can catch into an "error" event, so one that reaches here broke
+    // Pyodide itself (a stack overflow, memory): say so, and ask the page for a fresh worker.
     const message = `“${name}” could not be read: ${err?.message || err}`;
     postMessage({ type: "event", id, json: JSON.stringify({ type: "error", kind: "internal", message }) });
+    postMessage({ type: "crashed" });
   });
 };

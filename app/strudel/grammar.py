@@ -127,12 +127,16 @@ def _mini(
     for level in range(levels + 1):
         term = Ref(name("term", level))
         more = up_to(seq(" ", term), max_steps - 1) if max_steps > 0 else star(seq(" ", term))
-        out[name("seq", level)] = seq(term, more)
+        # `_` holds the step before it, so Strudel refuses it first in a sequence: the lead term
+        # of a sequence is anything but `_`.
+        out[name("seq", level)] = seq(Ref(name("lead", level)), more)
         deepest = max_depth > 0 and level == levels
         if deepest:
+            out[name("lead", level)] = seq(alt(atom, "~"), mods)
             out[name("term", level)] = seq(alt(atom, "~", "_"), mods)
             continue
         inner = Ref(name("seq", level + 1 if max_depth > 0 else 0))
+        out[name("lead", level)] = seq(alt(atom, "~", Ref(name("group", level))), mods)
         out[name("term", level)] = seq(alt(atom, "~", "_", Ref(name("group", level))), mods)
         out[name("group", level)] = alt(
             seq("[", stack_of(inner), "]"),

@@ -101,10 +101,14 @@ MAX_SUBDIVISION = 16  # "x*N", euclid pulses: more events than this per step is 
 # The whole program's notes per cycle (every layer, chord notes, *, !, euclid and fast counted):
 # the shipped styles use 5 to 20; past this the page spends its frames scheduling notes.
 MAX_EVENTS_PER_CYCLE = 64
-# Voice-weighted loudness: the sum over layers of (notes sounding at once x gain). The shipped
-# styles sit between 0.6 and 1.35; above this the gains are scaled down together, so five layers
-# of big chords cannot be louder than a full style.
-LOUDNESS_BUDGET = 1.5
+# Voice-weighted loudness: the sum over layers of (notes sounding at once x gain x how peaky the
+# sound is x 1 + its distortion). Above the budget the gains are scaled down together, so five
+# layers of big chords cannot be louder than a full style. Measured in the page (the master output
+# before its limiter): layers all in phase at the budget peak just under full scale.
+LOUDNESS_BUDGET = 1.0
+# Peak per unit of gain, measured in the page: a synthesized kick's attack and the bright
+# oscillators peak above the gain they are given; everything else stays at or under it.
+PEAK_WEIGHT: dict[str, float] = {"sbd": 1.6, "supersaw": 1.3, "sawtooth": 1.2, "square": 1.2, "pulse": 1.2}
 MAX_NUMBER_DIGITS = 5
 MAX_NESTING = 8  # [ and < groups inside each other: styles use 3; deeper only costs the parser
 

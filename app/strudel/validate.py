@@ -166,6 +166,8 @@ class Mini:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
     def sequence(self, alternating: bool = False) -> tuple[str, Density]:
+        if self.peek() == "_":  # it holds the step before it: Strudel refuses it first
+            raise self.fail("_ (hold) needs a step before it")
         terms = [self.term()]
         while True:
             if self.peek() not in ("", " ", "]", ">", ","):
@@ -257,6 +259,7 @@ class Mini:
             if counts[1] == 0:
                 raise self.fail("a euclid rhythm needs at least one step")
             counts = [min(c, subset.MAX_SUBDIVISION) for c in counts]
+            counts[0] = min(counts[0], counts[1])  # more pulses than steps breaks Strudel's euclid
             return "(" + ",".join(map(str, counts)) + ")", float(counts[0])
         value = float(self.take(_MINI_NUM, "a number").group())
         if value == 0:
@@ -298,8 +301,10 @@ class Layer:
         return names
 
     def density(self) -> Density:
-        """The source pattern's density, sped up or slowed down by the layer's fast/slow calls
-        (they compound: Strudel applies each one)."""
+        """How busy the layer is: the events of its source pattern and of the patterns its
+        scale and sound calls bring (Strudel queries each of those for every note), sped up or
+        slowed down by its fast/slow calls (they compound: Strudel applies each one). Voices
+        are the source's: the notes sounding at once."""
         factor = 1.0
         for m in self.methods:
             if m.name in ("fast", "slow"):
@@ -309,7 +314,21 @@ class Layer:
                 if isinstance(m.arg, float):
                     value = _clamp(m.arg, effect.low, effect.high)
                 factor *= value if m.name == "fast" else 1 / value
-        return self.source.density.times(factor)
+        # A fixed scale or sound (one value a cycle) costs nothing more; a busy one does.
+        events = self.source.density.events + sum(max(0.0, m.density.events - 1) for m in self.methods)
+        return Density(events, self.source.density.voices).times(factor)
+
+    def loudness(self, ceiling: float) -> float:
+        """How loud the layer can peak: voices at once x its gain x its loudest sound's peak
+        weight x (1 + its distortion)."""
+        weight = max((subset.PEAK_WEIGHT.get(s, 1.0) for s in self.sounds()), default=1.0)
+        shape = 0.0
+        for m in self.methods:
+            if m.name == "shape" and isinstance(m.arg, float):
+                shape = _clamp(m.arg, EFFECTS["shape"].low, EFFECTS["shape"].high)
+            elif m.name == "shape" and isinstance(m.arg, Signal):
+                shape = _clamp((m.arg.range or (0.0, 1.0))[1], EFFECTS["shape"].low, EFFECTS["shape"].high)
+        return self.density().voices * self.loudest_gain(ceiling) * weight * (1 + shape)
 
     def loudest_gain(self, ceiling: float) -> float:
         """The highest gain the layer plays at (the last .gain call wins, as in Strudel)."""
@@ -592,6 +611,8 @@ def validate(
         return refused(errors, sounds, notes)
 
     events = sum(ly.density().events for ly in layers)
+    if layers and not any(ly.source.density.events for ly in layers):
+        return refused(["the music has no notes (only rests)"], sounds, notes)
     if events > subset.MAX_EVENTS_PER_CYCLE:
         why = f"too many notes: {_fmt(events)} per cycle (at most {subset.MAX_EVENTS_PER_CYCLE})"
         return refused([why], sounds, notes)
@@ -601,7 +622,7 @@ def validate(
         notes.append(f"tempo {_fmt(cpm)} cycles/min clamped into {_fmt(low)}..{_fmt(high)}")
         cpm = _clamp(cpm, low, high)
     ceiling = subset.GAIN_CEILING if max_gain is None else min(subset.GAIN_CEILING, max_gain)
-    loudness = sum(ly.density().voices * ly.loudest_gain(ceiling) for ly in layers)
+    loudness = sum(ly.loudness(ceiling) for ly in layers)
     scale = 1.0
     if loudness > subset.LOUDNESS_BUDGET:
         scale = subset.LOUDNESS_BUDGET / loudness

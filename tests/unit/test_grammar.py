@@ -1,6 +1,8 @@
 """The emitted grammars, read back as text by an independent GBNF reader + Earley recognizer."""
 
 import json
+import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -8,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from app.music.styles import load_styles
-from app.strudel.grammar import SOUNDS, ebnf, gbnf
+from app.strudel.grammar import SOUNDS, ebnf, gbnf, rules
 from app.strudel.validate import validate
 
 from .gbnf_match import accepts, parse_gbnf
+from .grammar_sample import draw
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = load_styles()
@@ -210,3 +213,29 @@ def test_bounded_grammars_bound_chords_and_scale_patterns_too():
     five = ["C3:minor", "D3:minor", "E3:minor", "F3:minor", "G3:minor"]
     assert not accepts(bounded, PIECE.format(layer.format("0", " ".join(five))))  # 5 scale steps
     assert not accepts(bounded, PIECE.format(layer.format("0", ",".join(five))))  # 5 stacked scales
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules").exists(),
+                    reason="needs node and node_modules (CPython side)")
+def test_strudels_own_parser_reads_every_mini_notation_the_validator_passes():
+    """The subset is a subset of Strudel: every string in validated code (drawn from the whole
+    grammar, hostile edits included) parses with Strudel's mini-notation parser."""
+    rng, grammar, strings = random.Random(11), rules(max_depth=3), []
+    edits = ("*16", "!16", ",0", " _", "_ ", "?", "@2", "(3,8)")
+    while len(strings) < 400:
+        program = draw(grammar, rng)
+        for _ in range(rng.randrange(3)):
+            at = rng.randrange(len(program) + 1)
+            program = program[:at] + rng.choice(edits) + program[at:]
+        checked = validate(program)
+        if checked.ok:
+            strings += re.findall(r'\("([^"]*)"\)', checked.code)
+    # Edge cases Strudel's parser is strict about (a hold `_` first in a sequence).
+    for mini in ("_ 0", "[_ 0] 1", "0, _", "<_ 1>", "0 _", "0 [1 _]", "~ _", "0?(3,8) _!2"):
+        strings += re.findall(r'\("([^"]*)"\)', validate(f'n("{mini}").sound("sine")').code)
+    out = subprocess.run(
+        ["node", str(ROOT / "tests/grammar/strudel_mini_parses.mjs")],
+        input=json.dumps(strings), capture_output=True, text=True, timeout=120, check=True,
+    )
+    refused = [(s, why) for s, why in zip(strings, json.loads(out.stdout), strict=True) if why]
+    assert refused == []
