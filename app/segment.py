@@ -117,7 +117,7 @@ def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
     pieces: list[str] = []
     current: list[str] = []
     words = 0
-    for sentence in split_sentences(para.text):
+    for sentence in _sentences(para.text, max_words):
         n = Paragraph(sentence).words
         if current and words + n > max_words:
             pieces.append(reduce(join_lines, current, ""))
@@ -127,6 +127,22 @@ def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
     if current:
         pieces.append(reduce(join_lines, current, ""))
     return [replace(para, text=text, continued=k > 0) for k, text in enumerate(pieces)]
+
+
+LONGEST_SENTENCE = 8  # times a section's words: longer is no sentence (a file with no full stops)
+
+
+def _sentences(text: str, max_words: int) -> list[str]:
+    """Sentences; one many times longer than a section (a hostile file, a text without full
+    stops) is cut between words, so no paragraph is megabytes long."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        if Paragraph(sentence).words <= LONGEST_SENTENCE * max_words:
+            out.append(sentence)
+            continue
+        words = sentence.split()
+        out += (" ".join(words[k : k + max_words]) for k in range(0, len(words), max_words))
+    return out
 
 
 class BookBuilder:
