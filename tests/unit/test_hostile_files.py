@@ -49,7 +49,9 @@ for event in book_events(data, sys.argv[2]):
     elif event["type"] == "done":
         out["warnings"] = event["warnings"]
 out["seconds"] = time.perf_counter() - start
-out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM: this program's own peak (ru_maxrss would include the forked test runner's).
+with open("/proc/self/status") as status:
+    out["peak"] = next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmHWM"))
 print(json.dumps(out))
 """
 
@@ -57,7 +59,7 @@ print(json.dumps(out))
 def read_in_child(path: Path, filename: str) -> dict:
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), filename, str(ADDRESS_SPACE), str(ROOT)],
-        capture_output=True, text=True, timeout=SECONDS * 3, check=False,
+        capture_output=True, text=True, timeout=SECONDS * 6, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -69,7 +71,7 @@ def test_every_hostile_file_ends_fast_small_and_with_the_right_reason(hostile, t
     path.write_bytes(hostile.build())
     result = read_in_child(path, hostile.filename)
     print(hostile.name, json.dumps({k: result[k] for k in ("kind", "seconds", "peak", "paragraphs")}))
-    assert result["seconds"] < SECONDS, result
+    assert result["seconds"] < hostile.seconds, result
     assert result["peak"] < PEAK_BYTES, result
     assert result["kind"] == hostile.kind, result
     said = result["message"] + " ".join(result["warnings"])
