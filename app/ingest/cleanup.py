@@ -25,7 +25,10 @@ CHAPTER_HEADING = re.compile(
     r"|第[0-9一二三四五六七八九十百千〇零]+[章節节回部巻卷].{0,30})\s*$",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»」』)）]*$")
+_SENTENCE_PUNCTUATION = ".!?…。！？"
+_CLOSERS = "\"'”’»」』)）"
+_HYPHENATED = re.compile(r"\w-")  # matched on the last two characters only: never a scan
+_HYPHENATED_WORD = re.compile(r"[^\W\d_]-")
 
 
 def clean_text(text: str) -> str:
@@ -46,8 +49,8 @@ def join_lines(previous: str, line: str) -> str:
     if previous.endswith("\u00ad"):
         return previous[:-1] + line
     # "breakwa-" + "ter" -> "breakwater"; "Anglo-" + "Saxon" and "12-" + "13" keep the hyphen.
-    if re.search(r"\w-$", previous):
-        if re.search(r"[^\W\d_]-$", previous) and line[0].islower():
+    if _HYPHENATED.fullmatch(previous[-2:]):
+        if _HYPHENATED_WORD.fullmatch(previous[-2:]) and line[0].islower():
             return previous[:-1] + line
         return previous + line
     if _CJK_EDGE.match(previous[-1]) and _CJK_EDGE.match(line[0]):
@@ -57,8 +60,50 @@ def join_lines(previous: str, line: str) -> str:
     return previous + " " + line.lstrip()
 
 
+class LineJoiner:
+    """A paragraph growing line by line, in time linear in its length: `join_lines` needs only
+    the last two characters, so it sees a short tail and the text is kept as pieces (a paragraph
+    running across 1,500 pages must not be copied once per line)."""
+
+    TAIL = 64
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.tail = ""  # the last TAIL characters of the text
+
+    def __bool__(self) -> bool:
+        return bool(self.tail)
+
+    def add(self, line: str) -> None:
+        if not line:
+            return
+        if not self._parts:
+            self._parts.append(line)
+            self.tail = line[-self.TAIL :]
+            return
+        joined = join_lines(self.tail, line)
+        # join_lines keeps all of `previous` but (at most) its last character.
+        keep = len(self.tail) - 1
+        self._parts[-1] = self._parts[-1][:-1]
+        self._parts.append(joined[keep:])
+        self.tail = (self.tail[:-1] + joined[keep:])[-self.TAIL :]
+
+    @property
+    def text(self) -> str:
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+
 def ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text.rstrip()))
+    """A sentence mark, then only closing quotes or brackets (`[.!?…][\"'”’»)]*$`), looked for
+    from the end: a paragraph is asked after every line, so this must not read all of it."""
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    while end and text[end - 1] in _CLOSERS:
+        end -= 1
+    return end > 0 and text[end - 1] in _SENTENCE_PUNCTUATION
 
 
 def is_chapter_heading(text: str) -> bool:

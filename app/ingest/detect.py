@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from app.ingest.errors import IngestError
+from app.ingest.zipguard import ZipReader, open_zip
 
 _IMAGES = {
     b"\x89PNG\r\n\x1a\n": "a PNG image",
@@ -70,12 +69,9 @@ def detect(data: bytes, name: str = "") -> Detected:
 
 
 def _zip_kind(data: bytes, name: str) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError) as err:
-        raise IngestError("corrupt", f"“{name}” looks like a ZIP/EPUB file but is damaged ({err}).") from err
+    with open_zip(data, name) as zf:
+        names = set(zf.namelist())
+        mimetype = ZipReader(zf, name).read("mimetype")[:64].strip() if "mimetype" in names else b""
     if mimetype == b"application/epub+zip" or "META-INF/container.xml" in names:
         return "epub"
     if "word/document.xml" in names:
@@ -85,13 +81,33 @@ def _zip_kind(data: bytes, name: str) -> str:
     raise IngestError("wrong-type", f"“{name}” is a ZIP archive, not an EPUB book. {SUPPORTED}")
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the bytes look like UTF-16 text that lost its byte order
+    mark: text in the Latin, Greek, Cyrillic... ranges has a zero in every other byte, binary data
+    has zeros anywhere."""
+    sample = sample[: len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * pairs and other <= 0.02 * pairs:
+            text = sample.decode(codec, errors="replace")
+            bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t\f") or ch == "\ufffd")
+            if bad <= 0.01 * len(text):
+                return codec
+    return None
+
+
 def decode_text(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; None for binary data."""
+    """UTF-8 (with or without BOM), UTF-16 with or without BOM, else Windows-1252; None for
+    binary data."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     sample = data[:65536]
     if b"\x00" in sample:
-        return None
+        codec = utf16_without_bom(sample)
+        return data.decode(codec, errors="replace") if codec else None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

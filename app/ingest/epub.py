@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
+import codecs
 import posixpath
-import re
 import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -13,6 +12,7 @@ from xml.etree import ElementTree
 
 from app.ingest.cleanup import clean_text, is_chapter_heading
 from app.ingest.errors import IngestError
+from app.ingest.zipguard import MAX_BOOK_BYTES, ZipReader, megabytes, open_zip
 
 _BLOCKS = {
     "p", "div", "li", "blockquote", "pre", "section", "article", "aside", "header", "footer",
@@ -81,24 +81,47 @@ def _local(tag: str) -> str:
 
 
 MAX_XML_DEPTH = 200  # real container and package files nest under 10 deep
-_TAG = re.compile(rb"<(/?)[^>]*?(/?)>")
+# A tag, a comment or a script still open after this much text is not a real chapter's: the HTML
+# parser would rescan it on every piece fed (quadratic), so the rest of that file is dropped.
+MAX_PENDING = 1 << 20
 
 
 def xml_depth(data: bytes) -> int:
     """How deep the elements of an XML file nest, in one linear pass over its tags: a file nested
     far deeper than any real one is refused before the tree parser builds (and frees) it, which
-    recurses and can overflow the page's stack."""
+    recurses and can overflow the page's stack. (What `<(/?)[^>]*?(/?)>` found, but with `find`:
+    that pattern rescans to the end from every `<` of a file of `<` without `>`.)"""
     depth = deepest = 0
-    for tag in _TAG.finditer(data):
-        text = tag.group()
-        if text.startswith((b"<?", b"<!")):
-            continue
-        if tag.group(1):
+    start = data.find(b"<")
+    while start >= 0:
+        end = data.find(b">", start + 1)
+        if end < 0:
+            break
+        if data.startswith((b"<?", b"<!"), start):
+            pass
+        elif data.startswith(b"</", start):
             depth -= 1
-        elif not tag.group(2):
+        elif data[end - 1 : end] != b"/" or end - 1 == start:
             depth += 1
             deepest = max(deepest, depth)
+        start = data.find(b"<", end + 1)
     return deepest
+
+
+def encrypted_targets(xml: str) -> list[str]:
+    """The `URI="..."` values of encryption.xml (what `URI="([^"]+)"` found, in linear time)."""
+    targets: list[str] = []
+    start = xml.find('URI="')
+    while start >= 0:
+        end = xml.find('"', start + 5)
+        if end < 0:
+            break
+        if end > start + 5:
+            targets.append(xml[start + 5 : end])
+            start = xml.find('URI="', end + 1)
+        else:
+            start = xml.find('URI="', start + 1)
+    return targets
 
 
 def _parse_xml(data: bytes, what: str) -> ElementTree.Element:
@@ -113,14 +136,15 @@ class EpubSource:
     def __init__(self, data: bytes, name: str = "book.epub") -> None:
         self.name = name
         self.warnings: list[str] = []
+        self.zip = open_zip(data, name)
+        self.reader = ZipReader(self.zip, name)
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
             names = set(self.zip.namelist())
             self._check_drm(names)
-            container = _parse_xml(self.zip.read("META-INF/container.xml"), "container file")
+            container = _parse_xml(self.reader.read("META-INF/container.xml"), "container file")
             rootfile = next(el for el in container.iter() if _local(el.tag) == "rootfile")
             self.opf_path = unquote(rootfile.attrib["full-path"])
-            opf = _parse_xml(self.zip.read(self.opf_path), "package file")
+            opf = _parse_xml(self.reader.read(self.opf_path), "package file")
         except IngestError:
             raise
         except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, OSError, ValueError) as err:  # noqa: E501
@@ -154,31 +178,55 @@ class EpubSource:
         if "META-INF/rights.xml" in names:
             raise drm
         if "META-INF/encryption.xml" in names:
-            xml = self.zip.read("META-INF/encryption.xml").decode("utf-8", "replace")
-            targets = re.findall(r'URI="([^"]+)"', xml)
+            xml = self.reader.read("META-INF/encryption.xml").decode("utf-8", "replace")
             # Obfuscated or encrypted fonts (_FONT_OBFUSCATION) leave the text readable.
-            if any(not re.search(r"\.(otf|ttf|woff2?)$", t, re.IGNORECASE) for t in targets):
+            fonts = (".otf", ".ttf", ".woff", ".woff2")
+            if any(not t.lower().endswith(fonts) for t in encrypted_targets(xml)):
                 raise drm
 
     def blocks(self, piece: int = 50_000) -> Iterator[tuple[int, list[tuple[str, str]]]]:
         """(spine documents done, new blocks), a piece of a document at a time: some books are
-        one huge XHTML file, and its first section should not wait for the whole of it."""
-        missing = 0
+        one huge XHTML file, and its first section should not wait for the whole of it. Each file
+        is unpacked and decoded as a stream, within the budgets of `zipguard`."""
+        missing = damaged = 0
         for done, path in enumerate(self.documents, 1):
             try:
-                html = self.zip.read(path).decode("utf-8", errors="replace")
+                info = self.zip.getinfo(path)
             except KeyError:
                 missing += 1
                 yield done, []
                 continue
+            self.reader.check(info)  # a bomb is refused, not skipped as "too much text"
+            size = info.file_size
+            if self.reader.spent + size > MAX_BOOK_BYTES:
+                self.warnings.append(
+                    f"This EPUB holds more than {megabytes(MAX_BOOK_BYTES)} of text; BookMusic read "
+                    f"the first {done - 1} of its {len(self.documents)} chapter files."
+                )
+                break
+            self.reader.spent += size
             parser = _Blocks()
-            for start in range(0, len(html), piece):
-                parser.feed(html[start : start + piece])
-                if start + piece >= len(html):
-                    parser.close()
-                yield done - (start + piece < len(html)), self._drain(parser)
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            for raw in self.reader.pieces(path):
+                text = decoder.decode(raw)
+                for start in range(0, len(text), piece):
+                    parser.feed(text[start : start + piece])
+                if len(parser.rawdata) > MAX_PENDING:
+                    damaged += 1
+                    parser.rawdata = ""  # an endless tag, comment or script: drop the rest
+                    break
+                yield done - 1, self._drain(parser)
+            else:
+                parser.feed(decoder.decode(b"", final=True))
+            parser.close()
+            yield done, self._drain(parser)
         if missing:
             self.warnings.append(f"{missing} chapter file(s) listed in the EPUB are missing.")
+        if damaged:
+            self.warnings.append(
+                f"{damaged} chapter file(s) are damaged (a tag, comment or script never ends) and "
+                "were read only up to there."
+            )
 
     @staticmethod
     def _drain(parser: _Blocks) -> list[tuple[str, str]]:

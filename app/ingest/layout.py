@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
-from app.ingest.cleanup import clean_text, ends_sentence, is_chapter_heading, join_lines
+from app.ingest.cleanup import LineJoiner, clean_text, ends_sentence, is_chapter_heading
 from app.models import Paragraph
 
 
@@ -150,7 +150,7 @@ def _in_band(line: Line, page: PageText) -> bool:
 class _Open:
     """The paragraph being built; it may continue on the next column or page."""
 
-    text: str = ""
+    text: LineJoiner = field(default_factory=LineJoiner)  # joined in linear time
     last_line: Line | None = None
     heading: bool = False
 
@@ -275,7 +275,7 @@ class LayoutReader:
                     out += self._close()
             if not heading:
                 self._line_lengths.append(len(line.text))
-            self._open.text = join_lines(self._open.text, line.text)
+            self._open.text.add(line.text)
             self._open.heading = heading
             self._open.last_line = line
             previous = line
@@ -284,7 +284,7 @@ class LayoutReader:
     def _short_end(self, open_: _Open, previous: Line | None, typical: float, block_style: bool) -> bool:
         """A finished sentence on a short line ends the paragraph at a page or column top, or
         anywhere in a book without indents."""
-        if not ends_sentence(open_.text):
+        if not ends_sentence(open_.text.tail):
             return False
         if previous is None:
             return self._short(open_.last_line, typical)
@@ -297,7 +297,7 @@ class LayoutReader:
     def _close(self) -> list[Paragraph]:
         open_ = self._open
         self._open = _Open()
-        text = clean_text(open_.text)
+        text = clean_text(open_.text.text) if open_.text else ""
         if not text:
             return []
         if open_.heading:

