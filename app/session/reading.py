@@ -31,6 +31,7 @@ from app.segment import DEFAULT_WPM, book_from_text, make_sections
 from app.session.memory import Memory, restore
 from app.session.ports import PlayerPort, StorePort, UIPort
 from app.strudel import subset
+from app.strudel.program import ValidProgram
 from app.strudel.validate import validate
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ class ReadingSession:
         if result.program is None:
             self.ui.set_status("This code cannot play: " + "; ".join(result.errors))
             return False
-        self.apply_edit(index, result.program.code)
+        self.apply_edit(index, result.program)
         self.memory.keep_edit(self.book.sections[index].id, result.program.code)
         note = f" ({'; '.join(result.notes)})" if result.notes else ""
         self.ui.set_status(f"Your edit plays for section {index + 1}{note}")
@@ -285,18 +286,19 @@ class ReadingSession:
             await self.show_and_play(play=self.playing)
         return True
 
-    def apply_edit(self, index: int, code: str) -> bool:
+    def apply_edit(self, index: int, code: str | ValidProgram) -> bool:
         """The reader's code plays for section `index`; the composed piece is kept for a revert.
-        False (and nothing changes) when the validator refuses it."""
+        Code from outside (kept, imported) is validated here; False (and nothing changes) when
+        the validator refuses it."""
         assert self.book is not None
-        checked = validate(code)
-        if checked.program is None:
+        program = code if isinstance(code, ValidProgram) else validate(code).program
+        if program is None:
             return False
         section = self.book.sections[index]
         before = self.piece_for(index)
         if before.source != "edited":
             self.originals[section.id] = before
-        self.composed[section.id] = Piece(checked.program, before.style, before.mood, "edited", before.why)
+        self.composed[section.id] = Piece(program, before.style, before.mood, "edited", before.why)
         return True
 
     async def revert_edit(self, index: int) -> None:

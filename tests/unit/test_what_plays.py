@@ -103,3 +103,19 @@ def test_one_play_runs_the_validator_once_per_new_piece(monkeypatch: Any) -> Non
     run(session.pause())
     run(session.play())
     assert len(calls) == 1  # the same piece again: no new check
+
+
+def test_an_edit_is_validated_once(monkeypatch: Any) -> None:
+    calls: list[str] = []
+    real = validate_module.validate
+
+    def counting(code: str, **options: Any) -> Any:
+        calls.append(code)
+        return real(code, **options)
+
+    session = ReadingSession(FakeUI(), FakePlayer(), prefetch=0)
+    session.open_text("storm", TITLE_BOOK, markdown=True)
+    run(session.play())
+    monkeypatch.setattr("app.session.reading.validate", counting)
+    assert run(session.edit_code(0, 'n("0 2").sound("sine")'))
+    assert len(calls) == 1
