@@ -136,17 +136,25 @@ class ReadingSession:
         return rendered
 
     def _render(self, piece: Piece) -> Piece | None:
+        """The piece on the listener's ensemble and under their cap (None: it cannot be voiced)."""
         cap = subset.INTENSITY.get(self.intensity, subset.INTENSITY[subset.DEFAULT_INTENSITY])
-        if self.ensemble is None and cap.drums and cap.ceiling >= subset.GAIN_CEILING:
+        capped = not cap.drums or cap.ceiling < subset.GAIN_CEILING
+        if self.ensemble is None and not capped:
             return piece  # nothing to change: no second pass through the validator
-        checked = validate_for(voice_for(piece.code, self.ensemble), self.ensemble)
-        if checked.ok and (not cap.drums or cap.ceiling < subset.GAIN_CEILING):
+        program: ValidProgram | None = piece.program
+        if self.ensemble is not None:
+            try:
+                program = validate_for(voice_for(piece.code, self.ensemble), self.ensemble).program
+            except ValueError:
+                program = None
+        if program is not None and capped:
             allowed = self.ensemble.sounds if self.ensemble else None
-            capped = validate(checked.code, allowed_sounds=allowed, drums=cap.drums, max_gain=cap.ceiling)
-            checked = capped if capped.ok else checked  # all drums: the cap cannot leave silence
-        if checked.program is None:
+            # A piece of drums alone keeps them: the cap must not leave the reader in silence.
+            program = validate(program.code, allowed_sounds=allowed, drums=cap.drums,
+                               max_gain=cap.ceiling).program or program
+        if program is None:
             return None
-        return Piece(checked.program, piece.style, piece.mood, piece.source, piece.why)
+        return Piece(program, piece.style, piece.mood, piece.source, piece.why)
 
     def _keep_piece(self, section_id: str, piece: Piece) -> None:
         """A newly composed piece: it plays for its section, and the browser remembers it."""
