@@ -85,7 +85,8 @@ def test_intensity_caps_what_plays_and_what_is_exported() -> None:
     assert validate(player.played[-1]).sounds == full.sounds
 
 
-def test_one_play_runs_the_validator_once_per_new_piece(monkeypatch: Any) -> None:
+def count_validations(monkeypatch: Any, *modules: str) -> list[str]:
+    """Every code the validator is asked about from these modules, from now on."""
     calls: list[str] = []
     real = validate_module.validate
 
@@ -93,11 +94,15 @@ def test_one_play_runs_the_validator_once_per_new_piece(monkeypatch: Any) -> Non
         calls.append(code)
         return real(code, **options)
 
-    ui, player = FakeUI(), FakePlayer()
-    session = ReadingSession(ui, player, prefetch=0)
-    session.open_text("storm", TITLE_BOOK, markdown=True)
-    for module in ("app.compose.instant", "app.session.reading"):
+    for module in modules:
         monkeypatch.setattr(f"{module}.validate", counting)
+    return calls
+
+
+def test_one_play_runs_the_validator_once_per_new_piece(monkeypatch: Any) -> None:
+    session = ReadingSession(FakeUI(), FakePlayer(), prefetch=0)
+    session.open_text("storm", TITLE_BOOK, markdown=True)
+    calls = count_validations(monkeypatch, "app.compose.instant", "app.session.reading")
     run(session.play())
     assert len(calls) == 1  # the instant composer's own check; playing it checks nothing again
     run(session.pause())
@@ -106,16 +111,9 @@ def test_one_play_runs_the_validator_once_per_new_piece(monkeypatch: Any) -> Non
 
 
 def test_an_edit_is_validated_once(monkeypatch: Any) -> None:
-    calls: list[str] = []
-    real = validate_module.validate
-
-    def counting(code: str, **options: Any) -> Any:
-        calls.append(code)
-        return real(code, **options)
-
     session = ReadingSession(FakeUI(), FakePlayer(), prefetch=0)
     session.open_text("storm", TITLE_BOOK, markdown=True)
     run(session.play())
-    monkeypatch.setattr("app.session.reading.validate", counting)
+    calls = count_validations(monkeypatch, "app.session.reading")
     assert run(session.edit_code(0, 'n("0 2").sound("sine")'))
     assert len(calls) == 1
