@@ -107,6 +107,11 @@ def make_pdf(pages: list[Page], compress: bool = True) -> bytes:
         b" ".join(b"%d 0 R" % k for k in kids),
         len(kids),
     )
+    return write_pdf(objects, catalog)
+
+
+def write_pdf(objects: list[bytes], root: int, trailer: bytes = b"") -> bytes:
+    """Numbered objects (1-based) into a PDF file with its cross-reference table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -115,10 +120,9 @@ def make_pdf(pages: list[Page], compress: bool = True) -> bytes:
         out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    trailer = b"trailer\n<</Size %d /Root %d 0 R>>\nstartxref\n%d\n%%%%EOF\n"
-    out.write(trailer % (len(objects) + 1, catalog, xref))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    end = b"trailer\n<</Size %d /Root %d 0 R%s>>\nstartxref\n%d\n%%%%EOF\n"
+    out.write(end % (len(objects) + 1, root, trailer, xref))
     return out.getvalue()
 
 

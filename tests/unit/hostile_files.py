@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .bookgen import STORY, Chapter, Page, layout_book, long_story, make_epub, make_pdf
+from .bookgen import STORY, Chapter, Page, layout_book, long_story, make_epub, make_pdf, write_pdf
 
 GB = 1 << 30
 MB = 1 << 20
@@ -334,17 +334,7 @@ def drm_epub() -> bytes:
 
 
 def raw_pdf(objects: list[bytes], root: int = 1, trailer: bytes = b"") -> bytes:
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<</Size %d /Root %d 0 R%s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, trailer, xref))
-    return out.getvalue()
+    return write_pdf(objects, root, trailer)
 
 
 FONT = b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding>>"
