@@ -122,7 +122,7 @@ class ReadingSession:
         assert self.book is not None
         section = self.book.sections[index]
         piece = self.piece_for(index)
-        settings = (id(piece), self.ensemble, self.intensity)
+        settings = (piece, self.ensemble, self.intensity)  # by value: an id can be reused
         cached = self._rendered.get(section.id)
         if cached and cached[0] == settings:
             return cached[1]
@@ -131,7 +131,7 @@ class ReadingSession:
             self._refused(section, ["it cannot be played on the chosen instruments"])
             piece = self.piece_for(index)
             rendered = self._render(piece) or piece
-            settings = (id(piece), self.ensemble, self.intensity)
+            settings = (piece, self.ensemble, self.intensity)
         self._rendered[section.id] = (settings, rendered)
         return rendered
 
