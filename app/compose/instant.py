@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from app.models import Piece
-from app.music.mood import COORDINATES, Mood, follow_mood, score_mood
+from app.music.mood import COORDINATES, Mood, follow_mood, mood_for_label, score_mood
 from app.music.styles import Style, load_moods, load_styles, routes
 from app.strudel.validate import validate
 
@@ -150,6 +150,14 @@ def compose(
     """Music for one section; `previous` is the code of the piece before it (same chapter), and
     `previous_mood` its mood label: the scene's mood stays unless the text clearly turns."""
     mood = follow_mood(previous_mood, text) if previous_mood else score_mood(text)
+    return compose_mood(section_id, mood, previous)
+
+
+def compose_mood(section_id: str, mood: Mood | str, previous: str | None = None) -> Piece:
+    """Music for a section whose mood is already known (a label or a scored Mood): the part of
+    `compose` after the reading, so benchmarks can judge the music apart from the mood reader."""
+    if isinstance(mood, str):
+        mood = mood_for_label(mood)
     style = pick_style(mood, section_id)
     result = validate(vary(style, section_id, mood, previous), allowed_sounds=style.sounds)
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
