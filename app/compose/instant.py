@@ -1,9 +1,10 @@
 """The instant composer: music for a section within milliseconds, no language model needed.
 
-Scores the section's mood (mood.py), routes it to a style through the mood sheet, and varies that
-style's example deterministically per section id: key, mode, tempo within the style's range, the
-order of its chord progression, and the instrument of melodic layers. The result goes through the
-validator like any other code, so it is exactly as safe as what a model writes.
+Reads the section's mood (mood.py), routes it to a style through the mood sheet, chooses the
+section's setting deterministically per section id (key, mode, tempo within the style's range, how
+bright the palette is, where the passage is going) and has the arranger (arrange.py) write the
+piece from the style's parts. The result goes through the validator like any other code, so it is
+exactly as safe as what a model writes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import random
 import re
 from functools import cache
 
+from app.compose.arrange import Setting, arrange
 from app.models import Piece
 from app.music.mood import COORDINATES, Mood, follow_mood, mood_for_label, score_mood
 from app.music.styles import Style, load_moods, load_styles, routes
@@ -20,15 +22,8 @@ from app.strudel.validate import validate
 
 # Tonal centres within about a fifth of C, so registers stay where the style put them.
 KEYS = ("A", "Bb", "B", "C", "Db", "D", "Eb", "E", "F", "F#")
-LOWER_OCTAVE = {"A", "Bb", "B"}  # these sit below C: one octave down keeps the pitch close
-# Instruments that can stand in for each other at about the same loudness.
-SWAPS = ({"triangle", "sine"}, {"square", "pulse"}, {"sawtooth", "supersaw"})
 DARK_MODES = {"minor", "dorian", "phrygian", "aeolian", "locrian", "harmonic:minor",
               "melodic:minor", "minor:pentatonic", "whole:tone"}
-
-_SCALE = re.compile(r'scale\("([A-G](?:#|b)?)([1-6]?):([a-z]+(?::[a-z]+)?)"\)')
-_SOUND = re.compile(r'\.sound\("([a-z]+)"\)')
-_NOTES = re.compile(r'^(n|note)\("([^"]*)"\)')
 
 
 @cache
@@ -49,54 +44,33 @@ def pick_style(mood: Mood, section_id: str) -> Style:
     return styles[_rng(section_id, "style").choices(names, weights=weights)[0]]
 
 
-def rotate_alternations(mini: str, steps: int) -> str:
-    """Rotate the top-level <a b c d> groups of a mini-notation string: same chords, new order."""
-    out, depth, start = [], 0, None
-    i = 0
-    while i < len(mini):
-        ch = mini[i]
-        if ch == "<" and depth == 0:
-            start = i
-        if ch in "[<":
-            depth += 1
-        elif ch in "]>":
-            depth -= 1
-            if ch == ">" and depth == 0 and start is not None:
-                items = _split_top(mini[start + 1 : i])
-                k = steps % len(items)
-                out.append("<" + " ".join(items[k:] + items[:k]) + ">")
-                start = None
-                i += 1
-                continue
-        if start is None:
-            out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _split_top(body: str) -> list[str]:
-    items, depth, current = [], 0, ""
-    for ch in body:
-        if ch in "[<":
-            depth += 1
-        elif ch in "]>":
-            depth -= 1
-        if ch == " " and depth == 0:
-            if current:
-                items.append(current)
-            current = ""
-        else:
-            current += ch
-    if current:
-        items.append(current)
-    return items
-
-
 _PREVIOUS_KEY = re.compile(r'scale\("([A-G](?:#|b)?)[1-6]?:')
 _PREVIOUS_CPM = re.compile(r"setcpm\((\d+)\)")
+ARC_TURN = 0.25  # arousal change between a passage's halves that counts as rising or falling
 
 
-def vary(style: Style, section_id: str, mood: Mood, previous: str | None = None) -> str:
+def arc_of(text: str) -> str:
+    """Where the passage is going: "rise" if its second half is clearly more intense than its
+    first, "fall" if clearly calmer, else "steady"."""
+    words = text.split()
+    if len(words) < 40:
+        return "steady"
+    half = len(words) // 2
+    first, second = score_mood(" ".join(words[:half])), score_mood(" ".join(words[half:]))
+    if not (first.hits and second.hits):
+        return "steady"
+    change = second.arousal - first.arousal
+    return "rise" if change > ARC_TURN else "fall" if change < -ARC_TURN else "steady"
+
+
+def brightness_of(mood: Mood, rng: random.Random) -> float:
+    """How bright the palette is: mostly the mood's valence, a little its energy, a little chance."""
+    valence, arousal = COORDINATES[mood.label]
+    return max(0.0, min(1.0, 0.5 + 0.42 * valence + 0.1 * arousal + rng.uniform(-0.08, 0.08)))
+
+
+def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None = None,
+                arc: str = "steady") -> Setting:
     rng = _rng(section_id, "vary")
     key = rng.choice(KEYS)
     cpm = rng.randint(style.cpm[0], style.cpm[1])
@@ -115,33 +89,7 @@ def vary(style: Style, section_id: str, mood: Mood, previous: str | None = None)
         modes = [m for m in modes if m in DARK_MODES] or modes
     elif valence > 0.2:
         modes = [m for m in modes if m not in DARK_MODES] or modes
-    mode = rng.choice(modes)
-    rotation = rng.randrange(4)
-    layers = []
-    for layer in style.layers:
-        code = layer.code
-
-        def rescale(m: re.Match[str]) -> str:
-            octave = m.group(2)
-            if octave and key in LOWER_OCTAVE:
-                octave = str(max(1, int(octave) - 1))
-            # A layer's mode outside the style's list is deliberate: keep it.
-            new_mode = mode if m.group(3) in style.modes else m.group(3)
-            return f'scale("{key}{octave}:{new_mode}")'
-
-        code = _SCALE.sub(rescale, code)
-        code = _NOTES.sub(lambda m: f'{m.group(1)}("{rotate_alternations(m.group(2), rotation)}")', code)
-
-        def swap(m: re.Match[str]) -> str:
-            for group in SWAPS:
-                options = sorted(group & set(style.sounds))
-                if m.group(1) in group and len(options) > 1 and rng.random() < 0.35:
-                    return f'.sound("{rng.choice(options)}")'
-            return m.group(0)
-
-        layers.append(_SOUND.sub(swap, code))
-    body = ",\n  ".join(layers)
-    return f"setcpm({cpm})\nstack(\n  {body}\n)"
+    return Setting(key, rng.choice(modes), cpm, brightness_of(mood, rng), arc)
 
 
 def compose(
@@ -150,16 +98,18 @@ def compose(
     """Music for one section; `previous` is the code of the piece before it (same chapter), and
     `previous_mood` its mood label: the scene's mood stays unless the text clearly turns."""
     mood = follow_mood(previous_mood, text) if previous_mood else score_mood(text)
-    return compose_mood(section_id, mood, previous)
+    return compose_mood(section_id, mood, previous, arc_of(text))
 
 
-def compose_mood(section_id: str, mood: Mood | str, previous: str | None = None) -> Piece:
+def compose_mood(section_id: str, mood: Mood | str, previous: str | None = None,
+                 arc: str = "steady") -> Piece:
     """Music for a section whose mood is already known (a label or a scored Mood): the part of
     `compose` after the reading, so benchmarks can judge the music apart from the mood reader."""
     if isinstance(mood, str):
         mood = mood_for_label(mood)
     style = pick_style(mood, section_id)
-    result = validate(vary(style, section_id, mood, previous), allowed_sounds=style.sounds)
+    code = arrange(style, setting_for(style, section_id, mood, previous, arc), _rng(section_id, "arrange"))
+    result = validate(code, allowed_sounds=style.sounds)
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
         result = validate(style.example)
     assert result.program is not None, f"style {style.name}: its example does not validate"

@@ -1,8 +1,14 @@
 """Styles are data: one TOML file per style in prompts/styles/, plus the mood sheet prompts/moods.toml.
 
+A style is a band, not a loop: its parts (app/music/parts.py) say what each player does, with a
+few rhythm cells and the instruments that may play it, and the arranger (app/compose/arrange.py)
+builds each section's piece from them. A style's `example` is the plainest rendering of its parts
+(one phrase, first cells, first progression): what a language model is shown, and what endless
+mode drifts from.
+
 Adding a style means adding one file; `check_styles()` (run by the tests) says what is wrong with
-any of them: unknown sounds or modes, a tempo outside the safe range, an example the validator
-refuses or that breaks the style's own promises (drums, sounds, tempo).
+any of them: unknown sounds, modes or roles, a tempo outside the safe range, an example the
+validator refuses or that breaks the style's own promises (drums, sounds, tempo).
 """
 
 from __future__ import annotations
@@ -11,8 +17,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.music.harmony import progressions
+from app.music.parts import Part, as_step, check_part, fill_cell, layer, motif_slots, parse_part
 from app.paths import PROMPTS
 from app.strudel import subset
+
+EXAMPLE_MOTIF = (0, 2, 4, 2, 1, 2, 0, -1)  # the example's melody: a plain rise and fall
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,8 @@ class Style:
     layers: tuple[Layer, ...] = ()
     example_cpm: int = 0
     key: str = "C"
+    parts: tuple[Part, ...] = ()
+    progressions: tuple[tuple[int, ...], ...] = ()  # the style's own, besides harmony.toml's
 
     @property
     def scale(self) -> tuple[str, ...]:
@@ -55,13 +67,34 @@ def _program(cpm: int, layers: list[Layer]) -> str:
     return f"setcpm({cpm})\nstack(\n  {body}\n)"
 
 
+def example_layers(parts: tuple[Part, ...], mode: str, key: str = "C") -> list[Layer]:
+    """The plainest rendering of a style's parts: first cell of each over the first progression."""
+    roots = progressions(mode)[0]
+    out = []
+    for part in parts:
+        cell = part.cells[0]
+        notes = list(EXAMPLE_MOTIF[: motif_slots(cell)])
+        steps = " ".join(as_step(fill_cell(cell, r if part.pitched else 0, notes)) for r in roots)
+        mini = f"<{steps}>" if part.pitched else fill_cell(cell, 0)
+        cutoff = part.lpf[0] if part.lpf else None
+        code = layer(part, mini, sound=part.sounds[0], key=key, mode=mode, octave=part.octave,
+                     cutoff=cutoff, gain=part.gain, sweep_cycles=16)
+        out.append(Layer(part.role, code))
+    return out
+
+
 def parse_style(name: str, text: str) -> Style:
     data = tomllib.loads(text)
-    # A layer may be wrapped over several lines, breaking only before a "." call.
-    layers = [
-        Layer(str(ly["role"]), "".join(line.strip() for line in str(ly["code"]).splitlines()))
-        for ly in data["layers"]
-    ]
+    parts = tuple(parse_part(p) for p in data.get("parts", ()))
+    if parts:
+        layers = example_layers(parts, str(data["modes"][0]), str(data.get("key", "C")))
+    else:  # a style may still be one written-out loop
+        # A layer may be wrapped over several lines, breaking only before a "." call.
+        layers = [
+            Layer(str(ly["role"]), "".join(line.strip() for line in str(ly["code"]).splitlines()))
+            for ly in data["layers"]
+        ]
+    sounds = tuple(data.get("sounds") or dict.fromkeys(s for p in parts for s in p.sounds))
     cpm = (int(data["cpm"][0]), int(data["cpm"][1]))
     example_cpm = int(data.get("example_cpm", round(sum(cpm) / 2)))
     return Style(
@@ -69,13 +102,15 @@ def parse_style(name: str, text: str) -> Style:
         moods=tuple(data["moods"]),
         cpm=cpm,
         modes=tuple(data["modes"]),
-        sounds=tuple(data["sounds"]),
+        sounds=sounds,
         drums=bool(data["drums"]),
         description=" ".join(str(data["description"]).split()),
         example=_program(example_cpm, layers),
         layers=tuple(layers),
         example_cpm=example_cpm,
         key=str(data.get("key", "C")),
+        parts=parts,
+        progressions=tuple(tuple(int(d) for d in p) for p in data.get("progressions", ())),
     )
 
 
@@ -131,8 +166,13 @@ def check_style(style: Style) -> list[str]:
     for sound in style.sounds:
         if sound not in subset.all_sounds():
             problems.append(f"{where}: sound {sound!r} is not shipped")
-    if not 2 <= len(style.layers) <= 3:
-        problems.append(f"{where}: the example has {len(style.layers)} layers (2-3 wanted)")
+    for i, part in enumerate(style.parts):
+        problems += check_part(part, f"{where} part {i + 1} ({part.role})")
+    if not 2 <= len(style.layers) <= subset.MAX_LAYERS:
+        problems.append(f"{where}: the example has {len(style.layers)} layers (2-{subset.MAX_LAYERS} wanted)")
+    for p in style.progressions:
+        if len(p) != 4:
+            problems.append(f"{where}: progression {p} is not 4 chords")
     if not style.moods or not style.description:
         problems.append(f"{where}: moods and description are required")
     result = validate(style.example, allowed_sounds=style.sounds)

@@ -3,6 +3,7 @@
 
 from app.music.styles import check_style, check_styles, load_moods, load_styles, parse_style
 from app.strudel import subset
+from app.strudel.validate import validate
 
 REQUIRED = {"ambient", "lofi", "chillhop", "warm_piano", "dreamy", "tense", "happy", "epic", "anger",
             "noir", "folk", "experimental"}
@@ -16,12 +17,15 @@ def test_all_style_files_pass_the_check():
 
 def test_style_promises_hold():
     for style in load_styles().values():
-        assert 2 <= len(style.layers) <= 3 and all(layer.role for layer in style.layers)
+        assert 2 <= len(style.layers) <= subset.MAX_LAYERS and all(layer.role for layer in style.layers)
+        assert style.parts and len(style.parts) == len(style.layers)
         assert style.cpm[0] <= style.example_cpm <= style.cpm[1]
         assert "scale(" in style.example  # harmony through scale degrees
-        assert "slow(" in style.example  # something moves slowly: a minute never sounds static
+        # A band, not a loop: something joins after the intro and something has two cells.
+        assert any(p.enter != "intro" for p in style.parts), style.name
+        assert any(len(p.cells) > 1 for p in style.parts), style.name
         if not style.drums:
-            assert not any(d in style.example for d in subset.DRUM_SOUNDS), style.name
+            assert not set(validate(style.example).sounds) & subset.PERCUSSIVE, style.name
     assert load_styles()["dreamy"].modes[0] == "lydian" and not load_styles()["dreamy"].drums
 
 

@@ -1,0 +1,129 @@
+"""The arranger: a style's parts, a key, a mode and a mood in; a piece that develops out.
+
+For one section it plans the form (form.py: intro, A and B phrases, release), picks two chord
+progressions (one for A, one for B) from the mode's family, writes a motif per melodic part and
+varies it phrase by phrase (motif.py), chooses each part's instrument, register and filter for how
+bright the mood is, and writes every part as one Strudel layer whose notes run the whole form:
+
+    n("<~ [[0,2,4] [4,6,8] [5,7,9] [3,5,7]] ...>/4")   each bracket a phrase, each step a cycle
+
+The code stays plain Strudel from the whitelist, so the validator, the page and the reader's own
+edits treat it like any other piece.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from app.compose.form import PHRASE, Form, plan_form
+from app.compose.motif import Motif, answer, make_motif, phrase_of
+from app.music.harmony import Progression, progressions
+from app.music.parts import Part, as_step, fill_cell, layer
+from app.music.styles import Style
+
+LOWER_OCTAVE = {"A", "Bb", "B"}  # these sit below C: one octave down keeps the pitch close
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Everything about a section the arranger needs besides the style."""
+
+    key: str
+    mode: str
+    cpm: int
+    brightness: float  # 0 dark .. 1 bright: instruments, registers, filters
+    arc: str = "steady"  # where the passage is going: "rise", "fall" or "steady"
+
+
+def arrange(style: Style, setting: Setting, rng: random.Random) -> str:
+    form = plan_form(setting.cpm, setting.arc)
+    plans = _harmonic_plan(style, setting.mode, rng)
+    layers = [_part_layer(part, style, setting, form, plans, rng) for part in style.parts]
+    if not any(form.plays(p, 0) for p in style.parts):  # something must sound from the start
+        layers[0] = _part_layer(style.parts[0], style, setting, form, plans, rng, force_intro=True)
+    body = ",\n  ".join(layers)
+    return f"setcpm({setting.cpm})\nstack(\n  {body}\n)"
+
+
+def _harmonic_plan(style: Style, mode: str, rng: random.Random) -> dict[str, Progression]:
+    choices = list(style.progressions) + list(progressions(mode))
+    a = rng.choice(choices)
+    b = rng.choice([p for p in choices if p != a] or [a])
+    return {"intro": a, "A": a, "B": b, "release": a}
+
+
+def _pick(options: tuple[str, ...], brightness: float, rng: random.Random) -> str:
+    """Darkest first in the style file: a bright mood reaches for the later ones."""
+    index = round(brightness * (len(options) - 1))
+    if len(options) > 1 and rng.random() < 0.3:
+        index += rng.choice((-1, 1))
+    return options[max(0, min(len(options) - 1, index))]
+
+
+def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: dict[str, Progression],
+                rng: random.Random, force_intro: bool = False) -> str:
+    motifs = _motifs(part, rng) if part.role == "melody" else {}
+    phrases = []
+    for i, label in enumerate(form.labels):
+        if not (form.plays(part, i) or (force_intro and i == 0)):
+            phrases.append("~")
+            continue
+        roots = plans[label]
+        cells = _cells(part, label, i, len(form.labels), rng)
+        if part.role == "melody":
+            line = phrase_of(motifs["B" if label == "B" else "A"], rng, PHRASE)
+            if label == "release":  # the tune takes leave: statement, then silence
+                line = line[:2]
+            steps = [fill_cell(m.cell, roots[c], list(m.notes)) for c, m in enumerate(line)]
+            steps += ["~"] * (PHRASE - len(steps))
+        else:
+            steps = [fill_cell(cell, roots[c] if part.pitched else 0) for c, cell in enumerate(cells)]
+        phrases.append(_phrase_text(steps))
+    mini = f"<{' '.join(phrases)}>/{PHRASE}"
+    octave = part.octave - (1 if setting.key in LOWER_OCTAVE and part.octave > 1 else 0)
+    if part.brighten and setting.brightness > 0.62 and octave < 6:
+        octave += 1
+    cutoff = None
+    if part.lpf:
+        dark, bright = part.lpf
+        cutoff = dark + (bright - dark) * setting.brightness
+    mode = setting.mode if setting.mode in style.modes else style.modes[0]
+    return layer(part, mini, sound=_pick(part.sounds, setting.brightness, rng), key=setting.key,
+                 mode=mode, octave=octave, cutoff=cutoff, gain=part.gain, sweep_cycles=form.cycles)
+
+
+def _motifs(part: Part, rng: random.Random) -> dict[str, Motif]:
+    a = make_motif(rng, part.cells[0])
+    if len(part.cells) > 1:
+        b = answer(a, part.cells[1]) if rng.random() < 0.5 else make_motif(rng, part.cells[1])
+    else:
+        b = answer(a, part.cells[0])
+    return {"A": a, "B": b}
+
+
+def _cells(part: Part, label: str, phrase: int, phrases: int, rng: random.Random) -> list[str]:
+    """The part's cell for each cycle of a phrase: A phrases its first cell, B its second, a fill
+    (if it has fills) closing every body phrase, and an occasional variant for a long form."""
+    main = part.cells[1 % len(part.cells)] if label == "B" else part.cells[0]
+    cells = [main] * PHRASE
+    if len(part.cells) > 2 and label in ("A", "B") and rng.random() < 0.5:
+        cells[2] = rng.choice(part.cells[2:])
+    if part.fills and label in ("A", "B"):
+        cells[-1] = rng.choice(part.fills)
+    if label == "release" and len(part.cells) > 1:
+        cells[-2:] = [part.cells[0], part.cells[0]]
+    return cells
+
+
+def _phrase_text(steps: list[str]) -> str:
+    """Four cycles as one bracketed step of the form; repeats folded (a!2), silence as ~."""
+    if all(s.strip() in ("~", "") for s in steps):
+        return "~"
+    out: list[tuple[str, int]] = []
+    for step in (as_step(s) for s in steps):
+        if out and out[-1][0] == step:
+            out[-1] = (step, out[-1][1] + 1)
+        else:
+            out.append((step, 1))
+    return "[" + " ".join(s if n == 1 else f"{s}!{n}" for s, n in out) + "]"

@@ -1,0 +1,134 @@
+"""The arranger: pieces that develop over their minute, from styles that are bands, not loops."""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import statistics
+
+from app.compose.arrange import Setting, arrange
+from app.compose.form import PHRASE, plan_form
+from app.compose.instant import arc_of, compose, compose_mood, style_library
+from app.compose.motif import Motif, cadence, displace, invert, make_motif, phrase_of, sequence
+from app.music.harmony import check_harmony, family
+from app.music.parts import Part, fill_cell
+from app.strudel.validate import validate
+
+FORM = re.compile(r'^\s*(?:n|s)\("<(.*)>/(\d+)"\)', re.M)
+
+
+def phrases_of(layer_code: str) -> list[str]:
+    """The top-level phrases of a layer's <...>/4 form."""
+    match = FORM.match(layer_code)
+    assert match, layer_code
+    items, depth, current = [], 0, ""
+    for ch in match.group(1):
+        depth += (ch in "[<") - (ch in "]>")
+        if ch == " " and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*items, current]
+
+
+def layers_of(code: str) -> list[str]:
+    return [line.strip().rstrip(",") for line in code.splitlines()[2:-1]]
+
+
+def test_cells_fill_with_degrees_chords_and_motif_notes_but_not_counts():
+    assert fill_cell("0 ~ 4 ~", 2) == "2 ~ 6 ~"
+    assert fill_cell("c ~ [~ c7]", 3) == "[3,5,7] ~ [~ [3,5,7,9]]"
+    assert fill_cell("x _ x x ~ x", 1, [0, 2, 4, 2]) == "1 _ 3 5 ~ 3"
+    # numbers after * ! and inside euclid (pulses,steps) count steps: they must not move
+    assert fill_cell("0*2 [0,2](3,8) 4!2", 5) == "5*2 [5,7](3,8) 9!2"
+    assert fill_cell("bd(3,8,2), hh*4", 0) == "bd(3,8,2),hh*4"
+
+
+def test_motif_transformations():
+    m = Motif("x x ~ x", (0, 2, 4))
+    assert invert(m).notes == (0, -2, -3)  # mirrored round the first note, kept in range
+    assert sequence(m, 2).notes == (2, 4, 6)
+    assert cadence(m).notes[-1] == 0
+    moved = displace(Motif("x _ x x", (0, 1, 2)))
+    assert moved.cell == "x x _ x" and moved.notes == (2, 0, 1)  # the last note wraps to the front
+    assert not displace(Motif("x x ~ x _", (0, 1, 2))).cell.startswith("_")  # a hold never starts
+    rng = random.Random(3)
+    for _ in range(50):
+        motif = make_motif(rng, "x _ x x ~ x [x x]")
+        assert len(motif.notes) == 6 and all(-3 <= n <= 9 for n in motif.notes)
+        line = phrase_of(motif, rng)
+        assert len(line) == PHRASE and line[0] == motif
+
+
+def test_the_form_lasts_longer_than_a_minute_and_builds_then_releases():
+    for cpm in range(8, 61):
+        form = plan_form(cpm)
+        assert form.cycles * 60 / cpm >= 60, cpm  # the whole texture never repeats within a minute
+        assert form.labels[0] == "intro" and form.labels[-1] == "release" and "A" in form.labels
+    late = Part("melody", ("sine",), ("x",), enter="second", release=False)
+    peak = Part("pad", ("sine",), ("c",), enter="peak")
+    rise, fall = plan_form(30, "rise"), plan_form(30, "fall")
+    assert not rise.plays(late, 0) and not rise.plays(late, 1) and rise.plays(late, 2)
+    assert fall.plays(late, 1)  # a falling arc has its energy up front
+    assert not rise.plays(late, len(rise.labels) - 1)
+    assert min(rise.peak()) > min(fall.peak())  # the peak comes late when the passage rises
+    assert [i for i in range(len(rise.labels)) if rise.plays(peak, i)] == list(rise.peak())
+
+
+def test_harmony_table_covers_every_mode():
+    assert check_harmony() == []
+    assert family("major") == "bright" and family("phrygian") == "edge" and family("minor") == "dark"
+
+
+def test_every_style_arranges_valid_code_that_develops():
+    styles, _ = style_library()
+    for name, style in styles.items():
+        for i in range(6):
+            setting = Setting("D", style.modes[i % len(style.modes)], style.cpm[i % 2],
+                              brightness=i / 5, arc=("rise", "fall", "steady")[i % 3])
+            code = arrange(style, setting, random.Random(i))
+            result = validate(code, allowed_sounds=style.sounds)
+            assert result.ok and not result.notes, (name, result.errors, result.notes)
+            layers = layers_of(result.code)
+            forms = [phrases_of(layer) for layer in layers]
+            sounding = [sum(p[k] != "~" for p in forms) for k in range(len(forms[0]))]
+            assert sounding[0] >= 1, (name, "the intro must sound")
+            assert max(sounding) > sounding[0], (name, "parts join after the intro")
+            assert sounding[-1] < max(sounding), (name, "the close thins out")
+            # more than one phrase of music: the piece is not one loop
+            assert any(len({p for p in f if p != "~"}) > 1 for f in forms), name
+
+
+def test_same_style_pieces_for_different_passages_differ():
+    """The issue's measure: median code similarity of same-style pieces at most 0.6."""
+    _, routes = style_library()
+    by_style: dict[str, list[str]] = {}
+    for mood in routes:
+        for i in range(5):
+            piece = compose_mood(f"passage-{i}-{mood}", mood)
+            by_style.setdefault(piece.style, []).append(piece.code)
+    ratios = [difflib.SequenceMatcher(None, a, b).ratio()
+              for codes in by_style.values() for j, a in enumerate(codes) for b in codes[j + 1:]]
+    assert len(ratios) > 50 and statistics.median(ratios) <= 0.6, statistics.median(ratios)
+
+
+def test_bright_moods_play_higher_and_brighter_than_dark_ones():
+    def register(mood: str) -> float:
+        octaves = []
+        for i in range(12):
+            code = compose_mood(f"reg{i}", mood).code
+            octaves += [int(o) for o in re.findall(r'scale\("[A-G][#b]?(\d)', code)]
+        return statistics.mean(octaves)
+
+    assert register("joyful") > register("melancholy")
+
+
+def test_arc_follows_the_passage():
+    calm = "The garden was quiet and still; soft light, gentle rest, a peaceful sleepy afternoon. " * 3
+    storm = "Then thunder and terror: screams, fury, blood, the storm tore and smashed, danger! " * 3
+    assert arc_of(calm + storm) == "rise"
+    assert arc_of(storm + calm) == "fall"
+    assert arc_of("Too short to tell.") == "steady"
+    assert compose("arc", calm + storm).code != compose("arc", calm + calm).code
