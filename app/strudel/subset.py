@@ -14,11 +14,13 @@ from app.paths import PROMPTS
 # Sounds that play offline: Strudel's built-in synths and noises (no files needed).
 SYNTH_SOUNDS: tuple[str, ...] = ("sine", "triangle", "square", "sawtooth", "supersaw", "pulse")
 NOISE_SOUNDS: tuple[str, ...] = ("white", "pink", "brown", "crackle")
-DRUM_SOUNDS: tuple[str, ...] = ("sbd",)
-# General MIDI instruments: prompts/soundfont.toml lists them, scripts/soundfont.py ships exactly
-# those (converted at build time from a free SoundFont), so the list is read from the same file.
-_SOUNDFONT = PROMPTS / "soundfont.toml"
-GM_SOUNDS: tuple[str, ...] = tuple(tomllib.loads(_SOUNDFONT.read_text())["instruments"])
+# General MIDI instruments and the sampled drum kit: prompts/soundfont.toml lists them,
+# scripts/soundfont.py ships exactly those (converted at build time from a free SoundFont), so the
+# lists are read from the same file.
+_SOUNDFONT = tomllib.loads((PROMPTS / "soundfont.toml").read_text())
+GM_SOUNDS: tuple[str, ...] = tuple(_SOUNDFONT["instruments"])
+GM_DRUMS: tuple[str, ...] = tuple(_SOUNDFONT.get("drums", {}))  # bd, sd, hh...: one-shot samples
+DRUM_SOUNDS: tuple[str, ...] = ("sbd", *GM_DRUMS)  # sbd: Strudel's synthesized kick
 
 # Sounds whose layers are percussion: dropped when the reader caps intensity.
 PERCUSSIVE: frozenset[str] = frozenset(DRUM_SOUNDS)
