@@ -91,3 +91,14 @@ def test_a_program_the_soundfont_lacks_is_an_error(tmp_path):
     toml.write_text("[instruments]\ngm_nothing = 200\n")
     with pytest.raises(KeyError):
         soundfont.convert(tmp_path / "out", wanted=soundfont.load_wanted(toml))
+
+
+def test_the_no_drums_cap_drops_a_sampled_kit_layer():
+    from app.strudel.validate import validate
+
+    code = ('setcpm(30)\nstack(\n  s("bd ~ sd ~, hh*4").gain(0.3),\n'
+            '  note("c3 e3").sound("gm_string_ensemble_1").gain(0.3)\n)')
+    full = validate(code)
+    assert full.ok and {"bd", "sd", "hh"} <= set(full.sounds)
+    capped = validate(code, drums=False)
+    assert capped.ok and capped.sounds == ["gm_string_ensemble_1"], capped
