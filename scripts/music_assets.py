@@ -3,7 +3,7 @@ the GM instruments.
 
 Writes dist/sound/facts.json from app/seam.py `page_facts()` (the one source of truth shared with
 the grammar, the validator and the MIDI writer) with the converted SoundFont instruments' sample
-map under "gm".
+map, loop points and release times under "gm".
 """
 
 from __future__ import annotations
@@ -39,6 +39,6 @@ def build_music_assets(dist: Path) -> dict:
             "(scripts/setup.sh does it) to ship the General MIDI instruments."
         )
     out = dist / "vendor" / "soundfont"
-    sample_map = convert(out)
+    converted = convert(out)
     (out / "LICENSE.md").write_text((ROOT / "prompts" / "SOUNDFONT-LICENSE.md").read_text())
-    return write_facts(dist, {"base": "../vendor/soundfont/", "map": sample_map})
+    return write_facts(dist, converted.facts("../vendor/soundfont/"))

@@ -1,7 +1,7 @@
 // The facts the page shares with Python, read once: sounds, drum keys, MIDI channels, tempo and
 // reading-pace ranges, engine names, intensity presets. scripts/build.py writes them to
-// sound/facts.json from app/seam.py `page_facts()` (plus the `gm` sample map of the shipped
-// instruments), so nothing here is typed twice.
+// sound/facts.json from app/seam.py `page_facts()` (plus `gm`: the shipped instruments' and drums'
+// sample map, the sustained ones' loop points and release times), so nothing here is typed twice.
 //
 // A test can hand in its own facts: set `globalThis.bookmusicFacts` before this module loads.
 

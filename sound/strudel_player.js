@@ -25,7 +25,7 @@ const allowed = new Set(facts.sounds); // the shipped whitelist
 let fadeSeconds = null; // null: a few cycles of the piece that plays
 let gmMap = {};
 let gmBase = "";
-const gmLengths = {}; // sound -> [{midi, seconds}] of its samples, known once preloaded
+const gmLengths = {}; // sound -> [{midi, seconds, loop}] of its samples, known once preloaded
 const loadedSounds = new Set();
 
 const CHECK_CYCLES = 4;
@@ -151,19 +151,48 @@ async function preload(sounds) {
       .filter((name) => gmMap[name] && !loadedSounds.has(name))
       .map(async (name) => {
         // Same URL string as Strudel's sampler builds (base + file), so its buffer cache hits.
-        const entries = Object.entries(gmMap[name]);
+        const entries = sampleEntries(name);
         const buffers = await Promise.all(entries.map(([, [f]]) => s.loadBuffer(gmBase + f, ctx)));
-        gmLengths[name] = entries.map(([key], i) => ({ midi: s.noteToMidi(key), seconds: buffers[i].duration }));
+        const loops = facts.gm.loops?.[name] || {};
+        gmLengths[name] = entries.map(([key], i) => ({
+          midi: key === null ? 36 : s.noteToMidi(key),
+          seconds: buffers[i].duration,
+          loop: key !== null && loops[key] ? loopWithin(loops[key], buffers[i].duration) : null,
+        }));
         loadedSounds.add(name);
       }),
   );
 }
 
+/**
+ * A sound's samples as [noteKey, files] pairs, in the map's order (Strudel's nearest-sample pick
+ * keeps the first of two equally near keys, so ours must see them in the same order). A drum is a
+ * plain list: Strudel plays it unpitched, as if keyed at its default note (midi 36): key null.
+ */
+function sampleEntries(name) {
+  const bank = gmMap[name];
+  return Array.isArray(bank) ? [[null, bank]] : Object.entries(bank);
+}
+
+/**
+ * A loop [begin, end] (seconds) that lies inside the decoded sample. Chromium's decoder drops up
+ * to a short block at a stream's end (bench/palette.py), past some loop ends: the loop moves back
+ * whole, keeping its length; the waveform just before both ends matches too, so it stays seamless.
+ */
+function loopWithin([begin, end], seconds) {
+  const back = Math.max(0, end - seconds);
+  return begin - back >= 0 ? [begin - back, end - back] : null;
+}
+
 const clamp01 = (x) => Math.max(0, Math.min(1, x));
 
 /**
- * SoundFont samples of sustained instruments are short loops played once: a note longer than its
- * sample would stop dead. Shape such a note so its envelope reaches zero before the sample ends.
+ * SoundFont samples of sustained instruments are short recordings with a loop (facts.gm.loops, in
+ * seconds, from the SoundFont): such a note plays its sample's loop for as long as it is held, then
+ * releases over the SoundFont's release time unless the code sets one. Strudel's sampler takes the
+ * loop as fractions of the buffer (`loopBegin`/`loopEnd`), and picks the nearest sample to the
+ * note, as we do here. A sample without a loop (piano, harp, drums: they decay on their own) plays
+ * once: a note longer than it would stop dead, so its envelope is shaped to reach zero first.
  */
 function fitToSample(value, seconds) {
   const lengths = gmLengths[value.s];
@@ -176,6 +205,16 @@ function fitToSample(value, seconds) {
   }
   let best = lengths[0];
   for (const l of lengths) if (Math.abs(l.midi - midi) < Math.abs(best.midi - midi)) best = l;
+  if (best.loop) {
+    const release = typeof value.release === "number" ? value.release : facts.gm.release?.[value.s];
+    return {
+      ...value,
+      loop: 1,
+      loopBegin: best.loop[0] / best.seconds,
+      loopEnd: best.loop[1] / best.seconds,
+      ...(typeof release === "number" ? { release } : {}),
+    };
+  }
   const playable = (0.92 * best.seconds) / Math.pow(2, (midi - best.midi) / 12);
   const attack = typeof value.attack === "number" ? value.attack : 0.001;
   const release = typeof value.release === "number" ? value.release : 0.01;

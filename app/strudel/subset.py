@@ -14,11 +14,13 @@ from app.paths import PROMPTS
 # Sounds that play offline: Strudel's built-in synths and noises (no files needed).
 SYNTH_SOUNDS: tuple[str, ...] = ("sine", "triangle", "square", "sawtooth", "supersaw", "pulse")
 NOISE_SOUNDS: tuple[str, ...] = ("white", "pink", "brown", "crackle")
-DRUM_SOUNDS: tuple[str, ...] = ("sbd",)
-# General MIDI instruments: prompts/soundfont.toml lists them, scripts/soundfont.py ships exactly
-# those (converted at build time from a free SoundFont), so the list is read from the same file.
-_SOUNDFONT = PROMPTS / "soundfont.toml"
-GM_SOUNDS: tuple[str, ...] = tuple(tomllib.loads(_SOUNDFONT.read_text())["instruments"])
+# General MIDI instruments and the sampled drum kit: prompts/soundfont.toml lists them,
+# scripts/soundfont.py ships exactly those (converted at build time from a free SoundFont), so the
+# lists are read from the same file.
+_SOUNDFONT = tomllib.loads((PROMPTS / "soundfont.toml").read_text())
+GM_SOUNDS: tuple[str, ...] = tuple(_SOUNDFONT["instruments"])
+GM_DRUMS: tuple[str, ...] = tuple(_SOUNDFONT.get("drums", {}))  # bd, sd, hh...: one-shot samples
+DRUM_SOUNDS: tuple[str, ...] = ("sbd", *GM_DRUMS)  # sbd: Strudel's synthesized kick
 
 # Sounds whose layers are percussion: dropped when the reader caps intensity.
 PERCUSSIVE: frozenset[str] = frozenset(DRUM_SOUNDS)
@@ -107,8 +109,13 @@ MAX_EVENTS_PER_CYCLE = 64
 # before its limiter): layers all in phase at the budget peak just under full scale.
 LOUDNESS_BUDGET = 1.0
 # Peak per unit of gain, measured in the page: a synthesized kick's attack and the bright
-# oscillators peak above the gain they are given; everything else stays at or under it.
-PEAK_WEIGHT: dict[str, float] = {"sbd": 1.6, "supersaw": 1.3, "sawtooth": 1.2, "square": 1.2, "pulse": 1.2}
+# oscillators peak above the gain they are given, and so do a few SoundFont instruments' loudest
+# samples (bench/palette.py: each sound's lowest, middle and highest sample, to 0.1); every
+# other sound, the sampled drums included, stays at or under it (gm_epiano1 within 1.1).
+PEAK_WEIGHT: dict[str, float] = {
+    "sbd": 1.6, "supersaw": 1.3, "sawtooth": 1.2, "square": 1.2, "pulse": 1.2,
+    "gm_pad_halo": 1.4, "gm_synth_strings_1": 1.4,
+}
 MAX_NUMBER_DIGITS = 5
 MAX_NESTING = 8  # [ and < groups inside each other: styles use 3; deeper only costs the parser
 

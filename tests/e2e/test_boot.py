@@ -47,11 +47,13 @@ def test_the_page_reads_its_facts_from_python(app):
     """sound/facts.json is app/seam.py's page_facts() (plus the shipped instruments' sample map),
     and the page's modules use it: the Python ports' JS modules are the ones pyscript.toml names."""
     from app.seam import page_facts
+    from app.strudel.subset import GM_DRUMS, GM_SOUNDS
 
     facts = app.evaluate("window.bookmusic.facts")
     gm = facts.pop("gm")
     assert json.loads(json.dumps(page_facts())) == facts
-    assert sorted(gm["map"]) == sorted(s for s in facts["sounds"] if s.startswith("gm_"))
+    assert sorted(gm["map"]) == sorted(GM_SOUNDS + GM_DRUMS)  # the instruments and the sampled kit
+    assert set(gm["map"]) <= set(facts["sounds"]) and set(GM_DRUMS) <= set(facts["drums"])
     assert app.evaluate("window.bookmusic.modes.midiOut.DRUM_KEYS") == facts["drum_keys"]
     picker_groups = app.evaluate("[...document.querySelectorAll('#model optgroup')].map((g) => g.label)")
     assert set(picker_groups) <= set(facts["engine_names"].values())

@@ -13,7 +13,7 @@ import pytest
 
 from app.music.styles import load_styles
 from app.strudel.grammar import SOUNDS
-from app.strudel.subset import GM_SOUNDS
+from app.strudel.subset import GM_DRUMS, GM_SOUNDS
 
 STYLES = load_styles()
 SOUND = "window.bookmusic.sound"
@@ -45,7 +45,7 @@ def test_page_check_accepts_every_style_and_refuses_foreign_sounds(sound_page):
         assert set(verdict["sounds"]) <= set(style.sounds) and verdict["events"] > 0
         assert verdict["ms"] < 500
     for bad, why in [
-        ('note("c3").sound("bd")', "whitelist"),  # a real Strudel sample name, but not shipped
+        ('note("c3").sound("jazz")', "whitelist"),  # a real Strudel sample name, but not shipped
         ('note("c3")', "no sound"),
         ('note("~ ~")', "no notes"),
         ('note("c3").sound("sine").undefinedMethod()', "not a function"),
@@ -179,12 +179,24 @@ def test_shipped_instruments_are_exactly_the_whitelist():
     shipped = json.loads((dist / "sound/facts.json").read_text())
     assert shipped["sounds"] == list(SOUNDS)
     folders = sorted(p.name for p in (dist / "vendor/soundfont").iterdir() if p.is_dir())
-    assert folders == sorted(GM_SOUNDS) == sorted(shipped["gm"]["map"])
+    assert sorted(GM_SOUNDS + GM_DRUMS) == sorted(shipped["gm"]["map"])
+    assert set(folders) <= set(shipped["gm"]["map"])  # a preset sharing another's samples has none
     assert (dist / "vendor/soundfont/LICENSE.md").read_text().count("MIT") >= 2
+    used = set()
     for name, keyed in shipped["gm"]["map"].items():
-        assert len(keyed) >= 5, name  # enough key zones to cover the range without big repitching
-        for files in keyed.values():
-            assert (dist / "vendor/soundfont" / files[0]).read_bytes()[:4] == b"OggS"
+        if name in GM_DRUMS:
+            assert len(keyed) == 1, name  # one hit, played at its own pitch
+            files = keyed
+        else:
+            # Enough key zones to cover the range without big repitching (timpani: a narrow one).
+            assert len(keyed) >= (2 if name == "gm_timpani" else 5), name
+            files = [fs[0] for fs in keyed.values()]
+        for rel in files:
+            assert (dist / "vendor/soundfont" / rel).read_bytes()[:4] == b"OggS"
+        used |= set(files)
+    shipped_files = {p.relative_to(dist / "vendor/soundfont").as_posix()
+                     for p in (dist / "vendor/soundfont").rglob("*.ogg")}
+    assert shipped_files == used  # nothing shipped that no map plays
 
 
 def test_skimming_through_sections_never_goes_silent_and_lands_on_the_last_piece(app):
@@ -206,13 +218,15 @@ def test_skimming_through_sections_never_goes_silent_and_lands_on_the_last_piece
 
 
 def test_long_soundfont_notes_fade_out_instead_of_stopping_dead(browser, site):
-    """Sustained GM samples are loops played once; a long note must fade before the sample ends."""
-    for sound in ("gm_string_ensemble_1", "gm_choir_aahs", "gm_french_horn"):
+    """A long note ends in a fade, never dead: a looped sample (strings, choir, horn) holds through
+    its loop and then releases; one without a loop (timpani) is shaped to fade before it ends."""
+    for sound in ("gm_string_ensemble_1", "gm_choir_aahs", "gm_french_horn", "gm_timpani"):
         context = browser.new_context()
         page = context.new_page()
         page.goto(site + "sound/facts.json")
-        code = f'setcpm(10)\nstack(\n  note("c3").sound("{sound}").release(0.1).gain(0.5)\n)'
-        b64 = page.evaluate("async (code) => (await import('./index.js')).renderOffline(code, 6)", code)
+        # A 6 s note, then 2 s for it to end.
+        code = f'setcpm(7.5)\nstack(\n  note("c3@3 ~").sound("{sound}").release(0.1).gain(0.5)\n)'
+        b64 = page.evaluate("async (code) => (await import('./index.js')).renderOffline(code, 8)", code)
         context.close()
         with wave.open(io.BytesIO(base64.b64decode(b64))) as w:
             rate, raw = w.getframerate(), w.readframes(w.getnframes())

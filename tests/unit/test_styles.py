@@ -25,6 +25,7 @@ def test_style_promises_hold():
         assert any(p.enter != "intro" for p in style.parts), style.name
         assert any(len(p.cells) > 1 for p in style.parts), style.name
         if not style.drums:
+            # The sounds it plays, not substrings: drum names are short ("sd", "rd", "hh").
             assert not set(validate(style.example).sounds) & subset.PERCUSSIVE, style.name
     assert load_styles()["dreamy"].modes[0] == "lydian" and not load_styles()["dreamy"].drums
 
