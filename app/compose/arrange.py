@@ -36,12 +36,37 @@ class Setting:
     arc: str = "steady"  # where the passage is going: "rise", "fall" or "steady"
 
 
-def arrange(style: Style, setting: Setting, rng: random.Random) -> str:
+@dataclass(frozen=True)
+class Ideas:
+    """Material someone else chose (a language model's score sheet, app/compose/sheet.py): the A
+    phrases' progression, the tune's motif, the instrument that carries the tune."""
+
+    progression: Progression | None = None
+    motif: tuple[int, ...] | None = None
+    lead: str | None = None
+
+
+def lead_part(style: Style) -> int:
+    """Which part carries the tune: the melody, else the first arpeggio or chord part."""
+    for roles in (("melody",), ("arp", "chords"), ("pad",)):
+        for i, part in enumerate(style.parts):
+            if part.role in roles and part.pitched:
+                return i
+    return 0
+
+
+def arrange(style: Style, setting: Setting, rng: random.Random, ideas: Ideas | None = None) -> str:
+    ideas = ideas or Ideas()
     form = plan_form(setting.cpm, setting.arc)
     plans = _harmonic_plan(style, setting.mode, rng)
-    layers = [_part_layer(part, style, setting, form, plans, rng) for part in style.parts]
+    if ideas.progression:
+        plans = {**plans, "intro": ideas.progression, "A": ideas.progression, "release": ideas.progression}
+    lead = lead_part(style)
+    layers = [_part_layer(part, style, setting, form, plans, rng,
+                          ideas=ideas if i == lead else None) for i, part in enumerate(style.parts)]
     if not any(form.plays(p, 0) for p in style.parts):  # something must sound from the start
-        layers[0] = _part_layer(style.parts[0], style, setting, form, plans, rng, force_intro=True)
+        layers[0] = _part_layer(style.parts[0], style, setting, form, plans, rng, force_intro=True,
+                                ideas=ideas if lead == 0 else None)
     body = ",\n  ".join(layers)
     return f"setcpm({setting.cpm})\nstack(\n  {body}\n)"
 
@@ -62,8 +87,8 @@ def _pick(options: tuple[str, ...], brightness: float, rng: random.Random) -> st
 
 
 def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: dict[str, Progression],
-                rng: random.Random, force_intro: bool = False) -> str:
-    motifs = _motifs(part, rng) if part.role == "melody" else {}
+                rng: random.Random, force_intro: bool = False, ideas: Ideas | None = None) -> str:
+    motifs = _motifs(part, rng, ideas.motif if ideas else None) if part.role == "melody" else {}
     phrases = []
     for i, label in enumerate(form.labels):
         if not (form.plays(part, i) or (force_intro and i == 0)):
@@ -89,12 +114,18 @@ def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: d
         dark, bright = part.lpf
         cutoff = dark + (bright - dark) * setting.brightness
     mode = setting.mode if setting.mode in style.modes else style.modes[0]
-    return layer(part, mini, sound=_pick(part.sounds, setting.brightness, rng), key=setting.key,
+    sound = _pick(part.sounds, setting.brightness, rng)
+    if ideas and ideas.lead:
+        sound = ideas.lead
+    return layer(part, mini, sound=sound, key=setting.key,
                  mode=mode, octave=octave, cutoff=cutoff, gain=part.gain, sweep_cycles=form.cycles)
 
 
-def _motifs(part: Part, rng: random.Random) -> dict[str, Motif]:
+def _motifs(part: Part, rng: random.Random, notes: tuple[int, ...] | None = None) -> dict[str, Motif]:
     a = make_motif(rng, part.cells[0])
+    if notes:  # someone else's tune, fitted to this part's rhythm (repeated if it is short)
+        want = len(a.notes)
+        a = Motif(part.cells[0], tuple(notes[i % len(notes)] for i in range(want))).fits()
     if len(part.cells) > 1:
         b = answer(a, part.cells[1]) if rng.random() < 0.5 else make_motif(rng, part.cells[1])
     else:

@@ -32,7 +32,7 @@ def style_library() -> tuple[dict[str, Style], dict[str, tuple[str, ...]]]:
     return styles, routes(styles, load_moods())
 
 
-def _rng(section_id: str, salt: str) -> random.Random:
+def rng_for(section_id: str, salt: str) -> random.Random:
     return random.Random(int(hashlib.sha256(f"{salt}:{section_id}".encode()).hexdigest()[:16], 16))
 
 
@@ -41,7 +41,7 @@ def pick_style(mood: Mood, section_id: str) -> Style:
     names = list(by_mood.get(mood.label) or by_mood["neutral"])
     # The first style fits best; the others keep a long book from sounding the same.
     weights = [4, 2, 1.5, 1][: len(names)] + [1] * max(0, len(names) - 4)
-    return styles[_rng(section_id, "style").choices(names, weights=weights)[0]]
+    return styles[rng_for(section_id, "style").choices(names, weights=weights)[0]]
 
 
 _PREVIOUS_KEY = re.compile(r'scale\("([A-G](?:#|b)?)[1-6]?:')
@@ -71,7 +71,7 @@ def brightness_of(mood: Mood, rng: random.Random) -> float:
 
 def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None = None,
                 arc: str = "steady") -> Setting:
-    rng = _rng(section_id, "vary")
+    rng = rng_for(section_id, "vary")
     key = rng.choice(KEYS)
     cpm = rng.randint(style.cpm[0], style.cpm[1])
     if previous:
@@ -108,7 +108,7 @@ def compose_mood(section_id: str, mood: Mood | str, previous: str | None = None,
     if isinstance(mood, str):
         mood = mood_for_label(mood)
     style = pick_style(mood, section_id)
-    code = arrange(style, setting_for(style, section_id, mood, previous, arc), _rng(section_id, "arrange"))
+    code = arrange(style, setting_for(style, section_id, mood, previous, arc), rng_for(section_id, "arrange"))
     result = validate(code, allowed_sounds=style.sounds)
     if not result.ok:  # a variation the validator refuses is a bug; fall back to the example
         result = validate(style.example)

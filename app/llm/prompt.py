@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from app.compose.instant import pick_style
+from app.compose.sheet import sheet_grammars, sheet_leads
 from app.music.frame import Frame, frame_for
 from app.music.mood import Mood, score_mood
+from app.music.styles import load_moods
 from app.paths import PROMPTS
 from app.strudel import grammar
 from app.strudel.scan import digest
@@ -26,11 +28,20 @@ PROMPT_FILE = PROMPTS / "llm" / "prompt.toml"
 # Sounds named in the prompt: a short list reads better to a small model than the whole whitelist.
 PROMPT_SOUNDS = ("sine", "triangle", "square", "sawtooth", "supersaw", "pink", "sbd")
 MOOD_SOUNDS = 4  # sounds named on a section's "Mood:" line
+# Instruments a sheet's system prompt names as examples (the grammar allows the mood's own).
+SHEET_LEADS_SHOWN = ("gm_piano", "gm_flute", "gm_violin", "gm_clarinet", "gm_celesta", "gm_trumpet",
+                     "gm_acoustic_guitar_nylon", "sawtooth")
+
+
+def mood_labels() -> tuple[str, ...]:
+    return tuple(load_moods().routes)
 
 
 @dataclass(frozen=True)
 class PromptConfig:
     system: str
+    sheet_system: str
+    sheet_user: str
     user: str
     style: str
     previous: str
@@ -44,6 +55,9 @@ def load_config(path: Path = PROMPT_FILE) -> PromptConfig:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return PromptConfig(
         system=_fill_system(data),
+        sheet_system=data["sheet_system"].format(moods=", ".join(mood_labels()),
+                                                 leads=", ".join(SHEET_LEADS_SHOWN)),
+        sheet_user=data["sheet_user"],
         user=data["user"],
         style=data["style"],
         previous=data["previous"],
@@ -95,6 +109,7 @@ class GenerationRequest:
     temperature: float
     thinking_off: bool = False
     seed: int = 0
+    kind: str = "code"  # "code": a Strudel program; "sheet": a score sheet for the arranger
     # What the grammar was built from (app/strudel/grammar.py `rules` keywords): to finish a piece
     # the token cap cut off under the same grammar (app/llm/finish.py).
     grammar_options: dict[str, Any] = field(default_factory=dict)
@@ -163,10 +178,13 @@ def build_request(
     thinks: bool = False,
     sounds: Sequence[str] | None = None,
     steer: dict[str, Any] | None = None,
+    sheet: bool = True,
 ) -> GenerationRequest:
     cfg = load_config()
     spend = budget(engine)
     mood = score_mood(text)
+    if spend.get("sheet") and sheet:
+        return _sheet_request(section_id, index, text, mood, spend, thinks, sounds)
     feeling = _frame(spend, text, mood)
     options = _options(spend, feeling, sounds, steer)
     gbnf, ebnf = _grammars(tuple(sorted(options.items())))
@@ -185,6 +203,31 @@ def build_request(
         thinking_off=thinks,
         seed=int(section_id[:8], 16) if _is_hex(section_id[:8]) else index,
         grammar_options=options,
+    )
+
+
+def _sheet_request(section_id: str, index: int, text: str, mood: Mood, spend: dict[str, int],
+                   thinks: bool, sounds: Sequence[str] | None) -> GenerationRequest:
+    """A score sheet's request: the passage and the word list's reading; a grammar that allows only
+    known moods, in-range degrees and the instruments that serve the passage's mood (or the
+    listener's ensemble)."""
+    cfg = load_config()
+    leads = sheet_leads(sounds or frame_for(mood).sounds)
+    moods = mood_labels()
+    gbnf, ebnf = sheet_grammars(moods, leads)
+    return GenerationRequest(
+        section_id=section_id,
+        index=index,
+        system=cfg.sheet_system,
+        user=cfg.sheet_user.format(passage=excerpt(text, spend["max_words"]), mood=mood.label),
+        grammar_gbnf=gbnf,
+        grammar_ebnf=ebnf,
+        max_tokens=spend.get("sheet_tokens", 64),
+        temperature=cfg.temperature,
+        thinking_off=thinks,
+        seed=int(section_id[:8], 16) if _is_hex(section_id[:8]) else index,
+        grammar_options={"moods": list(moods), "leads": list(leads)},
+        kind="sheet",
     )
 
 
@@ -210,7 +253,7 @@ def warmup_request(*, engine: str, thinks: bool = False) -> GenerationRequest:
     return GenerationRequest(
         section_id="warmup",
         index=-1,
-        system=cfg.system,
+        system=cfg.sheet_system if budget(engine).get("sheet") else cfg.system,
         user=user_message("", ""),
         grammar_gbnf="",
         grammar_ebnf="",

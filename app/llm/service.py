@@ -22,15 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from app.compose.instant import compose
+from app.compose.sheet import parse_sheet, piece_from_sheet
 from app.llm import catalog
 from app.llm.catalog import Capabilities, ModelEntry
 from app.llm.finish import check_piece
 from app.llm.prompt import GenerationRequest, build_request, warmup_request
 from app.llm.schedule import next_job, should_cancel
 from app.models import Piece, Section
-from app.music.ensemble import Ensemble
+from app.music.ensemble import Ensemble, validate_for, voice_for
 from app.music.mood import score_mood
-from app.strudel.validate import Validation
+from app.strudel.validate import Validation, refused
 
 State = Literal["idle", "loading", "ready", "failed", "refused", "off"]
 
@@ -290,7 +291,7 @@ class ComposerService:
         sounds = self.ensemble.sounds if self.ensemble else None
         request = build_request(f"endless-{len(self.attempts)}", -1, brief, previous,
                                 engine=self.model.engine, thinks=self.model.thinks, sounds=sounds,
-                                steer=steer)
+                                steer=steer, sheet=False)
         self.writing_endless = True
         self.in_flight = -1
         try:
@@ -373,24 +374,46 @@ class ComposerService:
     ) -> None:
         assert self.model is not None
         text = str(result.get("text") or "")
-        checked, mended = self._check(result, request)
-        if mended:
-            result = {**result, mended: True}  # "finished" or "salvaged": cut off by the token cap
+        made: Piece | None = None
+        if request.kind == "sheet":
+            checked, made = self._from_sheet(index, section, text, request)
+        else:
+            checked, mended = self._check(result, request)
+            if mended:
+                result = {**result, mended: True}  # "finished" or "salvaged": cut off by the token cap
         errors = list(checked.errors) or ([str(result["error"])] if result.get("error") else [])
         stats = {k: v for k, v in result.items() if k != "text"}
         stats["grammar_options"] = request.grammar_options
+        stats["kind"] = request.kind
         self.attempts.append(Attempt(index, section.id, checked.ok, float(result.get("seconds") or 0.0),
                                      text, errors, result.get("finish_reason"), stats, checked.code))
         if checked.program is not None:
-            mood = score_mood(section.text)
-            self.pieces[section.id] = Piece(checked.program, "model", mood.label, f"model {self.model.label}",
-                                            mood.why())
+            source = f"model {self.model.label}"
+            if made is not None:  # the model's sheet, arranged
+                self.pieces[section.id] = Piece(checked.program, made.style, made.mood,
+                                                f"{source}, arranged", made.why)
+            else:
+                mood = score_mood(section.text)
+                self.pieces[section.id] = Piece(checked.program, "model", mood.label, source, mood.why())
             self.ui.set_section_music(index, "model")
             self.ui.set_engine(f"{self.model.label}: section {index + 1} written in "
                                f"{float(result.get('seconds') or 0):.1f} s" + self._on_time_note())
         else:
             self.failed[section.id] = errors
             self.ui.set_section_music(index, "failed")
+
+    def _from_sheet(
+        self, index: int, section: Section, text: str, request: GenerationRequest
+    ) -> tuple[Validation, Piece | None]:
+        """A score sheet read and arranged; refused when it holds nothing usable."""
+        options = request.grammar_options
+        sheet = parse_sheet(text, options.get("moods", ()), options.get("leads", ()))
+        if sheet is None:
+            return refused(["the model wrote no usable score sheet"]), None
+        previous = self._previous_code(index) or None
+        piece = piece_from_sheet(section.id, sheet, section.text, previous)
+        code = voice_for(piece.code, self.ensemble) if self.ensemble else piece.code
+        return validate_for(code, self.ensemble), piece
 
     def _on_time_note(self) -> str:
         if not self.reached:

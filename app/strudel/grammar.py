@@ -348,16 +348,29 @@ def _render(expr: Expr, name: Callable[[str], str], top: bool = False) -> str:
 
 
 def _emit(sounds: Sequence[str] | None, name: Callable[[str], str], header: str, **limits: Any) -> str:
+    return render(rules(sounds, **limits), name, header)
+
+
+def render(grammar: dict[str, Expr], name: Callable[[str], str], header: str) -> str:
+    """Rules (root first) as GBNF (`name` keeps names) or XGrammar EBNF (`-` spelled `_`)."""
     lines = [header]
-    for rule, expr in rules(sounds, **limits).items():
+    for rule, expr in grammar.items():
         lines.append(f"{name(rule)} ::= {_render(expr, name, top=True)}")
     return "\n".join(lines) + "\n"
+
+
+def gbnf_names(name: str) -> str:
+    return name
+
+
+def ebnf_names(name: str) -> str:
+    return name.replace("-", "_")
 
 
 def gbnf(sounds: Sequence[str] | None = None, **limits: Any) -> str:
     """The subset as llama.cpp GBNF (root rule `root`); `sounds` narrows the sound whitelist,
     `max_layers=` / `max_methods=` / `max_steps=` narrow the program size."""
-    return _emit(sounds, lambda n: n, "# BookMusic Strudel subset (llama.cpp GBNF)", **limits)
+    return _emit(sounds, gbnf_names, "# BookMusic Strudel subset (llama.cpp GBNF)", **limits)
 
 
 def ebnf(sounds: Sequence[str] | None = None, **limits: Any) -> str:
@@ -367,4 +380,4 @@ def ebnf(sounds: Sequence[str] | None = None, **limits: Any) -> str:
     are spelled with `_` there.
     """
     header = "# BookMusic Strudel subset (XGrammar EBNF)"
-    return _emit(sounds, lambda n: n.replace("-", "_"), header, **limits)
+    return _emit(sounds, ebnf_names, header, **limits)

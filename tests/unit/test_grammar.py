@@ -176,7 +176,7 @@ def test_max_depth_bounds_how_deep_groups_nest():
 
 @pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules").exists(),
                     reason="needs node and node_modules (CPython side)")
-def test_webllm_xgrammar_compiles_the_budget_grammars():
+def test_webllm_xgrammar_compiles_the_budget_grammars(code_path):
     """The grammars the models actually write under (prompts/llm/prompt.toml budgets)."""
     from app.llm.prompt import build_request, load_config
 

@@ -10,6 +10,7 @@ from .fakes import FakePlayer, FakeUI
 NO_GPU = {"webgpu": False, "wasm": True, "jspi": True, "memory64": True,
           "webgpu_reason": "no WebGPU adapter is available"}
 GOOD = 'setcpm(14)\nstack(\n  n("0 2 4").scale("C3:minor").sound("sine").gain(0.2)\n)'
+SHEET = "mood: tender\nmotif: 2 4 5 4 2 1\nchords: 0 5 3 4\nlead: {lead}\narc: rise"
 
 
 class FakeLLM:
@@ -45,7 +46,10 @@ class FakeLLM:
         on_token("set")
         if self.aborted > aborted_before:
             return json.dumps({"text": "setcpm(", "finish_reason": "abort"})
-        text = self.outputs.pop(0) if self.outputs else GOOD
+        default = GOOD
+        if request.get("kind") == "sheet":
+            default = SHEET.format(lead=request["grammar_options"]["leads"][0])
+        text = self.outputs.pop(0) if self.outputs else default
         return json.dumps({"text": text, "finish_reason": "stop", "seconds": 1.5})
 
     def llm_abort(self):
@@ -89,7 +93,7 @@ def test_picker_and_engine_line_say_which_engine_and_why():
     assert "CPU engine" in engine_lines[0] and "no WebGPU adapter" in engine_lines[0]
 
 
-def test_play_loads_the_model_and_it_writes_the_next_sections_which_then_play():
+def test_play_loads_the_model_and_it_writes_the_next_sections_which_then_play(code_path):
     ctl, service, llm, ui, player = make()
     assert llm.loaded == []  # nothing downloads before Play
     run(ctl.play())
@@ -108,7 +112,7 @@ def test_play_loads_the_model_and_it_writes_the_next_sections_which_then_play():
     assert service.pieces[ctl.book.sections[2].id].code.split("\n")[0] in llm.requests[-1]["user"]
 
 
-def test_code_that_fails_the_validator_never_plays():
+def test_code_that_fails_the_validator_never_plays(code_path):
     llm = FakeLLM(outputs=['setcpm(14)\nstack(\n  n("0").sound("gm_secret_sampler")\n)', "fetch('x')"])
     ctl, service, llm, ui, _player = make(llm)
     run(ctl.play())
@@ -191,7 +195,7 @@ def framed(options, layers: str) -> str:
             + layers.format(mode=options["modes"][0], sound=options["sounds"][0]))
 
 
-def test_a_program_cut_off_by_the_token_cap_is_finished_under_the_grammar():
+def test_a_program_cut_off_by_the_token_cap_is_finished_under_the_grammar(code_path):
     layer = 'n("0 2 4").scale("C3:{mode}").sound("{sound}").gain(0.2),\n  n("0 2").scale("C4:{mode}")'
     ctl, service, llm, _ui, _ = make(CutLLM(lambda o: framed(o, layer + '.sound("' + o["sounds"][0][:2])))
     run(ctl.play())
@@ -203,7 +207,7 @@ def test_a_program_cut_off_by_the_token_cap_is_finished_under_the_grammar():
     assert service.attempts[0].stats.get("finished") is True
 
 
-def test_a_cut_off_program_the_grammar_cannot_finish_keeps_its_complete_layers():
+def test_a_cut_off_program_the_grammar_cannot_finish_keeps_its_complete_layers(code_path):
     # Not a prefix of the model's grammar (a decimal degree), so only salvage can help.
     layer = 'n("0 2 4").scale("C3:{mode}").sound("{sound}").gain(0.2),\n  n("0 2.5").scale("C4:minor").sou'
     ctl, service, _llm, _ui, _ = make(CutLLM(lambda o: framed(o, layer)))
@@ -214,7 +218,7 @@ def test_a_cut_off_program_the_grammar_cannot_finish_keeps_its_complete_layers()
 
 
 def test_the_page_measures_how_often_the_models_piece_was_ready_when_the_reader_arrived():
-    ctl, service, _llm, ui, _ = make(FakeLLM(outputs=[GOOD, "not code"]))
+    ctl, service, _llm, ui, _ = make(FakeLLM(outputs=[SHEET.format(lead="sine"), "not code"]))
     ctl.set_prefetch(1)
     run(ctl.play())  # writes section 1
     run(ctl.reader_at(1))  # ready on arrival; section 2 is then refused by the validator
@@ -267,7 +271,7 @@ def test_sections_re_cut_for_a_new_pace_are_what_the_model_writes_for_next():
     assert new_ids and new_ids <= {s.id for s in ctl.book.sections}
 
 
-def test_an_ensemble_narrows_the_models_grammar_and_its_pieces_must_use_every_sound():
+def test_an_ensemble_narrows_the_models_grammar_and_its_pieces_must_use_every_sound(code_path):
     from app.music.ensemble import make_ensemble
     from app.strudel.grammar import gbnf
 
@@ -327,7 +331,7 @@ def test_a_loaded_model_prefills_the_system_prompt_before_the_first_section():
     assert len(llm.warmups) == 1
     loads_before, warm = llm.warmups[0]
     assert loads_before == 1  # after loading, before any section request
-    assert warm["system"] == llm.requests[0]["system"] == load_config().system
+    assert warm["system"] == llm.requests[0]["system"] == load_config().sheet_system
     assert warm["max_tokens"] == 1 and not warm["grammar_gbnf"]
     assert service.state == "ready" and [r["index"] for r in llm.requests] == [1, 2]
 
@@ -340,3 +344,34 @@ def test_a_model_url_from_another_host_waits_for_the_readers_consent():
     assert "example.org" in [c[1] for c in ui.calls if c[0] == "set_engine"][-1]
     run(service.choose(service.selected, load_now=True))  # the reader pressed Load model
     assert llm.loaded and llm.loaded[0]["url"] == "https://example.org/big.gguf"
+
+
+def test_the_small_model_writes_a_score_sheet_and_the_arranger_plays_it():
+    """On the CPU engine the model reads and chooses (mood, tune, chords, instrument, arc); the
+    arranger writes the piece, so it keeps the arranger's form and is valid by construction."""
+    ctl, service, llm, ui, player = make()
+    run(ctl.play())
+    request = llm.requests[0]
+    assert request["kind"] == "sheet" and request["system"] == load_config().sheet_system
+    assert "The word list reads:" in request["user"] and request["max_tokens"] <= 64
+    lead = request["grammar_options"]["leads"][0]
+    assert f'"{lead}"' in request["grammar_gbnf"] and '"tender"' in request["grammar_ebnf"]
+    assert '"bd"' not in request["grammar_gbnf"]  # drums cannot carry a tune
+    piece = service.piece_for(ctl.book.sections[1].id)
+    assert piece is not None and piece.mood == "tender" and piece.source.endswith("arranged")
+    assert f'.sound("{lead}")' in piece.code  # the model's lead carries the tune
+    assert "<~" in piece.code  # a part waits for its entry: the arranger's form, not a loop
+    assert states(ui, 1) == ["composing", "model"]
+    run(ctl.reader_at(1))
+    assert player.played[-1] == piece.code
+    # Another section, another sheet: another piece.
+    assert service.piece_for(ctl.book.sections[2].id).code != piece.code
+
+
+def test_a_sheet_with_nothing_usable_never_plays_and_a_cut_off_one_still_does():
+    cut = "mood: angry\nmotif: 0 1 0 3 2\nchords: 0 1"  # the token cap stopped it mid-line
+    ctl, service, _llm, ui, _ = make(FakeLLM(outputs=["lorem ipsum", cut]))
+    run(ctl.play())
+    assert states(ui, 1)[-1] == "failed" and "score sheet" in service.failed[ctl.book.sections[1].id][0]
+    piece = service.piece_for(ctl.book.sections[2].id)
+    assert piece is not None and piece.mood == "angry"

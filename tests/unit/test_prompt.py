@@ -35,7 +35,7 @@ def test_user_message_has_the_text_and_the_previous_code():
     assert "previous" not in first.lower()
 
 
-def test_request_for_each_engine_carries_its_grammar_dialect_and_budget():
+def test_request_for_each_engine_carries_its_grammar_dialect_and_budget(code_path):
     book = sample_book()
     section = book.sections[1]
     cpu = build_request(section.id, 1, section.text, "", engine="wllama")
@@ -51,7 +51,7 @@ def test_request_for_each_engine_carries_its_grammar_dialect_and_budget():
     assert cpu.seed == build_request(section.id, 1, section.text, "", engine="wllama").seed
 
 
-def test_the_model_grammar_is_a_narrower_version_of_the_subset_grammar():
+def test_the_model_grammar_is_a_narrower_version_of_the_subset_grammar(code_path):
     from app.strudel.grammar import gbnf
 
     from .gbnf_match import accepts, parse_gbnf
@@ -88,7 +88,7 @@ def test_the_narrowed_webllm_grammar_compiles_in_webllms_own_xgrammar():
     assert result["accepted"] == [True, False]
 
 
-def test_webgpu_requests_suggest_the_style_the_mood_sheet_picks_cpu_ones_do_not():
+def test_webgpu_requests_suggest_the_style_the_mood_sheet_picks_cpu_ones_do_not(code_path):
     book = sample_book()
     storm = book.sections[1]
     gpu = build_request(storm.id, 1, storm.text, "", engine="webllm")
@@ -98,7 +98,7 @@ def test_webgpu_requests_suggest_the_style_the_mood_sheet_picks_cpu_ones_do_not(
     assert gpu.system == cpu.system  # the stable prefix is shared
 
 
-def test_the_moods_frame_narrows_tempo_modes_and_sounds_of_the_model_grammar():
+def test_the_moods_frame_narrows_tempo_modes_and_sounds_of_the_model_grammar(code_path):
     from app.llm.prompt import grammar_options
     from app.strudel.grammar import gbnf
 
@@ -133,3 +133,40 @@ def test_every_mood_has_a_frame_inside_the_subset():
         frame = _frame(label)
         assert frame.description and frame.modes and frame.sounds, label
         rules(**frame.grammar_options())  # raises if a tempo, mode or sound is outside the subset
+
+
+def test_the_cpu_model_writes_a_score_sheet_under_a_grammar_both_engines_take():
+    """The sheet language (app/compose/sheet.py): the system prompt's own example is accepted by
+    the GBNF llama.cpp decodes with and by WebLLM's XGrammar; code and junk are not."""
+    import pytest
+
+    from app.compose.sheet import parse_sheet
+
+    from .gbnf_match import accepts, parse_gbnf
+
+    request = build_request("ab12", 0, "The storm broke and they ran in terror.", "", engine="wllama")
+    assert request.kind == "sheet" and request.max_tokens <= 64
+    example = load_config().sheet_system.split("Example:\n", 1)[1].strip()
+    leads = request.grammar_options["leads"]
+    sheet = example.replace("gm_flute", leads[0])
+    grammar = parse_gbnf(request.grammar_gbnf)
+    assert accepts(grammar, sheet) and accepts(grammar, sheet + "\n")
+    assert not accepts(grammar, sheet.replace("tender", "sleepy"))  # not a mood of the sheet
+    assert not accepts(grammar, sheet.replace("0 5 3 4", "0 5 3 9"))  # chord roots are 0-6
+    assert not accepts(grammar, load_config().system.split("Example:\n", 1)[1].strip())
+    assert parse_sheet(sheet, request.grammar_options["moods"], leads).lead == leads[0]
+
+    shutil = pytest.importorskip("shutil")
+    subprocess = pytest.importorskip("subprocess")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("node") is None or not (root / "node_modules").exists():
+        pytest.skip("needs node and node_modules (CPython side)")
+    out = subprocess.run(
+        ["node", str(root / "tests/grammar/xgrammar_accepts.mjs")],
+        input=json.dumps({"grammar": request.grammar_ebnf, "inputs": [sheet, "fetch('x')"]}),
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    result = json.loads(out.stdout)
+    assert result["compiled"] and result["accepted"] == [True, False], result
