@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.compose.sheet import sheet_grammars
 from app.strudel.complete import completion
 from app.strudel.grammar import gbnf, rules
 from app.strudel.validate import validate
@@ -47,13 +48,22 @@ def test_cpu_engine_writes_validated_music_ahead_of_the_reader_and_it_plays(page
     assert report["state"] == "ready" and report["engine"] == "wllama"
     attempts = report["attempts"]
     written = [a for a in attempts if a["ok"]]
+    print("model wrote:", json.dumps([(a["text"], a["ok"], a["seconds"]) for a in attempts]))
     assert written, f"no attempt passed the validator: {[(a['text'], a['errors']) for a in attempts]}"
     # Every generated piece parses under the grammar it was written under (the CPU budget's
     # narrow one) and the validator; the code that plays is in the whole subset's grammar.
     grammar = parse_gbnf(gbnf())
     for a in attempts:
         assert a["stats"]["prompt_tokens"] and a["stats"]["completion_tokens"]
-        options = a["stats"]["grammar_options"]  # the CPU budget's narrow grammar, framed by the mood
+        options = a["stats"]["grammar_options"]
+        if a["stats"]["kind"] == "sheet":  # the CPU model writes a score sheet; the arranger plays it
+            if a["finish_reason"] == "stop":
+                sheet_grammar = parse_gbnf(sheet_grammars(options["moods"], options["leads"])[0])
+                assert accepts(sheet_grammar, a["text"]), a["text"]
+            if a["ok"]:
+                assert accepts(grammar, a["code"]) and validate(a["code"]).ok, a["code"]
+            continue
+        # Whole programs (a budget without sheets): the narrow grammar, framed by the mood.
         assert options["voiced"] and options["tempos"] and options["modes"]
         if a["finish_reason"] == "stop":  # ran to its end: grammar-constrained output is in the language
             assert accepts(parse_gbnf(gbnf(**options)), a["text"]), a["text"]
