@@ -76,7 +76,8 @@ EFFECTS: dict[str, Effect] = {
         Effect("delay", 0.0, 0.6),
         Effect("delaytime", 0.02, 2.0),
         Effect("delayfeedback", 0.0, 0.7),
-        Effect("pan", 0.0, 1.0),
+        # Not hard left or right: one ear only is tiring to read to (and lost on one earbud).
+        Effect("pan", 0.15, 0.85),
         Effect("shape", 0.0, 0.6),
         Effect("legato", 0.05, 4.0),
         Effect("fm", 0.0, 8.0),
@@ -109,6 +110,16 @@ LOUDNESS_BUDGET = 1.0
 # Peak per unit of gain, measured in the page: a synthesized kick's attack and the bright
 # oscillators peak above the gain they are given; everything else stays at or under it.
 PEAK_WEIGHT: dict[str, float] = {"sbd": 1.6, "supersaw": 1.3, "sawtooth": 1.2, "square": 1.2, "pulse": 1.2}
+# The floor of a layer's gain x its notes at once (-40 dBFS): below it a layer is inaudible under
+# the others, a bug (gain 0.003), not music. The quietest shipped layers (noise beds, 0.025) sit
+# above it; the loudness budget brings gains down toward their floors, never under them.
+GAIN_FLOOR = 0.01
+# Filters must let the layer's own notes through (Strudel's are 12 dB/octave, -3 dB at the
+# cutoff): a low-pass more than FILTER_MARGIN under the highest note's fundamental (its top notes
+# over 7 dB down, the lowest ones often gone), or a high-pass more than FILTER_MARGIN over the
+# lowest one, moves to FILTER_MARGIN beyond the notes. The shipped styles' filters stay as written
+# in every key the composers use: a muffled pad is taste, a silent one a bug.
+FILTER_MARGIN = 1.5
 MAX_NUMBER_DIGITS = 5
 MAX_NESTING = 8  # [ and < groups inside each other: styles use 3; deeper only costs the parser
 
