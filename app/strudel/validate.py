@@ -727,8 +727,8 @@ def validate(
         # no layer falls silent: floors x weights stay far under the budget (subset.GAIN_FLOOR).
         base = sum(ly.loudness_per_gain() * ly.gain_floor(ceiling) for ly in layers)
         factor = (subset.LOUDNESS_BUDGET - base) / (loudness - base)
-        notes.append(f"gains scaled toward their floors by {_fmt(factor)}: {_fmt(loudness)} voice-weighted loudness "
-                     f"is over {_fmt(subset.LOUDNESS_BUDGET)}")
+        notes.append(f"gains scaled toward their floors by {_fmt(factor)}: {_fmt(loudness)} voice-weighted "
+                     f"loudness is over {_fmt(subset.LOUDNESS_BUDGET)}")
     body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes, factor) for ly in layers)
     cpm = round(cpm)  # whole cycles per minute: what the grammar lets a model write
     out = f"setcpm({cpm})\nstack(\n  {body}\n)"

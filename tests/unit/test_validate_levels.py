@@ -14,7 +14,8 @@ def numbers(code: str, effect: str) -> list[float]:
     """Every number inside the `.effect(...)` calls of the code (plain or a signal's range)."""
     found = []
     for arg in re.findall(rf"\.{effect}\(((?:[^()]|\([^()]*\))*)\)", code):
-        found += [float(x) for x in re.findall(r"[0-9]+(?:\.[0-9]+)?", arg.split(".slow")[0].split(".fast")[0])]
+        values = arg.split(".slow")[0].split(".fast")[0]
+        found += [float(x) for x in re.findall(r"[0-9]+(?:\.[0-9]+)?", values)]
     return found
 
 
@@ -69,7 +70,8 @@ def test_hard_pans_come_toward_the_middle():
     assert 0.1 <= low < high <= 0.9
     assert numbers(stable('n("0").sound("sine").pan(0).gain(0.2)'), "pan") == [low]
     assert numbers(stable('n("0").sound("sine").pan(1).gain(0.2)'), "pan") == [high]
-    assert numbers(stable('n("0").sound("sine").pan(sine.range(0, 1).slow(4)).gain(0.2)'), "pan") == [low, high]
+    swept = stable('n("0").sound("sine").pan(sine.range(0, 1).slow(4)).gain(0.2)')
+    assert numbers(swept, "pan") == [low, high]
     assert numbers(stable('n("0").sound("sine").pan(saw).gain(0.2)'), "pan") == [low, high]  # 0..1 by default
 
 
@@ -78,7 +80,8 @@ def test_a_gain_too_quiet_to_hear_is_raised_to_the_floor():
     assert numbers(result.code, "gain") == [subset.GAIN_FLOOR]
     assert any("too quiet to hear" in n for n in result.notes)
     # The low end of a gain signal too; a chord's notes together reach the floor.
-    assert numbers(stable('n("0").sound("sine").gain(sine.range(0, 0.3))'), "gain") == [subset.GAIN_FLOOR, 0.3]
+    swell = stable('n("0").sound("sine").gain(sine.range(0, 0.3))')
+    assert numbers(swell, "gain") == [subset.GAIN_FLOOR, 0.3]
     (chord_gain,) = numbers(stable('n("[0,2,4,6]").scale("C3:minor").sound("sine").gain(0.001)'), "gain")
     assert chord_gain * 4 >= subset.GAIN_FLOOR > chord_gain
     # The quietest shipped layers (noise beds at 0.025) stay as written.
