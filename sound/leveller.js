@@ -18,9 +18,12 @@ const GATE_DB = -70;
 const RELATIVE_GATE_DB = -20;
 const SILENT_DB = -60; // music measured under this is left as it is
 const WINDOW_S = 2.5; // seconds of music the level is measured over
-const MIN_MEASURED_S = 0.6; // no correction before this much music has been heard
-const CUT_TAU_S = 0.8; // time constants of the gain's move: coming down is quicker than going up
-const BOOST_TAU_S = 2.5;
+const MIN_MEASURED_S = 1.5; // no correction before this much music has been heard
+// How fast the correction may move, in dB per second: slow enough that a drum hit, a pad's slow
+// attack or a crossfade never pumps it; coming down is quicker than going up (a loud surprise
+// is worse than a quiet one).
+const BOOST_DB_PER_S = 3;
+const CUT_DB_PER_S = 8;
 const TICK_MS = 100;
 
 const dbToGain = (db) => Math.pow(10, db / 20);
@@ -81,6 +84,7 @@ export function createLeveller(ctx) {
   let held = true;
   let measured = 0;
   let enabled = true;
+  let offsetDb = 0; // the reader's intensity: a softer cap plays under the target
 
   function tick() {
     if (ctx.state !== "running") return;
@@ -97,9 +101,14 @@ export function createLeveller(ctx) {
     if (blocks.length * (TICK_MS / 1000) < MIN_MEASURED_S) return; // not enough music heard yet
     const level = gated(blocks);
     measured = level.rms;
-    const want = correction(level.rms, level.peak);
-    const tau = want < output.gain.value ? CUT_TAU_S : BOOST_TAU_S;
-    output.gain.setTargetAtTime(want, now, tau);
+    const want = gainToDb(correction(level.rms, level.peak)) + offsetDb;
+    const have = gainToDb(output.gain.value);
+    const dt = TICK_MS / 1000;
+    const next = have + Math.max(-CUT_DB_PER_S * dt, Math.min(BOOST_DB_PER_S * dt, want - have));
+    // A straight ramp to the next value over the next tick: smooth, no steps to hear.
+    output.gain.cancelScheduledValues(now);
+    output.gain.setValueAtTime(output.gain.value, now);
+    output.gain.linearRampToValueAtTime(dbToGain(next), now + dt);
   }
   const timer = setInterval(tick, TICK_MS);
 
@@ -120,6 +129,9 @@ export function createLeveller(ctx) {
       output.gain.cancelScheduledValues(ctx.currentTime);
       output.gain.setValueAtTime(output.gain.value, ctx.currentTime);
     },
+    setOffset(db) {
+      offsetDb = Math.min(0, Number(db) || 0);
+    },
     setEnabled(on) {
       enabled = Boolean(on);
       if (!enabled) {
@@ -136,7 +148,7 @@ export function createLeveller(ctx) {
         gainDb: gainToDb(gain),
         measuredDb: gainToDb(measured), // the music before the stage, silence left out
         outputDb: gainToDb(measured * gain), // after the stage, before the reader's volume
-        targetDb: TARGET_DB,
+        targetDb: TARGET_DB + offsetDb,
       };
     },
     close() {

@@ -14,6 +14,7 @@
 // some, and every sound must be on the shipped whitelist (sound/facts.json, written by the build
 // from app/seam.py). The reader's intensity cap is Python's: it re-validates and plays again.
 
+import { on } from "../ui/bus.js";
 import { facts } from "./facts.js";
 import { createLeveller, fadeEdges, levelBuffer } from "./leveller.js";
 
@@ -22,6 +23,14 @@ let repl = null;
 let starting = null;
 let analyser = null;
 let leveller = null; // the master bus's loudness stage (sound/leveller.js)
+const presetLevel = (name) => Number(facts.intensity?.[name]?.level_db) || 0;
+let levelOffset = presetLevel(facts.default_intensity);
+// The reader's intensity cap (the page event Python plays the capped piece on): a softer preset
+// plays under the loudness target, so the stage does not bring it back up.
+on("intensity", (name) => {
+  levelOffset = presetLevel(name);
+  leveller?.setOffset(levelOffset);
+});
 let volume = 0.8;
 let playing = false;
 let voices = []; // {pattern, start, end, env} on the global clock (seconds)
@@ -51,6 +60,7 @@ async function strudel() {
       const ctx = mod.getAudioContext();
       // The master bus: Strudel's mix -> loudness stage -> the reader's volume -> limiter -> out.
       leveller = createLeveller(ctx);
+      leveller.setOffset(levelOffset);
       output.channelMerger.disconnect();
       output.channelMerger.connect(leveller.input);
       leveller.output.connect(output.destinationGain);

@@ -32,12 +32,15 @@ class Intensity:
     label: str
     drums: bool = True
     ceiling: float = 1.0  # highest gain any layer may have
+    # The player's loudness stage evens every piece out to one target level; a softer cap plays
+    # this many dB under it (else the stage would bring "Soft" back up to full loudness).
+    level_db: float = 0.0
 
 
 INTENSITY: dict[str, Intensity] = {
     "full": Intensity("Full"),
     "nodrums": Intensity("No drums", drums=False),
-    "soft": Intensity("Soft", drums=False, ceiling=0.15),
+    "soft": Intensity("Soft", drums=False, ceiling=0.15, level_db=-8.0),
 }
 DEFAULT_INTENSITY = "full"
 
@@ -90,6 +93,12 @@ EFFECTS: dict[str, Effect] = {
 # Effects that act again when called again (slow(2).slow(2) is slow(4)); every other effect sets a
 # value, and a later call of it in the same chain overrides an earlier one.
 REPEATING_EFFECTS: frozenset[str] = frozenset({"slow", "fast", "degradeBy"})
+
+# Effects that leave the layer silent in the page: Strudel runs `shape` in an AudioWorklet it
+# loads from a data: URL, which the page's Content-Security-Policy (script-src 'self') refuses, so
+# every note of a layer with it is dropped (measured: level 0 for triangle, sawtooth, sbd, gm_*).
+# The validator drops these calls (with a note) until the worklet ships as a file of the site.
+SILENT_EFFECTS: frozenset[str] = frozenset({"shape"})
 
 # Musical safety for reading.
 CPM_RANGE: tuple[float, float] = (8.0, 60.0)

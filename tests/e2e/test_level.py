@@ -71,7 +71,7 @@ def test_a_loud_and_a_quiet_piece_both_settle_at_the_target_level(sound_page):
     volume = 0.8  # the player's default
     target = page.evaluate(TARGET)
     first = page.evaluate(SETTLE, [loud.code, 7, 2])
-    second = page.evaluate(SETTLE, [quiet.code, 9, 2])
+    second = page.evaluate(SETTLE, [quiet.code, 11, 2])
     page.evaluate("() => window.__sound.stop()")
     report = {
         "loud": {"before": statistics.median(first["raw"]), "after": gated_db(first["out"], volume)},
