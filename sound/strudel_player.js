@@ -2,22 +2,35 @@
 // Strudel is loaded on first use so the page and Python come up without its 850 KB.
 //
 // Seamless sections: Strudel's own clock runs at a fixed 1 cycle per second and never changes
-// tempo. Each piece ("voice") is placed on that clock at its own tempo (`fast(cpm / 60)`) from the
-// moment it starts. A new piece starts on a cycle boundary of the piece that plays, and the two
-// crossfade with equal-power gain envelopes over a few cycles: no gap, no click, and no tempo
-// jolt, because neither piece ever changes speed.
+// tempo. Each piece ("voice") is placed on that clock by its own timing (`timing()` below): the
+// first one at its tempo from the start. A new piece starts on a cycle boundary of the piece that
+// plays, and the two crossfade with equal-power gain envelopes over a few cycles while the new one
+// glides from the old tempo to its own (its cycle is the integral of a linear rate ramp: a time
+// warp of the pattern), so there is no gap, no click and no tempo jolt. The master bus levels
+// every piece to one target (sound/leveller.js) before the reader's volume and a limiter.
 //
 // Second check before anything plays: the code is evaluated without playing (transpile + eval,
 // `setcpm` captured, not applied) and the events of its first cycles are queried: there must be
 // some, and every sound must be on the shipped whitelist (sound/facts.json, written by the build
 // from app/seam.py). The reader's intensity cap is Python's: it re-validates and plays again.
 
+import { on } from "../ui/bus.js";
 import { facts } from "./facts.js";
+import { createLeveller, fadeEdges, levelBuffer } from "./leveller.js";
 
 let strudelModule = null;
 let repl = null;
 let starting = null;
 let analyser = null;
+let leveller = null; // the master bus's loudness stage (sound/leveller.js)
+const presetLevel = (name) => Number(facts.intensity?.[name]?.level_db) || 0;
+let levelOffset = presetLevel(facts.default_intensity);
+// The reader's intensity cap (the page event Python plays the capped piece on): a softer preset
+// plays under the loudness target, so the stage does not bring it back up.
+on("intensity", (name) => {
+  levelOffset = presetLevel(name);
+  leveller?.setOffset(levelOffset);
+});
 let volume = 0.8;
 let playing = false;
 let voices = []; // {pattern, start, end, env} on the global clock (seconds)
@@ -45,9 +58,16 @@ async function strudel() {
       }
       const output = mod.getSuperdoughAudioController().output;
       const ctx = mod.getAudioContext();
+      // The master bus: Strudel's mix -> loudness stage -> the reader's volume -> limiter -> out.
+      leveller = createLeveller(ctx);
+      leveller.setOffset(levelOffset);
+      output.channelMerger.disconnect();
+      output.channelMerger.connect(leveller.input);
+      leveller.output.connect(output.destinationGain);
       analyser = ctx.createAnalyser();
       analyser.fftSize = 2048;
-      output.destinationGain.connect(analyser); // measured before the limiter: what the music asks for
+      // level()/peak() read here: after the loudness stage and the volume, before the limiter.
+      output.destinationGain.connect(analyser);
       output.destinationGain.gain.value = volume;
       // The last guard on the master bus, never the only one (the validator bounds loudness first):
       // a hard limiter just under full scale, so no piece can clip the reader's ears.
@@ -89,6 +109,13 @@ async function compile(code) {
   return { pattern, cpm: cpm ?? facts.default_cpm };
 }
 
+let lastRender = null; // {gain, rms} of the last offline render's levelling
+
+/** How the last offline render was levelled: {gain, rms (before)}; null before any. */
+export function renderLevel() {
+  return lastRender;
+}
+
 /**
  * Render code offline (OfflineAudioContext, deterministic) and resolve the WAV bytes as base64.
  * Strudel's renderer replaces the live audio context: use a fresh page, not one that plays.
@@ -107,12 +134,28 @@ export async function renderOffline(code, seconds = 12, sampleRate = 22050) {
   URL.createObjectURL = (b) => { blob = b; return original.call(URL, b); };
   const click = HTMLAnchorElement.prototype.click;
   HTMLAnchorElement.prototype.click = function () {};
+  // The rendered buffer passes through here before Strudel encodes it: the same target level as
+  // the live loudness stage (one static gain), then short fades at both edges.
+  const render = OfflineAudioContext.prototype.startRendering;
+  let levelled = null;
+  OfflineAudioContext.prototype.startRendering = function () {
+    // Only the piece's own context (Strudel's renderer makes it the audio context): the reverb
+    // renders its impulse responses offline too, and those must stay as they are.
+    if (this !== s.getAudioContext()) return render.call(this);
+    return render.call(this).then((buffer) => {
+      levelled = levelBuffer(buffer);
+      fadeEdges(buffer);
+      return buffer;
+    });
+  };
   try {
     await s.renderPatternAudio(pattern, cps, 0, seconds * cps, sampleRate, 64, false, "render");
   } finally {
     URL.createObjectURL = original;
     HTMLAnchorElement.prototype.click = click;
+    OfflineAudioContext.prototype.startRendering = render;
   }
+  lastRender = levelled;
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let text = "";
   for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -232,12 +275,61 @@ function fitPattern(pattern, secondsPerCycle) {
   );
 }
 
+// Times are rounded to this grid (2^-24 s): a float time becomes an exact, cheap Fraction, and
+// the same float always lands on the same Fraction, so adjacent queries meet exactly.
+const GRID = 2 ** 24;
+const EPS = 1e-6; // seconds: a note on a swap boundary belongs to the incoming piece only
+const onGrid = (t) => Math.ceil(t * GRID - 1e-6) / GRID;
+
+/**
+ * A piece's place on the global 1-cps clock: its cycle `phase(t)` at time t (seconds), the time
+ * of a cycle, and its rate (cycles per second). A piece swapped in glides: its rate ramps
+ * linearly from `from` (the outgoing piece's rate at the boundary) to `to` over `glide` seconds,
+ * so its phase is the integral of that ramp and the tempo never jumps.
+ */
+export function timing(start, from, to, glide) {
+  const span = from === to || !(glide > 0) ? 0 : glide;
+  const accel = span ? (to - from) / span : 0;
+  const head = (span * (from + to)) / 2; // cycles played while gliding
+  return {
+    start,
+    rate: to,
+    glide: span,
+    rateAt(t) {
+      const x = t - start;
+      return x <= 0 ? from : x < span ? from + accel * x : to;
+    },
+    phase(t) {
+      const x = t - start;
+      if (x <= 0) return x * from;
+      if (x < span) return from * x + (accel * x * x) / 2;
+      return head + to * (x - span);
+    },
+    time(c) {
+      if (c <= 0) return start + c / from;
+      // from*x + accel*x^2/2 = c, in the form that stays exact when accel is small.
+      if (c < head) return start + (2 * c) / (from + Math.sqrt(from * from + 2 * accel * c));
+      return start + span + (c - head) / to;
+    },
+  };
+}
+
+/** The pattern of a piece placed on the global clock by its timing (phase and its inverse). */
+function placed(pattern, tm) {
+  const F = strudelModule.Fraction;
+  if (!tm.glide) return pattern.fast(tm.rate).late(tm.start); // exact: no warp needed
+  const grid = (x) => F(Math.round(x * GRID)).div(GRID);
+  return pattern
+    .withQueryTime((t) => grid(tm.phase(t.valueOf())))
+    .withHapTime((c) => grid(tm.time(c.valueOf())));
+}
+
 function shaped(voice) {
   const { start, end, env } = voice;
   return voice.pattern
     .filterHaps((h) => {
-      const t = h.whole ? h.whole.begin.valueOf() : -1;
-      return t >= start && t < end;
+      const t = h.whole ? h.whole.begin.valueOf() : -Infinity;
+      return t >= start - EPS && t < end - EPS;
     })
     .withHap((h) => {
       // A note's level is the envelope at its middle: a long chord on the swap boundary still
@@ -260,8 +352,7 @@ function rebuild() {
 
 /** Where a voice's next cycle boundary falls on the global clock, at least MIN_LEAD ahead. */
 function nextBoundary(voice, now) {
-  const cycle = (now + MIN_LEAD - voice.start) * voice.rate;
-  return voice.start + Math.ceil(cycle) / voice.rate;
+  return onGrid(voice.timing.time(Math.ceil(voice.timing.phase(now + MIN_LEAD))));
 }
 
 let generation = 0; // bumped by stop(): a play still in flight must not restart the music
@@ -289,44 +380,66 @@ async function swapIn(code, gen) {
   const current = voices.at(-1);
   let start;
   let fade;
+  let from = rate;
   if (!sched.started || !current) {
     voices = [];
     sched.setCps(1);
     start = 0;
     fade = 0; // from silence: every note's own attack is the fade-in; the first one sounds at once
+    leveller.start(); // measure afresh; never start louder than unity
   } else {
     const now = sched.now();
     start = nextBoundary(current, now);
-    fade = fadeSeconds ?? Math.min(12, Math.max(4, 2 / current.rate));
+    from = current.timing.rateAt(start); // the tempo the reader hears at the boundary
+    fade = fadeSeconds ?? Math.min(12, Math.max(4, 2 / from));
     for (const old of voices) {
       // Fade every sounding voice out from the boundary (a voice still fading keeps its own curve).
       const prior = old.env;
-      const from = start;
-      old.env = (t) => prior(t) * Math.cos((Math.PI / 2) * clamp01((t - from) / fade));
+      const at = start;
+      old.env = (t) => prior(t) * Math.cos((Math.PI / 2) * clamp01((t - at) / fade));
       old.end = Math.min(old.end, start + fade);
       old.fade = fade;
     }
   }
-  const from = start;
+  const at = start;
   const fadeIn = fade;
+  // The incoming piece glides from the outgoing tempo to its own over the crossfade.
+  const tm = timing(start, from, rate, fade);
   voices.push({
-    pattern: pattern.fast(rate).late(start),
+    pattern: placed(pattern, tm),
+    timing: tm,
     start,
     end: Infinity,
     rate,
     code,
     fade,
-    env: fadeIn > 0 ? (t) => Math.sin((Math.PI / 2) * clamp01((t - from) / fadeIn)) : () => 1,
+    env: fadeIn > 0 ? (t) => Math.sin((Math.PI / 2) * clamp01((t - at) / fadeIn)) : () => 1,
   });
   await rebuild();
   playing = true;
-  return { start, fade, cpm, sounds: verdict.sounds };
+  return { start, fade, cpm, from: from * 60, sounds: verdict.sounds };
+}
+
+/**
+ * The notes scheduled between two clock times (seconds), as played: [{t, s, gain, voice}]
+ * (voice: index among the pieces sounding). For tests and benchmarks of swaps and glides.
+ */
+export function scheduled(from, to) {
+  if (!repl) return [];
+  const out = [];
+  voices.forEach((v, i) => {
+    for (const h of shaped(v).queryArc(from, to)) {
+      if (h.hasOnset()) out.push({ t: h.whole.begin.valueOf(), s: h.value.s, gain: h.value.gain, voice: i });
+    }
+  });
+  return out.sort((a, b) => a.t - b.t);
 }
 
 export async function stop() {
   generation += 1;
   if (!repl) return;
   repl.stop();
+  leveller?.hold(); // tails decay at the gain they had; the next start measures afresh
   voices = [];
   playing = false;
 }
@@ -340,7 +453,10 @@ export function position() {
   if (!repl) return { now: 0, voices: [] };
   return {
     now: repl.scheduler.now(),
-    voices: voices.map((v) => ({ start: v.start, end: v.end, cpm: v.rate * 60 })),
+    voices: voices.map((v) => ({
+      start: v.start, end: v.end, cpm: v.rate * 60, glide: v.timing.glide,
+      cpmNow: v.timing.rateAt(repl.scheduler.now()) * 60,
+    })),
   };
 }
 
@@ -361,7 +477,21 @@ export async function sounds() {
   return [...allowed].sort();
 }
 
-/** The highest absolute sample of the master output right now, before the limiter. */
+/**
+ * The loudness stage: {enabled, held, gain, gainDb (its correction now), measuredDb (the music
+ * before it, RMS over the last seconds, silence left out), outputDb, targetDb}.
+ */
+export function loudness() {
+  return leveller ? leveller.state() : null;
+}
+
+/** Turn the loudness stage off (gain back to unity) or on: for measuring pieces as written. */
+export function setLeveller(on) {
+  leveller?.setEnabled(on);
+}
+
+/** The highest absolute sample of the master output right now: after the loudness stage and the
+ * volume, before the limiter. */
 export function peak() {
   if (!analyser) return 0;
   const buf = new Float32Array(analyser.fftSize);
@@ -369,7 +499,8 @@ export function peak() {
   return buf.reduce((top, v) => Math.max(top, Math.abs(v)), 0);
 }
 
-/** RMS of the master output right now (0 when silent or not started). */
+/** RMS of the master output right now (0 when silent or not started): after the loudness stage
+ * and the volume, before the limiter. */
 export function level() {
   if (!analyser) return 0;
   const buf = new Float32Array(analyser.fftSize);

@@ -34,12 +34,15 @@ class Intensity:
     label: str
     drums: bool = True
     ceiling: float = 1.0  # highest gain any layer may have
+    # The player's loudness stage evens every piece out to one target level; a softer cap plays
+    # this many dB under it (else the stage would bring "Soft" back up to full loudness).
+    level_db: float = 0.0
 
 
 INTENSITY: dict[str, Intensity] = {
     "full": Intensity("Full"),
     "nodrums": Intensity("No drums", drums=False),
-    "soft": Intensity("Soft", drums=False, ceiling=0.15),
+    "soft": Intensity("Soft", drums=False, ceiling=0.15, level_db=-8.0),
 }
 DEFAULT_INTENSITY = "full"
 
@@ -78,7 +81,8 @@ EFFECTS: dict[str, Effect] = {
         Effect("delay", 0.0, 0.6),
         Effect("delaytime", 0.02, 2.0),
         Effect("delayfeedback", 0.0, 0.7),
-        Effect("pan", 0.0, 1.0),
+        # Not hard left or right: one ear only is tiring to read to (and lost on one earbud).
+        Effect("pan", 0.15, 0.85),
         Effect("shape", 0.0, 0.6),
         Effect("legato", 0.05, 4.0),
         Effect("fm", 0.0, 8.0),
@@ -91,6 +95,12 @@ EFFECTS: dict[str, Effect] = {
 # Effects that act again when called again (slow(2).slow(2) is slow(4)); every other effect sets a
 # value, and a later call of it in the same chain overrides an earlier one.
 REPEATING_EFFECTS: frozenset[str] = frozenset({"slow", "fast", "degradeBy"})
+
+# Effects that leave the layer silent in the page: Strudel runs `shape` in an AudioWorklet it
+# loads from a data: URL, which the page's Content-Security-Policy (script-src 'self') refuses, so
+# every note of a layer with it is dropped (measured: level 0 for triangle, sawtooth, sbd, gm_*).
+# The validator drops these calls (with a note) until the worklet ships as a file of the site.
+SILENT_EFFECTS: frozenset[str] = frozenset({"shape"})
 
 # Musical safety for reading.
 CPM_RANGE: tuple[float, float] = (8.0, 60.0)
@@ -116,6 +126,16 @@ PEAK_WEIGHT: dict[str, float] = {
     "sbd": 1.6, "supersaw": 1.3, "sawtooth": 1.2, "square": 1.2, "pulse": 1.2,
     "gm_pad_halo": 1.4, "gm_synth_strings_1": 1.4,
 }
+# The floor of a layer's gain x its notes at once (-40 dBFS): below it a layer is inaudible under
+# the others, a bug (gain 0.003), not music. The quietest shipped layers (noise beds, 0.025) sit
+# above it; the loudness budget brings gains down toward their floors, never under them.
+GAIN_FLOOR = 0.01
+# Filters must let the layer's own notes through (Strudel's are 12 dB/octave, -3 dB at the
+# cutoff): a low-pass more than FILTER_MARGIN under the highest note's fundamental (its top notes
+# over 7 dB down, the lowest ones often gone), or a high-pass more than FILTER_MARGIN over the
+# lowest one, moves to FILTER_MARGIN beyond the notes. The shipped styles' filters stay as written
+# in every key the composers use: a muffled pad is taste, a silent one a bug.
+FILTER_MARGIN = 1.5
 MAX_NUMBER_DIGITS = 5
 MAX_NESTING = 8  # [ and < groups inside each other: styles use 3; deeper only costs the parser
 

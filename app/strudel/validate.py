@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from app.strudel import program as _program
 from app.strudel import subset
+from app.strudel.pitch import PitchRange, note_range, scale_range
 from app.strudel.program import ValidProgram
 from app.strudel.subset import EFFECTS, MODES, SIGNALS
 
@@ -138,7 +139,8 @@ class Mini:
 
     def __init__(self, text: str, kind: str):
         self.text, self.kind, self.pos = text, kind, 0
-        self.atoms: list[str] = []
+        self.atoms: list[str] = []  # sound names (sound patterns)
+        self.values: list[str] = []  # degrees, note names and scales (for the pitch range)
         self.density = _SILENT
         self.depth = 0  # groups open at the current position
 
@@ -224,7 +226,9 @@ class Mini:
 
     def atom(self) -> str:
         if self.kind == "note":
-            return self.take(_NOTE_ATOM, "a scale degree or note name").group()
+            text = self.take(_NOTE_ATOM, "a scale degree or note name").group()
+            self.values.append(text)
+            return text
         if self.kind == "sound":
             match = self.take(_SOUND_ATOM, "a sound name")
             self.atoms.append(match.group(1))
@@ -232,6 +236,7 @@ class Mini:
         match = self.take(_SCALE_ATOM, 'a scale like "C3:minor"')
         if match.group(2) not in MODES:
             raise self.fail(f"unknown mode {match.group(2)!r}")
+        self.values.append(match.group())
         return match.group()
 
     def modifier(self) -> tuple[str, float]:
@@ -286,6 +291,7 @@ class Call:
     name: str
     arg: str | float | Signal  # normalized mini-notation, a number or a signal
     atoms: list[str] = field(default_factory=list)  # sound names for sound calls
+    values: list[str] = field(default_factory=list)  # degrees, notes or scales of note/scale calls
     density: Density = _SILENT  # for the layer's source pattern: how busy it is
 
 
@@ -321,24 +327,81 @@ class Layer:
     def loudness(self, ceiling: float) -> float:
         """How loud the layer can peak: voices at once x its gain x its loudest sound's peak
         weight x (1 + its distortion)."""
+        return self.loudness_per_gain() * self.loudest_gain(ceiling)
+
+    def loudness_per_gain(self) -> float:
+        """The layer's loudness for a gain of 1: voices at once x peak weight x (1 + distortion)."""
         weight = max((subset.PEAK_WEIGHT.get(s, 1.0) for s in self.sounds()), default=1.0)
         shape = 0.0
         for m in self.methods:
+            if m.name in subset.SILENT_EFFECTS:
+                continue  # left out of the output
             if m.name == "shape" and isinstance(m.arg, float):
                 shape = _clamp(m.arg, EFFECTS["shape"].low, EFFECTS["shape"].high)
             elif m.name == "shape" and isinstance(m.arg, Signal):
                 shape = _clamp((m.arg.range or (0.0, 1.0))[1], EFFECTS["shape"].low, EFFECTS["shape"].high)
-        return self.density().voices * self.loudest_gain(ceiling) * weight * (1 + shape)
+        return self.density().voices * weight * (1 + shape)
+
+    def gain_floor(self, ceiling: float) -> float:
+        """The lowest gain the layer may have: its notes at once together reach GAIN_FLOOR
+        (rounded up to the 3 decimals the output keeps, so the output reads back unchanged)."""
+        voices = max(1, self.density().voices)
+        return min(ceiling, math.ceil(subset.GAIN_FLOOR / voices * 1000 - 1e-9) / 1000)
 
     def loudest_gain(self, ceiling: float) -> float:
         """The highest gain the layer plays at (the last .gain call wins, as in Strudel)."""
-        gain = min(subset.DEFAULT_GAIN, ceiling)
+        floor = self.gain_floor(ceiling)
+        gain = max(floor, min(subset.DEFAULT_GAIN, ceiling))
         for m in self.methods:
             if m.name == "gain" and isinstance(m.arg, float):
-                gain = _clamp(m.arg, 0.0, ceiling)
+                gain = _clamp(m.arg, floor, ceiling)
             elif m.name == "gain" and isinstance(m.arg, Signal):
-                gain = _clamp((m.arg.range or (0.0, 1.0))[1], 0.0, ceiling)
+                gain = _clamp((m.arg.range or (0.0, 1.0))[1], floor, ceiling)
         return gain
+
+    def pitch(self) -> PitchRange | None:
+        """The lowest and highest note the layer plays; None for drums, noise, or `n` without a
+        scale (its pitch is the sound's own)."""
+        if self.source.name == "note":
+            return note_range(self.source.values)
+        if self.source.name == "n":
+            scales = [v for m in self.methods if m.name == "scale" for v in m.values]
+            return scale_range(self.source.values, scales)
+        return None
+
+    def bounds(self, ceiling: float) -> dict[str, Bounds]:
+        """Per-layer limits narrower than the effect table: the gain's floor, and filters that
+        must let the layer's own notes through (a low-pass under them, or a high-pass over them,
+        leaves the layer silent): such a cutoff moves to a safe distance from the notes."""
+        out = {"gain": Bounds(self.gain_floor(ceiling), ceiling)}
+        pitch = self.pitch()
+        if pitch is not None:
+            lpf, hpf = EFFECTS["lpf"], EFFECTS["hpf"]
+            least = _clamp(pitch.high_hz / subset.FILTER_MARGIN, lpf.low, lpf.high)
+            raised = _clamp(float(math.ceil(subset.FILTER_MARGIN * pitch.high_hz)), least, lpf.high)
+            out["lpf"] = Bounds(least, lpf.high, low_to=raised)
+            most = _clamp(pitch.low_hz * subset.FILTER_MARGIN, hpf.low, hpf.high)
+            lowered = _clamp(float(math.floor(pitch.low_hz / subset.FILTER_MARGIN)), hpf.low, most)
+            out["hpf"] = Bounds(hpf.low, most, high_to=lowered)
+        return out
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where a layer's effect value may lie: under `low` it moves to `low_to` (default `low`),
+    over `high` to `high_to`; values already inside stay, so the output reads back unchanged."""
+
+    low: float
+    high: float
+    low_to: float | None = None
+    high_to: float | None = None
+
+    def fit(self, value: float) -> float:
+        if value < self.low:
+            return self.low if self.low_to is None else self.low_to
+        if value > self.high:
+            return self.high if self.high_to is None else self.high_to
+        return value
 
 
 @dataclass
@@ -433,7 +496,7 @@ class Parser:
         parser = Mini(self.string(), kind)
         text = parser.parse()
         self.expect(")")
-        return Call(kind, text, parser.atoms, parser.density)
+        return Call(kind, text, parser.atoms, parser.values, parser.density)
 
     def layer(self) -> Layer:
         start = self.name()
@@ -501,17 +564,40 @@ def _floor3(value: float) -> float:
     return math.floor(value * 1000 + 1e-9) / 1000
 
 
-def _arg(call: Call, ceiling: float, notes: list[str], scale: float = 1.0) -> str:
-    effect = EFFECTS[call.name]
-    high = min(effect.high, ceiling) if call.name == "gain" else effect.high
+_WHY = {
+    "gain": "too quiet to hear",
+    "lpf": "it would cut off the layer's own notes",
+    "hpf": "it would cut off the layer's own notes",
+}
+
+
+def _arg(
+    call: Call, bounds: Bounds, notes: list[str], squeeze: tuple[float, float] | None = None
+) -> str:
+    """The call's argument clamped into `bounds`; `squeeze` = (floor, factor) then brings a gain
+    down toward its floor (the loudness budget): floor + (value - floor) x factor."""
+    low, high = bounds.low, bounds.high
+    table = _table(call.name)
+
+    def why(value: float) -> str:
+        """The reason when the layer's own bounds (not the table) moved the value."""
+        raised = value < low and low > table[0] and call.name in ("gain", "lpf")
+        lowered = value > high and high < table[1] and call.name == "hpf"
+        return f" ({_WHY[call.name]})" if raised or lowered else ""
+
+    def squeezed(value: float) -> float:
+        if squeeze is None:
+            return value
+        floor, factor = squeeze
+        return _floor3(floor + (value - floor) * factor)
+
     if isinstance(call.arg, Signal):
         sig = call.arg
         low_v, high_v = sig.range if sig.range is not None else (0.0, 1.0)
-        clamped = (_clamp(low_v, effect.low, high), _clamp(high_v, effect.low, high))
+        clamped = (bounds.fit(low_v), bounds.fit(high_v))
         if sig.range is not None and clamped != sig.range:
-            notes.append(f".{call.name} signal range clamped to {clamped}")
-        if scale < 1.0:
-            clamped = (_floor3(clamped[0] * scale), _floor3(clamped[1] * scale))
+            notes.append(f".{call.name} signal range clamped to {clamped}{why(min(low_v, high_v))}")
+        clamped = (squeezed(clamped[0]), squeezed(clamped[1]))
         out = sig.name
         if sig.range is not None or clamped != (0.0, 1.0):
             out += f".range({_fmt(clamped[0])}, {_fmt(clamped[1])})"
@@ -522,21 +608,36 @@ def _arg(call: Call, ceiling: float, notes: list[str], scale: float = 1.0) -> st
             out += f".segment({int(_clamp(sig.segment, 1, subset.MAX_SUBDIVISION))})"
         return out
     assert isinstance(call.arg, float)
-    value = _clamp(call.arg, effect.low, high)
+    value = bounds.fit(call.arg)
     if value != call.arg:
-        notes.append(f".{call.name}({_fmt(call.arg)}) clamped to {_fmt(value)}")
-    if scale < 1.0:
-        value = _floor3(value * scale)
-    return _fmt(value)
+        notes.append(f".{call.name}({_fmt(call.arg)}) clamped to {_fmt(value)}{why(call.arg)}")
+    return _fmt(squeezed(value))
 
 
-def _emit_layer(layer: Layer, ceiling: float, default_sound: str, notes: list[str], scale: float) -> str:
+def _table(name: str) -> tuple[float, float]:
+    return EFFECTS[name].low, EFFECTS[name].high
+
+
+def _limits(name: str) -> Bounds:
+    return Bounds(*_table(name))
+
+
+def _emit_layer(
+    layer: Layer, ceiling: float, default_sound: str, notes: list[str], factor: float | None
+) -> str:
+    """One layer re-emitted: effects clamped into the table and the layer's own bounds; with a
+    `factor`, its gain brought toward its floor by it (the whole program's loudness budget)."""
     src = layer.source
     has_sound = _has_sound(layer)
     has_gain = any(m.name == "gain" for m in layer.methods)
+    bounds = layer.bounds(ceiling)
+    squeeze = None if factor is None else (bounds["gain"].low, factor)
     last = {m.name: i for i, m in enumerate(layer.methods)}
     methods = []
     for i, m in enumerate(layer.methods):
+        if m.name in subset.SILENT_EFFECTS:
+            notes.append(f".{m.name}() is left out: it silences the layer in the page")
+            continue
         if m.name in EFFECTS and m.name not in subset.REPEATING_EFFECTS and last[m.name] != i:
             notes.append(f".{m.name}() is set again later in the layer: the earlier call is dropped")
             continue  # Strudel would override it anyway; the code shown stays readable
@@ -552,12 +653,14 @@ def _emit_layer(layer: Layer, ceiling: float, default_sound: str, notes: list[st
         if m.name in ("scale", "sound"):
             parts.append(f'{m.name}("{m.arg}")')
         else:
-            parts.append(f"{m.name}({_arg(m, ceiling, notes, scale if m.name == 'gain' else 1.0)})")
+            limits = bounds.get(m.name) or _limits(m.name)
+            parts.append(f"{m.name}({_arg(m, limits, notes, squeeze if m.name == 'gain' else None)})")
     if not has_sound:
         parts.insert(1, f'sound("{default_sound}")')
         notes.append(f'a layer had no sound: "{default_sound}" added')
     if not has_gain:
-        parts.append(f"gain({_fmt(_floor3(min(subset.DEFAULT_GAIN, ceiling) * scale))})")
+        gain = Call("gain", layer.loudest_gain(ceiling))
+        parts.append(f"gain({_arg(gain, bounds['gain'], notes, squeeze)})")
     return ".".join(parts)
 
 
@@ -623,12 +726,15 @@ def validate(
         cpm = _clamp(cpm, low, high)
     ceiling = subset.GAIN_CEILING if max_gain is None else min(subset.GAIN_CEILING, max_gain)
     loudness = sum(ly.loudness(ceiling) for ly in layers)
-    scale = 1.0
-    if loudness > subset.LOUDNESS_BUDGET:
-        scale = subset.LOUDNESS_BUDGET / loudness
-        notes.append(f"gains scaled by {_fmt(scale)}: {_fmt(loudness)} voice-weighted loudness is over "
-                     f"{_fmt(subset.LOUDNESS_BUDGET)}")
-    body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes, scale) for ly in layers)
+    factor = None
+    if loudness > subset.LOUDNESS_BUDGET + 1e-9:
+        # Every gain comes down toward its floor by one factor, so the sum meets the budget and
+        # no layer falls silent: floors x weights stay far under the budget (subset.GAIN_FLOOR).
+        base = sum(ly.loudness_per_gain() * ly.gain_floor(ceiling) for ly in layers)
+        factor = (subset.LOUDNESS_BUDGET - base) / (loudness - base)
+        notes.append(f"gains scaled toward their floors by {_fmt(factor)}: {_fmt(loudness)} voice-weighted "
+                     f"loudness is over {_fmt(subset.LOUDNESS_BUDGET)}")
+    body = ",\n  ".join(_emit_layer(ly, ceiling, default_sound, notes, factor) for ly in layers)
     cpm = round(cpm)  # whole cycles per minute: what the grammar lets a model write
     out = f"setcpm({cpm})\nstack(\n  {body}\n)"
     made = ValidProgram(out, tuple(sounds), float(cpm), len(layers), key=_program._KEY)

@@ -2,6 +2,7 @@
 and a section rendered offline to a WAV file."""
 
 import json
+import math
 import struct
 
 from test_sound import wait_level
@@ -102,3 +103,32 @@ def test_wav_render_is_deterministic_and_fails_clearly(app):
         "this is not strudel(",
     )
     assert error != "no error" and error
+
+
+def test_wav_export_fades_in_and_out_and_sits_at_the_target_level(app):
+    """A drum style does not start on a full kick at sample 0 nor end on a hard cut, and the
+    render is levelled to the live stage's target (issue #13)."""
+    drums = validate('setcpm(30)\nstack(s("sbd*4").gain(0.5), '
+                     'n("0 2 4 2").scale("C3:minor").sound("sawtooth").lpf(1200).gain(0.2))').code
+    render = """async (code) => {
+        const blob = await window.bookmusic.sound.renderWav(code, 4);
+        return [...new Uint8Array(await blob.arrayBuffer())];
+    }"""
+    data = bytes(app.evaluate(render, drums))
+    channels, rate, _, seconds, _ = wav_info(data)
+    frames = struct.unpack(f"<{(len(data) - 44) // 2}h", data[44:])
+    mono = [(frames[i] + frames[i + 1]) / 2 / 32768 for i in range(0, len(frames), channels)]
+    edge = rate // 100  # 10 ms
+    top = max(abs(x) for x in mono)
+    assert abs(mono[0]) < 1e-3 and abs(mono[-1]) < 1e-3
+    assert max(abs(x) for x in mono[:edge]) < 0.2 * top  # the first kick comes in, not at full scale
+    assert max(abs(x) for x in mono[-edge:]) < 0.05 * top  # the end fades, no hard cut
+    # Level: gated RMS in 100 ms blocks as the stage measures it, within 3 dB of its target.
+    target = app.evaluate("(async () => (await import('./sound/leveller.js')).TARGET_DB)()")
+    block = rate // 10
+    squares = [sum(x * x for x in mono[i:i + block]) / block for i in range(0, len(mono) - block, block)]
+    loud = [m for m in squares if m > 1e-7]
+    kept = [m for m in loud if m > (sum(loud) / len(loud)) / 100]
+    level = 10 * math.log10(sum(kept) / len(kept))
+    assert abs(level - target) <= 3, (level, target)
+    assert seconds == 4

@@ -1,0 +1,115 @@
+"""Benchmark: how loud each piece plays, before and after the master bus's loudness stage.
+
+Prints JSON. Instant pieces of every style (a few sections each) and hostile model-like pieces
+(every layer at the gain ceiling, everything near the gain floor, one busy drum layer, a lone
+bell) play one after another in the real player (Chromium, Web Audio), as a reader hears them:
+each crossfades in, settles, and is measured for two seconds. `before` is the music as written
+(the stage's own meter, silence left out), `after` what leaves the stage (level(), the volume
+taken out); the spread of `after` is what the stage promises to keep within +-3 dB.
+
+    .venv/bin/python bench/level.py [--settle 7] [--sections 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from app.compose.instant import compose_mood  # noqa: E402
+from app.music.styles import load_styles  # noqa: E402
+from app.strudel.validate import validate  # noqa: E402
+from tests.e2e.test_level import gated_db  # noqa: E402
+
+HOSTILE = {
+    "all-at-ceiling": "setcpm(40)\nstack(" + ", ".join(
+        f'n("[0,2,4]*4").scale("C{o}:minor").sound("sawtooth").gain(0.6)' for o in (2, 3, 4, 5)) + ")",
+    "near-floor": 'setcpm(20)\nstack(n("0 ~ 2 ~").scale("C4:minor").sound("sine").gain(0.012), '
+                  'n("<0 -3>").scale("C3:minor").sound("triangle").gain(0.01))',
+    "drums-only": 'setcpm(30)\ns("sbd*4").gain(0.6)',
+    "lone-bell": 'setcpm(12)\nn("<7 ~ ~ 9>").scale("C5:major").sound("sine").release(3).gain(0.05)',
+}
+
+MEASURE = """async ([code, settle, span]) => {
+  const S = window.__sound;
+  await S.play(code);
+  await new Promise((r) => setTimeout(r, settle * 1000));
+  const out = [], raw = [];
+  const end = performance.now() + span * 1000;
+  while (performance.now() < end) {
+    out.push(S.level());
+    raw.push(S.loudness().measuredDb);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { out, raw, gainDb: S.loudness().gainDb };
+}"""
+
+
+def pieces(sections: int) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for style in load_styles().values():
+        for i in range(sections):
+            mood = style.moods[i % len(style.moods)]
+            piece = compose_mood(f"bench-level-{style.name}-{i}", mood)
+            found[f"{style.name}/{i}"] = piece.program.code
+    for name, code in HOSTILE.items():
+        result = validate(code)
+        assert result.ok, (name, result.errors)
+        found[f"hostile/{name}"] = result.code
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--settle", type=float, default=7.0)
+    parser.add_argument("--sections", type=int, default=2)
+    args = parser.parse_args()
+    from _browser import new_context, site_and_browser
+
+    codes = pieces(args.sections)
+    rows = {}
+    with site_and_browser() as (base, browser):
+        ctx = new_context(browser)
+        page = ctx.new_page()
+        page.goto(base + "sound/facts.json")
+        page.evaluate("async () => { window.__sound = await import('./index.js');"
+                      " await window.__sound.unlock(); window.__sound.setFade(1); }")
+        target = page.evaluate("window.__sound.loudness().targetDb")
+        volume = 0.8  # the player's default
+        for name, code in codes.items():
+            got = page.evaluate(MEASURE, [code, args.settle, 2.0])
+            raw = [x for x in got["raw"] if x is not None and x > -200]
+            rows[name] = {
+                "before_db": round(statistics.median(raw), 2) if raw else None,
+                "after_db": None if (a := gated_db(got["out"], volume)) is None else round(a, 2),
+                "gain_db": round(got["gainDb"], 2),
+            }
+        page.evaluate("() => window.__sound.stop()")
+        assert ctx.outside_requests == []
+
+    def spread(key: str, hostile: bool | None = None) -> dict:
+        vals = [r[key] for n, r in rows.items()
+                if r[key] is not None and (hostile is None or n.startswith("hostile/") == hostile)]
+        return {"min": min(vals), "max": max(vals), "range_db": round(max(vals) - min(vals), 2)}
+
+    within = [n for n, r in rows.items() if r["after_db"] is not None and abs(r["after_db"] - target) <= 3]
+    print(json.dumps({
+        "target_db": target,
+        "settle_s": args.settle,
+        "pieces": rows,
+        "instant": {"before": spread("before_db", False), "after": spread("after_db", False)},
+        "hostile": {"before": spread("before_db", True), "after": spread("after_db", True)},
+        "all": {"before": spread("before_db"), "after": spread("after_db")},
+        "within_3db": f"{len(within)}/{len(rows)}",
+        "outside_3db": sorted(set(rows) - set(within)),
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()
