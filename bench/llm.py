@@ -20,6 +20,8 @@ Prints one JSON object.
 from __future__ import annotations
 
 import argparse
+import difflib
+import itertools
 import json
 import statistics
 import time
@@ -27,10 +29,12 @@ import time
 from _browser import ROOT, new_context, site_and_browser
 
 from app.compose.instant import compose
+from app.compose.sheet import parse_sheet, piece_from_sheet
 from app.llm.finish import check_piece
 from app.llm.prompt import build_request, load_config, warmup_request
 from app.llm.schedule import simulate
 from app.sample import sample_book
+from app.strudel.validate import refused, validate
 
 GGUF = ROOT / "build/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 PACES = (200, 250, 350)
@@ -58,8 +62,12 @@ def measure(page, first, sections, engine: str) -> tuple[float, dict, list[dict]
             page.evaluate("(r) => window.bookmusic.bridge.llm_generate(r, () => {})", request.to_json())
         )
         wall = time.perf_counter() - t0
-        checked, mended = check_piece(result["text"], result.get("finish_reason"), None,
-                                      request.grammar_options)
+        if request.kind == "sheet":  # the CPU model's score sheet, arranged as the page does
+            checked, mended, style = _arranged(result["text"], section, previous, request.grammar_options)
+        else:
+            checked, mended = check_piece(result["text"], result.get("finish_reason"), None,
+                                          request.grammar_options)
+            style = "model"
         runs.append(
             {
                 "section": section.index,
@@ -71,15 +79,27 @@ def measure(page, first, sections, engine: str) -> tuple[float, dict, list[dict]
                 "prefill_tps": result.get("prefill_tps"),
                 "decode_tps": result.get("decode_tps"),
                 "finish_reason": result.get("finish_reason"),
+                "kind": request.kind,
+                "style": style,
                 "valid": checked.ok,
                 "mended": mended,  # "finished": cut off by the cap and completed under the grammar
                 "errors": checked.errors[:2],
                 "text": result["text"],
+                "code": checked.code if checked.ok else "",
             }
         )
         previous = checked.code if checked.ok else compose(section.id, section.text).code
     parts = {"load": round(float(loaded["load_s"]), 2), "warmup": round(loaded["warmup_s"], 2)}
     return float(loaded["load_s"]) + loaded["warmup_s"], parts, runs
+
+
+def _arranged(text: str, section, previous: str, options: dict) -> tuple:
+    """A score sheet read and arranged exactly as app/llm/service.py does (no ensemble)."""
+    sheet = parse_sheet(text, options["moods"], options["leads"])
+    if sheet is None:
+        return refused(["no usable score sheet"]), "", ""
+    piece = piece_from_sheet(section.id, sheet, section.text, previous or None)
+    return validate(piece.code), "arranged", piece.style
 
 
 def streamability(words: list[int], gen: list[float], valid: list[bool], load_s: float) -> dict:
@@ -142,6 +162,14 @@ def main() -> None:
             "prefill_tps_median": _median(r["prefill_tps"] for r in runs),
             "decode_tps_median": _median(r["decode_tps"] for r in runs),
             "valid_share": round(sum(valid) / len(valid), 3),
+            # How alike consecutive pieces are as code (difflib ratio): the model's (arranged
+            # sheets on this budget) beside the instant composer's for the same sections.
+            "consecutive_similarity": {
+                "model": _consecutive([r["code"] for r in runs if r["code"]]),
+                "instant": _consecutive([compose(s.id, s.text).code for s in sections]),
+                "target_model": 0.8,
+            },
+            "first_lines": [r["text"].split("\n")[0] for r in runs],
             "budget": budget,
             "runs": runs,
         },
@@ -173,6 +201,13 @@ def _best_speed(runs: list[dict], words: list[int], valid: list[bool], load_s: f
         "section_s": [round(g, 1) for g in gen],
         "streamability": streamability(words, _cycle(gen, len(words)), valid, load_s),
     }
+
+
+def _consecutive(codes: list[str]) -> dict:
+    ratios = [difflib.SequenceMatcher(None, a, b).ratio() for a, b in itertools.pairwise(codes)]
+    if not ratios:
+        return {}
+    return {"median": round(statistics.median(ratios), 3), "max": round(max(ratios), 3)}
 
 
 def _cycle(values: list, n: int) -> list:
