@@ -13,6 +13,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,30 @@ SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 LAZY_PREFIXES = ("vendor/web-llm/",)
 
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+
+
+DATA_SCRIPT = re.compile(r'"data:text/javascript;base64,([A-Za-z0-9+/=]+)"')
+
+
+def write_worklets_apart(bundle: Path, out: Path) -> int:
+    """Copy Strudel's bundle with each inlined data: script written to worklets/<n>.js beside it
+    and its literal replaced by that file's URL (resolved against the module, so it works under
+    any sub-path). Returns how many were moved out."""
+    text = bundle.read_text(encoding="utf-8")
+    found = 0
+
+    def to_file(match: re.Match[str]) -> str:
+        nonlocal found
+        found += 1
+        name = f"worklet-{found}.js"
+        (out / "worklets").mkdir(parents=True, exist_ok=True)
+        (out / "worklets" / name).write_bytes(base64.b64decode(match.group(1)))
+        return f'new URL("./worklets/{name}", import.meta.url).href'
+
+    patched = DATA_SCRIPT.sub(to_file, text)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "index.mjs").write_text(patched, encoding="utf-8")
+    return found
 
 
 def sha256(path: Path) -> str:
@@ -192,9 +217,11 @@ def build(dist: Path) -> dict:
         if src.suffix in {".js", ".css"}:
             copy(src, vendor / "pyscript" / src.name)
 
-    # Strudel: one self-contained ES module plus its clock worker.
+    # Strudel: one self-contained ES module plus its clock worker. Its audio worklets come inlined as
+    # data: URLs, which the page's Content-Security-Policy (script-src 'self') refuses: every
+    # worklet effect (.shape, ...) left its layer silent. They ship as files of the site instead.
     strudel = NODE / "@strudel/web/dist"
-    copy(strudel / "index.mjs", vendor / "strudel" / "index.mjs")
+    write_worklets_apart(strudel / "index.mjs", vendor / "strudel")
     for src in (strudel / "assets").iterdir():
         copy(src, vendor / "strudel" / "assets" / src.name)
 

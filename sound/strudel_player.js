@@ -91,6 +91,18 @@ export async function prepare() {
 export async function unlock() {
   const s = await strudel();
   await s.getAudioContext().resume();
+  await loadWorklets(s);
+}
+
+let worklets = null;
+/**
+ * Strudel's audio-worklet effects (.shape and friends) need their modules in the audio context;
+ * Strudel adds them on the page's first mousedown only, so a keyboard or scripted start would
+ * play those layers silent. Load them with the first unlock, whatever started it.
+ */
+function loadWorklets(s) {
+  worklets ??= s.initAudio().catch((err) => console.warn("audio worklets did not load", err));
+  return worklets;
 }
 
 /** Evaluate code into a pattern without playing it. Returns {pattern, cpm}. */
@@ -370,6 +382,7 @@ export function play(code) {
 async function swapIn(code, gen) {
   const s = await strudel();
   await s.getAudioContext().resume();
+  await loadWorklets(s);
   const verdict = await check(code);
   if (!verdict.ok) throw new Error(`Strudel could not play this code: ${verdict.error}`);
   await preload(verdict.sounds);

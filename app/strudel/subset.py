@@ -96,12 +96,6 @@ EFFECTS: dict[str, Effect] = {
 # value, and a later call of it in the same chain overrides an earlier one.
 REPEATING_EFFECTS: frozenset[str] = frozenset({"slow", "fast", "degradeBy"})
 
-# Effects that leave the layer silent in the page: Strudel runs `shape` in an AudioWorklet it
-# loads from a data: URL, which the page's Content-Security-Policy (script-src 'self') refuses, so
-# every note of a layer with it is dropped (measured: level 0 for triangle, sawtooth, sbd, gm_*).
-# The validator drops these calls (with a note) until the worklet ships as a file of the site.
-SILENT_EFFECTS: frozenset[str] = frozenset({"shape"})
-
 # Musical safety for reading.
 CPM_RANGE: tuple[float, float] = (8.0, 60.0)
 DEFAULT_CPM = 20.0

@@ -334,8 +334,6 @@ class Layer:
         weight = max((subset.PEAK_WEIGHT.get(s, 1.0) for s in self.sounds()), default=1.0)
         shape = 0.0
         for m in self.methods:
-            if m.name in subset.SILENT_EFFECTS:
-                continue  # left out of the output
             if m.name == "shape" and isinstance(m.arg, float):
                 shape = _clamp(m.arg, EFFECTS["shape"].low, EFFECTS["shape"].high)
             elif m.name == "shape" and isinstance(m.arg, Signal):
@@ -635,9 +633,6 @@ def _emit_layer(
     last = {m.name: i for i, m in enumerate(layer.methods)}
     methods = []
     for i, m in enumerate(layer.methods):
-        if m.name in subset.SILENT_EFFECTS:
-            notes.append(f".{m.name}() is left out: it silences the layer in the page")
-            continue
         if m.name in EFFECTS and m.name not in subset.REPEATING_EFFECTS and last[m.name] != i:
             notes.append(f".{m.name}() is set again later in the layer: the earlier call is dropped")
             continue  # Strudel would override it anyway; the code shown stays readable
