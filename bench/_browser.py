@@ -107,7 +107,9 @@ RENDER_JS = """async ([code, seconds, rate]) => {
     const ms = performance.now() - t0;
     const bytes = new Uint8Array(buffer);
     let text = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+        text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
     return { wav: btoa(text), ms };
 }"""
 

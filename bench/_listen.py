@@ -357,7 +357,8 @@ def pair_medians(d: np.ndarray, groups: Sequence[str], exclude_same: Sequence[st
                  ) -> dict[str, float | int | None]:
     """Median distance between pieces of the same group and between different groups.
     `exclude_same`: pieces with equal values here are not paired (e.g. the same passage)."""
-    same, between = [], []
+    same: list[float] = []
+    between: list[float] = []
     for i in range(len(groups)):
         for j in range(i + 1, len(groups)):
             if exclude_same is not None and exclude_same[i] == exclude_same[j]:

@@ -81,7 +81,8 @@ def test_a_major_triad_sounds_more_major_than_a_minor_one():
     assert c_major.mode > 0 > c_minor.mode
     assert (c_major.tonic, c_major.major) == (0, True)
     assert (c_minor.tonic, c_minor.major) == (0, False)
-    noise = lf.key_estimate(lf.chroma(__import__("numpy").random.default_rng(2).normal(0, 0.1, RATE * 3), RATE))
+    hiss = __import__("numpy").random.default_rng(2).normal(0, 0.1, RATE * 3)
+    noise = lf.key_estimate(lf.chroma(hiss, RATE))
     assert noise.clarity < c_major.clarity
 
 
