@@ -26,7 +26,7 @@ LEVEL_WINDOW_S = 1.0
 LOW_HZ, HIGH_HZ = 250.0, 2000.0  # band edges: bass / body / presence and air
 BRIGHT_HZ = 1500.0  # the usual cut for "brightness" (energy share above it)
 ROLLOFF_SHARE = 0.85
-FLUX_FLOOR = 0.3  # the least spectral-flux rise heard as a note (see onset_times)
+FLUX_FLOOR = 0.5  # the least spectral-flux rise heard as a note (see onset_times)
 
 # Krumhansl & Kessler's probe-tone key profiles (C major, C minor), the classic key finder's input.
 MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
@@ -135,6 +135,9 @@ def onset_times(x: np.ndarray, rate: int) -> np.ndarray:
     flux = np.maximum(np.diff(compressed, axis=0), 0.0).sum(axis=1)
     flux = np.concatenate([[compressed[0].sum()], flux])  # the first frame rises from silence
     frame_s = hop / rate
+    # Summed over 70 ms: an attack is a burst of rise, while a slow swell rises in small ripples
+    # (Strudel's envelopes step every few frames) that, summed, become a smooth ramp.
+    flux = np.convolve(flux, np.ones(round(0.07 / frame_s)), mode="same")
     near, wide = max(1, round(0.05 / frame_s)), max(1, round(0.5 / frame_s))
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(flux, wide, mode="edge"), 2 * wide + 1)
     median = np.median(windows, axis=1)

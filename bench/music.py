@@ -258,12 +258,14 @@ def end_to_end(pieces: list[Listened], e2e: list[Listened], z) -> dict:
 
     mean, std = np.mean(rows, axis=0), np.std(rows, axis=0)
     std = np.where(std > 0, std, 1.0)
-    confusion = lf.Confusion(MOODS)
+    confusion, played = lf.Confusion(MOODS), lf.Confusion(MOODS)
     for piece in e2e:
         assert piece.audio is not None
         query = (np.array(lf.feature_vector(piece.audio)) - mean) / std
         keep = [i for i, p in enumerate(pieces) if p.passage != piece.passage]
-        confusion.add(piece.mood, lf.nearest_centroid(z[keep], [pieces[i].mood for i in keep], query))
+        heard = lf.nearest_centroid(z[keep], [pieces[i].mood for i in keep], query)
+        confusion.add(piece.mood, heard)
+        played.add(piece.played_mood, heard)
     read = [p.played_mood == p.mood for p in e2e]
     compatible = [p.played_mood == p.mood or p.played_mood in NEIGHBOURS.get(p.mood, ()) for p in e2e]
     return {
@@ -271,6 +273,7 @@ def end_to_end(pieces: list[Listened], e2e: list[Listened], z) -> dict:
         "mood_read_exact": round(sum(read) / len(e2e), 3),
         "mood_read_compatible": round(sum(compatible) / len(e2e), 3),
         "audio_tells_labelled_mood": confusion.accuracy(),
+        "audio_tells_mood_it_was_given": played.accuracy(),
         "rows": [p.row() for p in e2e],
     }
 

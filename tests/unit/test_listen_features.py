@@ -70,8 +70,10 @@ def test_clicks_at_known_times_are_counted_as_onsets():
     found = lf.onset_times(x, RATE)
     assert len(found) == len(times)
     assert np.max(np.abs(found - np.array(times))) < 0.03
-    # A steady tone is one onset (its start), not a stream of them.
+    # A steady tone is one onset (its start), not a stream of them; nor is a slow swell.
     assert len(lf.onset_times(tone([330.0], seconds=4), RATE)) <= 1
+    swell = np.minimum(np.arange(RATE * 4) / (2 * RATE), 1.0)
+    assert len(lf.onset_times(tone([110.0, 220.0, 330.0], seconds=4) * swell, RATE)) <= 1
 
 
 def test_a_major_triad_sounds_more_major_than_a_minor_one():
