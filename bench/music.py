@@ -2,6 +2,7 @@
 
     python bench/music.py            the listening test (~10-15 min on 2 shared cores)
     python bench/music.py --quick    a smaller listening test (2 passages per mood, 20 s renders)
+    python bench/music.py --seconds 75 --per-mood 3   hear more of each piece (longer renders)
     python bench/music.py --timing [--no-browser]   how fast the pipeline answers (was the whole bench)
 
 Prints one JSON object.
@@ -22,10 +23,12 @@ for max(64 cycles, 150 s). Features and scores: bench/_listen.py.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import math
 import statistics
+import subprocess
 import sys
 import time
 import tomllib
@@ -310,6 +313,8 @@ def listen(per_mood: int, seconds: float) -> dict:
     browser = render_all(pieces + e2e, seconds)
     result = {
         "composer": "app.compose.instant",
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                 text=True).stdout.strip(),
         "selection": {"split": "dev", "per_mood": per_mood,
                       "passages_per_mood": {m: len(ps) for m, ps in chosen.items()},
                       "render_seconds": seconds, "sample_rate": SAMPLE_RATE,
@@ -404,11 +409,21 @@ def speed(browser: bool = True) -> dict:
 
 
 def main() -> None:
-    if "--timing" in sys.argv:
-        print(json.dumps(speed(browser="--no-browser" not in sys.argv)))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--timing", action="store_true", help="the speed measurements instead")
+    parser.add_argument("--no-browser", action="store_true", help="with --timing: CPython parts only")
+    parser.add_argument("--quick", action="store_true", help="2 passages per mood, 20 s renders")
+    parser.add_argument("--per-mood", type=int, default=None, help=f"passages per mood (default {PER_MOOD})")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help=f"audio rendered per piece (default {RENDER_SECONDS:g}; a piece whose form is "
+                             "longer is heard from its start only)")
+    args = parser.parse_args()
+    if args.timing:
+        print(json.dumps(speed(browser=not args.no_browser)))
         return
-    quick = "--quick" in sys.argv
-    print(json.dumps(listen(2 if quick else PER_MOOD, 20.0 if quick else RENDER_SECONDS)))
+    per_mood = args.per_mood or (2 if args.quick else PER_MOOD)
+    seconds = args.seconds or (20.0 if args.quick else RENDER_SECONDS)
+    print(json.dumps(listen(per_mood, seconds)))
 
 
 if __name__ == "__main__":
