@@ -3,6 +3,7 @@
     python bench/music.py            the listening test (~10-15 min on 2 shared cores)
     python bench/music.py --quick    a smaller listening test (2 passages per mood, 20 s renders)
     python bench/music.py --seconds 75 --per-mood 3   hear more of each piece (longer renders)
+    python bench/music.py --offset 30   hear 30 s from 30 s in (past an arranged piece's intro)
     python bench/music.py --timing [--no-browser]   how fast the pipeline answers (was the whole bench)
 
 Prints one JSON object.
@@ -131,7 +132,7 @@ def compose_all(chosen: dict[str, list[dict]]) -> tuple[list[Listened], list[Lis
     return pieces, e2e, consecutive
 
 
-def render_all(pieces: list[Listened], seconds: float) -> dict:
+def render_all(pieces: list[Listened], seconds: float, offset: float = 0.0) -> dict:
     """Render every distinct code once (in a fresh page) and fill in each piece's features."""
     from _browser import render_piece, site_and_browser
     from conftest import block_outside
@@ -144,7 +145,7 @@ def render_all(pieces: list[Listened], seconds: float) -> dict:
         for piece in pieces:
             if piece.code not in done:
                 done[piece.code] = render_piece(context, base, piece.code, seconds, SAMPLE_RATE,
-                                                EVENT_CYCLES, EVENT_SECONDS)
+                                                EVENT_CYCLES, EVENT_SECONDS, offset)
                 print(f"rendered {len(done):3} {piece.passage} {piece.style}: "
                       f"{done[piece.code]['render_s']:.1f} s", file=sys.stderr, flush=True)
             hear(piece, done[piece.code])
@@ -306,18 +307,18 @@ def _median_or_none(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
-def listen(per_mood: int, seconds: float) -> dict:
+def listen(per_mood: int, seconds: float, offset: float = 0.0) -> dict:
     started = time.perf_counter()
     chosen = select_passages(per_mood)
     pieces, e2e, consecutive = compose_all(chosen)
-    browser = render_all(pieces + e2e, seconds)
+    browser = render_all(pieces + e2e, seconds, offset)
     result = {
         "composer": "app.compose.instant",
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                  text=True).stdout.strip(),
         "selection": {"split": "dev", "per_mood": per_mood,
                       "passages_per_mood": {m: len(ps) for m, ps in chosen.items()},
-                      "render_seconds": seconds, "sample_rate": SAMPLE_RATE,
+                      "render_seconds": seconds, "render_from_s": offset, "sample_rate": SAMPLE_RATE,
                       "event_span": f"max({EVENT_CYCLES} cycles, {EVENT_SECONDS:g} s)"},
         **scores(pieces, e2e, consecutive, seconds),
         "browser": browser,
@@ -417,13 +418,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None,
                         help=f"audio rendered per piece (default {RENDER_SECONDS:g}; a piece whose form is "
                              "longer is heard from its start only)")
+    parser.add_argument("--offset", type=float, default=0.0,
+                        help="start each render this many seconds into the piece (whole cycles)")
     args = parser.parse_args()
     if args.timing:
         print(json.dumps(speed(browser=not args.no_browser)))
         return
     per_mood = args.per_mood or (2 if args.quick else PER_MOOD)
     seconds = args.seconds or (20.0 if args.quick else RENDER_SECONDS)
-    print(json.dumps(listen(per_mood, seconds)))
+    print(json.dumps(listen(per_mood, seconds, args.offset)))
 
 
 if __name__ == "__main__":
