@@ -97,3 +97,50 @@ def summary(values: list[float]) -> dict:
         "max": round(max(values), 3),
         "runs": len(values),
     }
+
+
+# --- The listening bench (bench/music.py, bench/_listen.py): render a piece and query its notes.
+
+RENDER_JS = """async ([code, seconds, rate, offset]) => {
+    if (offset > 0) {  // hear a later window: the whole pattern shifted earlier by whole cycles
+        const m = await import('./strudel_player.js');
+        const { cps } = JSON.parse(await m.events(code, 0, 1));
+        code = code.trimEnd() + `\n.early(${Math.round(offset * cps)})`;
+    }
+    const t0 = performance.now();
+    const buffer = await window.renderToWav(code, seconds, rate);  // the export's own renderer
+    const ms = performance.now() - t0;
+    const bytes = new Uint8Array(buffer);
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+        text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
+    return { wav: btoa(text), ms };
+}"""
+
+EVENTS_JS = """async ([code, minCycles, minSeconds]) => {
+    const m = await import('./strudel_player.js');
+    const { cps } = JSON.parse(await m.events(code, 0, 1));
+    const end = Math.max(minCycles, Math.ceil(minSeconds * cps));
+    return JSON.parse(await m.events(code, 0, end));
+}"""
+
+
+def render_piece(context, base: str, code: str, seconds: float, sample_rate: int,
+                 min_cycles: int, min_seconds: float, offset: float = 0.0) -> dict:
+    """Render `code` in a fresh page of the page's own WAV renderer (sound/render_frame.html, an
+    OfflineAudioContext: deterministic), timing the render in the page, then query its note
+    events for at least `min_cycles` cycles and `min_seconds` of playing time (from cycle 0).
+    With `offset` (seconds, rounded to whole cycles) the render starts that far into the piece.
+    Returns {"wav": bytes, "render_s": float, "events": {cps, begin, end, layers, events}}."""
+    import base64
+
+    page = context.new_page()
+    try:
+        page.goto(base + "sound/render_frame.html")
+        page.wait_for_function("typeof window.renderToWav === 'function'")
+        rendered = page.evaluate(RENDER_JS, [code, seconds, sample_rate, offset])
+        events = page.evaluate(EVENTS_JS, [code, min_cycles, min_seconds])
+    finally:
+        page.close()
+    return {"wav": base64.b64decode(rendered["wav"]), "render_s": rendered["ms"] / 1000, "events": events}
