@@ -34,6 +34,7 @@ class Setting:
     cpm: int
     brightness: float  # 0 dark .. 1 bright: instruments, registers, filters
     arc: str = "steady"  # where the passage is going: "rise", "fall" or "steady"
+    urgent: bool = False  # an intense mood: the band plays from the first bar
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def lead_part(style: Style) -> int:
 
 def arrange(style: Style, setting: Setting, rng: random.Random, ideas: Ideas | None = None) -> str:
     ideas = ideas or Ideas()
-    form = plan_form(setting.cpm, setting.arc)
+    form = plan_form(setting.cpm, setting.arc, setting.urgent)
     plans = _harmonic_plan(style, setting.mode, rng)
     if ideas.progression:
         plans = {**plans, "intro": ideas.progression, "A": ideas.progression, "release": ideas.progression}

@@ -27,6 +27,7 @@ ARCS = ("rise", "fall", "steady")
 class Form:
     labels: tuple[str, ...]  # per phrase: "intro", "A", "B" or "release"
     arc: str = "steady"
+    urgent: bool = False  # an intense mood: the body's parts play from the intro on
 
     @property
     def cycles(self) -> int:
@@ -52,17 +53,17 @@ class Form:
         if part.enter == "peak":
             return phrase in self.peak()
         if label == "intro":
-            return part.enter == "intro"
+            return part.enter == "intro" or (self.urgent and part.enter == "body")
         if label == "release":  # the parts that came late leave first
             return part.release and part.enter in ("intro", "body")
         if part.enter == "second":
             # A falling arc has its energy up front: nobody waits.
-            return phrase > self.body.start or self.arc == "fall"
+            return phrase > self.body.start or self.arc == "fall" or self.urgent
         return True
 
 
-def plan_form(cpm: float, arc: str = "steady") -> Form:
+def plan_form(cpm: float, arc: str = "steady", urgent: bool = False) -> Form:
     phrases = max(4, math.ceil(cpm * MIN_SECONDS / 60 / PHRASE))
     body = phrases - 2
     pattern = "AB" if body <= 2 else ("ABA" if body == 3 else "AABB" * body)
-    return Form(("intro", *pattern[:body], "release"), arc if arc in ARCS else "steady")
+    return Form(("intro", *pattern[:body], "release"), arc if arc in ARCS else "steady", urgent)

@@ -46,6 +46,7 @@ def pick_style(mood: Mood, section_id: str) -> Style:
 
 _PREVIOUS_KEY = re.compile(r'scale\("([A-G](?:#|b)?)[1-6]?:')
 _PREVIOUS_CPM = re.compile(r"setcpm\((\d+)\)")
+URGENT_AROUSAL = 0.35  # a mood this intense starts with its band playing: no slow build-up
 ARC_TURN = 0.25  # arousal change between a passage's halves that counts as rising or falling
 
 
@@ -73,7 +74,10 @@ def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None 
                 arc: str = "steady") -> Setting:
     rng = rng_for(section_id, "vary")
     key = rng.choice(KEYS)
-    cpm = rng.randint(style.cpm[0], style.cpm[1])
+    # Energy is heard first as tempo: an intense passage sits high in the style's range.
+    arousal = COORDINATES[mood.label][1]
+    place = max(0.0, min(1.0, 0.5 + 0.5 * arousal + rng.uniform(-0.15, 0.15)))
+    cpm = round(style.cpm[0] + place * (style.cpm[1] - style.cpm[0]))
     if previous:
         # Continuity with the piece that plays before: the crossfade overlaps both, so stay in
         # its key (consonant overlap) and as near its tempo as this style allows.
@@ -89,7 +93,8 @@ def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None 
         modes = [m for m in modes if m in DARK_MODES] or modes
     elif valence > 0.2:
         modes = [m for m in modes if m not in DARK_MODES] or modes
-    return Setting(key, rng.choice(modes), cpm, brightness_of(mood, rng), arc)
+    return Setting(key, rng.choice(modes), cpm, brightness_of(mood, rng), arc,
+                   urgent=arousal > URGENT_AROUSAL)
 
 
 def compose(

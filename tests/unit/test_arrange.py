@@ -132,3 +132,20 @@ def test_arc_follows_the_passage():
     assert arc_of(storm + calm) == "fall"
     assert arc_of("Too short to tell.") == "steady"
     assert compose("arc", calm + storm).code != compose("arc", calm + calm).code
+
+
+def test_an_intense_mood_is_faster_and_starts_with_its_band_playing():
+    from app.compose.instant import setting_for
+    from app.music.mood import mood_for_label
+
+    styles, _ = style_library()
+    tense = styles["tense"]
+    calm_cpm, storm_cpm, calm_intro, storm_intro = [], [], [], []
+    for i in range(20):
+        for label, cpms, intros in (("calm", calm_cpm, calm_intro), ("angry", storm_cpm, storm_intro)):
+            setting = setting_for(tense, f"s{i}", mood_for_label(label))
+            cpms.append(setting.cpm)
+            forms = [phrases_of(layer) for layer in layers_of(arrange(tense, setting, random.Random(i)))]
+            intros.append(sum(f[0] != "~" for f in forms))
+    assert statistics.mean(storm_cpm) > statistics.mean(calm_cpm) + 3
+    assert min(storm_intro) > max(calm_intro)
