@@ -26,6 +26,7 @@ class TextRun:
     text: str
     size: float
     bold: bool = False
+    width: float = 0.0  # from the font's glyph widths; 0 when unknown (then estimated)
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Line:
     text: str
     bold: bool = False
     column: int = 0
+    width: float = 0.0  # measured from glyph widths; 0 when any of its runs was estimated
+    right: float = 0.0  # where full lines of its column end (set when paragraphs are made)
 
 
 @dataclass
@@ -54,36 +57,39 @@ def _merge_runs(runs: list[TextRun]) -> str:
     text = runs[0].text
     for prev, run in pairwise(runs):
         # pypdf already puts a space where the pen jumps by a word gap (it knows the glyph
-        # widths); only runs far apart (tabbed, separate text blocks) still need one.
+        # widths); runs apart by a word space or more (tabbed, separate text blocks, a font
+        # change) still need one, but never between CJK glyphs, which have no word spaces.
         gap = run.x - _estimated_end(prev)
-        if not (text.endswith(" ") or run.text.startswith(" ")) and gap > prev.size:
+        cjk = bool(text) and bool(run.text) and bool(_CJK.match(text[-1])) and bool(_CJK.match(run.text[0]))
+        needed = prev.size if cjk or prev.width <= 0 else 0.2 * prev.size
+        if not (text.endswith(" ") or run.text.startswith(" ")) and gap > needed:
             text += " "
         text += run.text
     return text
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
 def _gutter(runs: list[TextRun], width: float) -> float | None:
-    """The x where a second column starts, when several lines start at the same x right of centre."""
-    starts = Counter(round(r.x) for r in runs if width * 0.4 < r.x < width * 0.75 and r.text.strip())
-    if not starts:
-        return None
-    x, count = starts.most_common(1)[0]
-    left = [r for r in runs if r.x < x - 20 and r.text.strip()]
-    if count < 3 or len(left) < 3:
-        return None
-    # A real gutter is a gap: text left of it on the same line ends well before it. Runs that
-    # merely continue a line there (inline code, italics) reach it, so that line is one column.
-    crossing = 0
-    for run in runs:
-        if abs(run.x - x) > 1:
+    """The x where a second column starts: several lines start there, right of the page's
+    centre region, and no line crosses it (text left of it ends at least half an em before)."""
+    starts = Counter(round(r.x) for r in runs if width * 0.3 < r.x < width * 0.75)
+    for x, count in starts.most_common(3):
+        if count < 3:
+            break
+        left = [r for r in runs if r.x < x - 20]
+        if len(left) < 3:
             continue
-        ends = [_estimated_end(r) for r in left if abs(r.y - run.y) < 0.5 * run.size]
-        if ends and max(ends) > x - 0.3 * run.size:
-            crossing += 1
-    return float(x) if crossing * 3 < count else None
+        crossing = sum(1 for r in left if _estimated_end(r) > x - 0.5 * r.size)
+        if crossing * 3 < count:
+            return float(x)
+    return None
 
 
 def _estimated_end(run: TextRun) -> float:
+    if run.width > 0:
+        return run.x + run.width
     # Average glyph width of book fonts is about half the font size.
     return run.x + 0.5 * run.size * len(run.text)
 
@@ -115,14 +121,30 @@ def page_lines(page: PageText) -> list[Line]:
 
 def _line(group: list[TextRun], column: int) -> Line:
     size = max(r.size for r in group)
+    x = min(r.x for r in group)
+    measured = all(r.width > 0 for r in group)
     return Line(
-        x=min(r.x for r in group),
+        x=x,
         y=group[0].y,
         size=size,
         text=clean_text(_merge_runs(group)),
         bold=all(r.bold for r in group),
         column=column,
+        width=max(_estimated_end(r) for r in group) - x if measured else 0.0,
     )
+
+
+def _room_left(line: Line, following: Line) -> bool:
+    """The first word of the following line would have fitted at the end of this one: this
+    line ends short, so its paragraph ends here (justified or ragged, indented or not)."""
+    if line.width <= 0 or following.width <= 0 or line.right <= 0:
+        return False
+    text = following.text
+    word = text.split(" ", 1)[0] if " " in text else text[:1]
+    # The word's share of its line's width, a fifth more for safety: a ragged line that only
+    # nearly had room must not end its paragraph.
+    word_width = 1.2 * following.width * len(word) / max(1, len(text))
+    return line.x + line.width + 0.3 * line.size + word_width < line.right
 
 
 # ---- Running headers, footers, page numbers ------------------------------------------------------
@@ -173,6 +195,7 @@ class LayoutReader:
         self._chapter = 0
         self._has_text = False
         self._line_lengths: deque[int] = deque(maxlen=400)
+        self._rights: dict[tuple[int, int], float] = {}
 
     # -- public
 
@@ -246,6 +269,13 @@ class LayoutReader:
         gaps = [a.y - b.y for a, b in pairwise(body) if 0 < a.y - b.y < 4 * a.size]
         spacing = median(gaps) if len(gaps) >= 3 else self.body_size * 1.4
         typical = median(self._line_lengths) if len(self._line_lengths) >= 5 else 60
+        if body and all(line.width > 0 for line in body):
+            # Full lines of this column end here; a page of short lines keeps the last known edge.
+            right = max(line.x + line.width for line in body)
+            key = (lines[0].column, round(margin))
+            right = self._rights[key] = max(right, self._rights.get(key, 0.0) - 0.01 * right)
+            for line in lines:
+                line.right = right
         # Block paragraphs (no indents anywhere): a short last line ends the paragraph.
         block_style = not any(b.x > margin + 0.8 * b.size for b in body)
         previous: Line | None = None
@@ -271,7 +301,7 @@ class LayoutReader:
                 elif heading:
                     if previous is None or not 0 < previous.y - line.y < 2.2 * line.size:
                         out += self._close()
-                elif breaks or indented or self._short_end(open_, previous, typical, block_style):
+                elif breaks or indented or self._short_end(open_, previous, line, typical, block_style):
                     out += self._close()
             if not heading:
                 self._line_lengths.append(len(line.text))
@@ -281,9 +311,15 @@ class LayoutReader:
             previous = line
         return out
 
-    def _short_end(self, open_: _Open, previous: Line | None, typical: float, block_style: bool) -> bool:
-        """A finished sentence on a short line ends the paragraph at a page or column top, or
-        anywhere in a book without indents."""
+    def _short_end(
+        self, open_: _Open, previous: Line | None, line: Line, typical: float, block_style: bool
+    ) -> bool:
+        """A line that ends short (the next line's first word would have fitted) ends its
+        paragraph; without measured widths, a finished sentence on a short line does, at a page
+        or column top, or anywhere in a book without indents."""
+        last = previous or open_.last_line
+        if last is not None and last.width > 0 and line.width > 0 and last.right > 0:
+            return _room_left(last, line)
         if not ends_sentence(open_.text.tail):
             return False
         if previous is None:

@@ -151,23 +151,38 @@ class Chapter:
     paragraphs: list[str]
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy line breaking by characters; CJK text (no spaces) breaks anywhere."""
+def wrap(text: str, width: int, indent: float = 0) -> list[str]:
+    """Greedy line breaking by Helvetica's glyph widths, to the room `width` characters of an
+    average half-em take (as a word processor breaks ragged-right lines), the first line
+    `indent` thousandths of an em shorter; CJK text (no spaces) breaks anywhere."""
     if " " not in text:
         return [text[i : i + width // 2] for i in range(0, len(text), width // 2)]
+    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+
+    glyphs = CORE_FONT_METRICS["Helvetica"].character_widths
+
+    def measure(piece: str) -> float:
+        return sum(glyphs.get(ch, glyphs["default"]) for ch in piece)
+
+    space = measure(" ")
     lines: list[str] = []
-    line = ""
+    line, used = "", 0.0  # the line so far and its width, kept as it grows (a paragraph may be huge)
     for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            room = width - len(line) - 2
+        room = width * 500 - (0 if lines else indent)
+        if line and used + space + measure(word) > room:
             # Hyphenate long words at the line end, as typeset books do.
-            if word.isalpha() and len(word) >= 8 and room >= 4:
-                lines.append(f"{line} {word[:room]}-")
-                line = word[room:]
+            left = room - used - space - measure("-")
+            cut = 0
+            if word.isalpha() and len(word) >= 8 and left > 0:
+                cut = next((k for k in range(len(word) - 3, 3, -1) if measure(word[:k]) <= left), 0)
+            if cut:
+                lines.append(f"{line} {word[:cut]}-")
+                line, used = word[cut:], measure(word[cut:])
                 continue
             lines.append(line)
-            line = word
+            line, used = word, measure(word)
         else:
+            used += (space if line else 0) + measure(word)
             line = f"{line} {word}" if line else word
     if line:
         lines.append(line)
@@ -222,7 +237,7 @@ def layout_book(
         place(chapter.title, run_size=size * 1.6, bold=True)
         state["line"] += 1  # space after the title
         for paragraph in chapter.paragraphs:
-            for i, line in enumerate(wrap(paragraph, col_width_chars)):
+            for i, line in enumerate(wrap(paragraph, col_width_chars, indent=18 / size * 1000)):
                 place(line, indent=18 if i == 0 else 0)
     return pages
 
