@@ -9,6 +9,7 @@ a Type0 font with a ToUnicode map for text outside Latin-1 (CJK, ligatures).
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -155,8 +156,9 @@ def wrap(text: str, width: int, indent: float = 0) -> list[str]:
     """Greedy line breaking by Helvetica's glyph widths, to the room `width` characters of an
     average half-em take (as a word processor breaks ragged-right lines), the first line
     `indent` thousandths of an em shorter; CJK text (no spaces) breaks anywhere."""
-    if " " not in text:
-        return [text[i : i + width // 2] for i in range(0, len(text), width // 2)]
+    if " " not in text:  # full-width glyphs, one em each; the first line loses its indent
+        first = max(1, width // 2 - math.ceil(indent / 1000))
+        return [text[:first]] + [text[i : i + width // 2] for i in range(first, len(text), width // 2)]
     from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 
     glyphs = CORE_FONT_METRICS["Helvetica"].character_widths
