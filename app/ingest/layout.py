@@ -55,7 +55,10 @@ class PageText:
 def _merge_runs(runs: list[TextRun]) -> str:
     runs = sorted(runs, key=lambda r: r.x)
     text = runs[0].text
-    for prev, run in pairwise(runs):
+    for k, (prev, run) in enumerate(pairwise(runs)):
+        # A raised small marker opening a line is a footnote's number: "¹A note" reads "1 A note".
+        if k == 0 and prev.size < 0.8 * run.size and prev.y > run.y + 0.1 * run.size and prev.text.isdigit():
+            text += " "
         # pypdf already puts a space where the pen jumps by a word gap (it knows the glyph
         # widths); runs apart by a word space or more (tabbed, separate text blocks, a font
         # change) still need one, but never between CJK glyphs, which have no word spaces.
@@ -165,6 +168,31 @@ def _in_band(line: Line, page: PageText) -> bool:
     return line.y > page.height * (1 - BAND) or line.y < page.height * BAND
 
 
+EDGE = 0.25  # running heads and folios are looked for in the top and bottom quarter
+_NOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¶])(?:\s|[^\d\s])")
+
+
+def edge_lines(lines: list[Line], page: PageText, body: float) -> list[tuple[str, Line]]:
+    """The top and bottom lines of a page when a gap sets them apart from the text: where
+    running heads and folios sit, whatever their text and however far in from the edge."""
+    if len(lines) < 2:
+        return []
+    ys = sorted({round(line.y, 1) for line in lines}, reverse=True)
+    out: list[tuple[str, Line]] = []
+    for zone, y, neighbour in (("top", ys[0], ys[1] if len(ys) > 1 else None),
+                               ("bottom", ys[-1], ys[-2] if len(ys) > 1 else None)):
+        if neighbour is None or abs(y - neighbour) < 1.8 * body:
+            continue
+        if (zone == "top" and y < page.height * (1 - EDGE)) or (zone == "bottom" and y > page.height * EDGE):
+            continue
+        out += [(zone, line) for line in lines if abs(line.y - y) < 1.0]
+    return out
+
+
+def _zone_key(zone: str, line: Line) -> tuple[str, int]:
+    return zone, round(line.y / 3)
+
+
 # ---- The stream ---------------------------------------------------------------------------------
 
 
@@ -196,6 +224,9 @@ class LayoutReader:
         self._has_text = False
         self._line_lengths: deque[int] = deque(maxlen=400)
         self._rights: dict[tuple[int, int], float] = {}
+        self._zones: Counter[tuple[str, int]] = Counter()  # edge positions seen, pages each
+        self._pages_seen = 0
+        self._notes: list[Paragraph] = []  # footnotes waiting for their page's open paragraph
 
     # -- public
 
@@ -203,6 +234,8 @@ class LayoutReader:
         lines = page_lines(page)
         for line in lines:
             self._sizes[round(line.size, 1)] += len(line.text)
+        self._pages_seen += 1
+        self._zones.update({_zone_key(zone, line) for zone, line in edge_lines(lines, page, self.body_size)})
         self._queue.append((page, lines))
         out: list[Paragraph] = []
         while len(self._queue) > self.LOOKAHEAD:
@@ -214,6 +247,8 @@ class LayoutReader:
         while self._queue:
             out += self._release()
         out += self._close()
+        out += self._notes
+        self._notes = []
         return out
 
     # -- internals
@@ -231,21 +266,66 @@ class LayoutReader:
         for other_page, other_lines in self._queue:
             others |= self._band_keys(other_page, other_lines)
         mine = self._band_keys(page, lines)
+        furniture = {id(line) for zone, line in edge_lines(lines, page, self.body_size)
+                     if self._is_furniture(zone, line)}
         body = [
             line for line in lines
-            if not (
+            if id(line) not in furniture
+            and not (
                 _in_band(line, page)
                 and line.size <= self.body_size * 1.05
-                and (
-                    _PAGE_NUMBER.match(line.text)
-                    or _key(line) in others
-                    # Small print at the very top or bottom: running heads of short documents.
-                    or line.size < self.body_size * 0.9
-                )
+                and (_PAGE_NUMBER.match(line.text) or _key(line) in others)
             )
         ]
         self._recent.append(mine)
-        return self._paragraphs(body)
+        body, notes = self._footnotes(body)
+        out = self._paragraphs(body)
+        self._notes += self._note_paragraphs(notes)
+        if not self._open.text:
+            out += self._notes
+            self._notes = []
+        return out
+
+    def _is_furniture(self, zone: str, line: Line) -> bool:
+        """A running head or folio: a line set apart at the page's top or bottom edge, at a
+        position where such lines recur on other pages (its text may change: section titles,
+        page numbers), or a lone page number there."""
+        if line.size > self.body_size * 1.05 or len(line.text) > 100:
+            return False
+        if _PAGE_NUMBER.match(line.text):
+            return True
+        zone_, bucket = _zone_key(zone, line)
+        seen = max(self._zones[(zone_, b)] for b in (bucket - 1, bucket, bucket + 1))
+        return seen >= 3 or (self._pages_seen <= 3 and seen >= 2 and seen == self._pages_seen)
+
+    def _footnotes(self, lines: list[Line]) -> tuple[list[Line], list[Line]]:
+        """Small print below the last full-size line of its column: footnotes, kept apart."""
+        small = self.body_size * 0.9
+        lowest: dict[int, float] = {}
+        for line in lines:
+            if line.size >= small:
+                lowest[line.column] = min(lowest.get(line.column, line.y), line.y)
+        notes = [line for line in lines if line.size < small and line.y < lowest.get(line.column, -1.0)]
+        if not notes:
+            return lines, []
+        kept = {id(line) for line in notes}
+        return [line for line in lines if id(line) not in kept], notes
+
+    def _note_paragraphs(self, lines: list[Line]) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        joiner = LineJoiner()
+        previous: Line | None = None
+        for line in lines:
+            starts = _NOTE_START.match(line.text) is not None
+            apart = previous is not None and (previous.y - line.y > 1.6 * line.size or line.y > previous.y)
+            if joiner and (starts or apart):
+                out.append(Paragraph(clean_text(joiner.text), "footnote", self._chapter))
+                joiner = LineJoiner()
+            joiner.add(line.text)
+            previous = line
+        if joiner:
+            out.append(Paragraph(clean_text(joiner.text), "footnote", self._chapter))
+        return out
 
     def _is_heading(self, line: Line) -> bool:
         if len(line.text) > 120 or not line.text.strip():
@@ -279,12 +359,20 @@ class LayoutReader:
         # Block paragraphs (no indents anywhere): a short last line ends the paragraph.
         block_style = not any(b.x > margin + 0.8 * b.size for b in body)
         previous: Line | None = None
+        previous_indented = False
         for line in lines:
             heading = self._is_heading(line)
             indented = margin + 0.8 * line.size <= line.x <= margin + 10 * line.size and (
                 # Only a step in: hanging indents and block quotes keep their later lines.
                 previous is None or line.x > previous.x + 0.5 * line.size
             )
+            if (
+                previous is not None
+                and abs(line.x - previous.x) < 0.5
+                and margin + 0.8 * line.size <= line.x <= margin + 10 * line.size
+                and previous_indented
+            ):
+                indented = True  # two indented lines in a row: two paragraphs (dialogue)
             if previous is not None and _BULLET.match(previous.text) and line.x > previous.x:
                 indented = False  # the wrapped rest of a list item
             if _BULLET.match(line.text):
@@ -308,6 +396,7 @@ class LayoutReader:
             self._open.text.add(line.text)
             self._open.heading = heading
             self._open.last_line = line
+            previous_indented = indented and not heading
             previous = line
         return out
 
@@ -342,4 +431,5 @@ class LayoutReader:
                 self._has_text = False
             return [Paragraph(text, "heading", self._chapter)]
         self._has_text = True
-        return [Paragraph(text, "text", self._chapter)]
+        notes, self._notes = self._notes, []
+        return [Paragraph(text, "text", self._chapter), *notes]
