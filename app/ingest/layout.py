@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
-from app.ingest.cleanup import LineJoiner, clean_text, ends_sentence, is_chapter_heading
+from app.ingest.cleanup import LineJoiner, Vocabulary, clean_text, ends_sentence, is_chapter_heading
 from app.models import Paragraph
 
 
@@ -181,11 +181,14 @@ def edge_lines(lines: list[Line], page: PageText, body: float) -> list[tuple[str
     out: list[tuple[str, Line]] = []
     for zone, y, neighbour in (("top", ys[0], ys[1] if len(ys) > 1 else None),
                                ("bottom", ys[-1], ys[-2] if len(ys) > 1 else None)):
-        if neighbour is None or abs(y - neighbour) < 1.8 * body:
+        at = [line for line in lines if abs(line.y - y) < 1.0]
+        small = all(line.size < 0.9 * body for line in at)
+        # Set apart by a gap, or by its smaller print (a banner close above the text).
+        if neighbour is None or (abs(y - neighbour) < 1.8 * body and not small):
             continue
         if (zone == "top" and y < page.height * (1 - EDGE)) or (zone == "bottom" and y > page.height * EDGE):
             continue
-        out += [(zone, line) for line in lines if abs(line.y - y) < 1.0]
+        out += [(zone, line) for line in at]
     return out
 
 
@@ -227,6 +230,8 @@ class LayoutReader:
         self._zones: Counter[tuple[str, int]] = Counter()  # edge positions seen, pages each
         self._pages_seen = 0
         self._notes: list[Paragraph] = []  # footnotes waiting for their page's open paragraph
+        self.vocabulary = Vocabulary()  # every page's words, look-ahead included
+        self._open = _Open(LineJoiner(self.vocabulary))
 
     # -- public
 
@@ -234,6 +239,7 @@ class LayoutReader:
         lines = page_lines(page)
         for line in lines:
             self._sizes[round(line.size, 1)] += len(line.text)
+            self.vocabulary.add_line(line.text)
         self._pages_seen += 1
         self._zones.update({_zone_key(zone, line) for zone, line in edge_lines(lines, page, self.body_size)})
         self._queue.append((page, lines))
@@ -313,14 +319,14 @@ class LayoutReader:
 
     def _note_paragraphs(self, lines: list[Line]) -> list[Paragraph]:
         out: list[Paragraph] = []
-        joiner = LineJoiner()
+        joiner = LineJoiner(self.vocabulary)
         previous: Line | None = None
         for line in lines:
             starts = _NOTE_START.match(line.text) is not None
             apart = previous is not None and (previous.y - line.y > 1.6 * line.size or line.y > previous.y)
             if joiner and (starts or apart):
                 out.append(Paragraph(clean_text(joiner.text), "footnote", self._chapter))
-                joiner = LineJoiner()
+                joiner = LineJoiner(self.vocabulary)
             joiner.add(line.text)
             previous = line
         if joiner:
@@ -421,7 +427,7 @@ class LayoutReader:
 
     def _close(self) -> list[Paragraph]:
         open_ = self._open
-        self._open = _Open()
+        self._open = _Open(LineJoiner(self.vocabulary))
         text = clean_text(open_.text.text) if open_.text else ""
         if not text:
             return []

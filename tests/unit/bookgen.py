@@ -460,8 +460,9 @@ def typeset(chapters: list[Chapter], layout: Layout, title: str = "Sybil") -> Ty
             if state["col"] >= layout.columns:
                 new_page()
 
-    def place_line(words: list[str], x: float, width: float, last: bool) -> None:
-        room()
+    def place_line(words: list[str], indent: float, width: float, last: bool) -> None:
+        room()  # may move to the next column or page: the x is known only now
+        x = col_x[state["col"]] + indent
         natural = sum(text_width(w, size, roman) for w in words)
         gaps = len(words) - 1
         gap = space if last or not gaps else (width - natural) / gaps
@@ -483,7 +484,7 @@ def typeset(chapters: list[Chapter], layout: Layout, title: str = "Sybil") -> Ty
         indent = 1.5 * size if layout.indent and not first else 0.0
         words = text.split()
         line: list[str] = []
-        x0 = col_x[state["col"]] + indent
+        x0 = indent
         width = col_w - indent
 
         def used(ws: list[str]) -> float:
@@ -515,7 +516,7 @@ def typeset(chapters: list[Chapter], layout: Layout, title: str = "Sybil") -> Ty
             else:
                 place_line(line, x0, width, last=False)
             line = []
-            x0 = col_x[state["col"]]
+            x0 = 0.0
             width = col_w
         if line:
             place_line(line, x0, width, last=True)
