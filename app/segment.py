@@ -8,6 +8,7 @@ so a book gets the same section ids whether it arrived all at once or page by pa
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import reduce
@@ -129,20 +130,49 @@ def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
     return [replace(para, text=text, continued=k > 0) for k, text in enumerate(pieces)]
 
 
-LONGEST_SENTENCE = 8  # times a section's words: longer is no sentence (a file with no full stops)
+
+
+_CLAUSE = re.compile(r"(?<=[;:,—–।॥、，；：]) +")
 
 
 def _sentences(text: str, max_words: int) -> list[str]:
-    """Sentences; one many times longer than a section (a hostile file, a text without full
-    stops) is cut between words, so no paragraph is megabytes long."""
+    """Sentences; one longer than a section (a text without full stops: Ulysses, a Sanskrit
+    text, a hostile file) is cut at clause marks, then between words, so no piece is longer
+    than `max_words` and no section runs past twice its length."""
     out: list[str] = []
     for sentence in split_sentences(text):
-        if Paragraph(sentence).words <= LONGEST_SENTENCE * max_words:
+        if Paragraph(sentence).words <= max_words:
             out.append(sentence)
             continue
-        words = sentence.split()
-        out += (" ".join(words[k : k + max_words]) for k in range(0, len(words), max_words))
+        out += _pack(_CLAUSE.split(sentence), max_words)
     return out
+
+
+def _pack(clauses: list[str], max_words: int) -> list[str]:
+    """Clauses packed into pieces of at most `max_words` words; a longer clause is cut between
+    words (CJK text, which has no spaces, between characters)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    words = 0
+    for clause in clauses:
+        n = Paragraph(clause).words
+        if n > max_words:
+            tokens = clause.split() if " " in clause.strip() else list(clause)
+            step = max_words if " " in clause.strip() else 2 * max_words
+            joiner = " " if " " in clause.strip() else ""
+            chunks = [joiner.join(tokens[k : k + step]) for k in range(0, len(tokens), step)]
+        else:
+            chunks = [clause]
+        for chunk in chunks:
+            n = Paragraph(chunk).words
+            if current and words + n > max_words:
+                pieces.append(" ".join(current))
+                current, words = [], 0
+            current.append(chunk)
+            words += n
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
 
 
 class BookBuilder:

@@ -68,7 +68,6 @@ def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes,
     head_leaks = sum(1 for h in set(heads) if h and norm(h) not in norm(" ".join(t for _, t in truth))
                      and norm(h) in out_text)
     lost = sum(n - got[t] for t, n in want.items() if n > got[t] and "-" not in t)
-    words = [s.words for s in book.sections if s.words]
     report: dict[str, Any] = {
         "pages": pages,
         "paragraphs_exact": {k: f"{exact[k]}/{total[k]}" for k in total},
@@ -81,8 +80,7 @@ def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes,
         "hyphen_split_left": split,
         "headings_found": sum(1 for k, _ in paragraphs if k == "heading"),
         "headings_true": total["heading"],
-        "section_words": {"max": max(words, default=0), "target": target_words(),
-                          "over_2x": sum(1 for w in words if w > 2 * target_words())},
+        "section_words": section_lengths(book),
         "pages_per_s": round(pages / seconds, 1),
     }
     report.update(pdftotext_side(pdf, out_text, heads, pages))
@@ -183,9 +181,54 @@ def latex(chapters: list[Chapter]) -> dict[str, Any]:
     return out
 
 
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+LICENCE = "This eBook is for the use of anyone anywhere in the United States and most other parts"
+
+
+def gutenberg_text(chapters: list[Chapter], style: str) -> str:
+    """A plain-text novel as Project Gutenberg prints one: licence header and footer, chapter
+    lines in one of the usual styles, paragraphs wrapped at 70 columns."""
+    import textwrap
+
+    heads = {"roman": "CHAPTER {r}.", "arabic": "Chapter {n}", "alone": "{r}", "book": "BOOK {w}"}
+    words = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX"]
+    out = [f"The Project Gutenberg eBook of Sybil\n\n{LICENCE}\n\n"
+           "*** START OF THE PROJECT GUTENBERG EBOOK SYBIL ***\n\n\n\nSYBIL\n"]
+    for n, chapter in enumerate(chapters):
+        out.append("\n\n" + heads[style].format(r=_ROMAN[n], n=n + 1, w=words[n]) + "\n\n")
+        out += ["\n".join(textwrap.wrap(p, 70)) + "\n" for p in chapter.paragraphs]
+    out.append(f"\n*** END OF THE PROJECT GUTENBERG EBOOK SYBIL ***\n\n{LICENCE}\n")
+    return "\n".join(out)
+
+
+def plain(chapters: list[Chapter]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for style in ("roman", "arabic", "alone", "book"):
+        book = read_book(gutenberg_text(chapters, style).encode(), "sybil.txt")
+        out[f"plain/{style}"] = {
+            "chapters_found": sum(1 for p in book.paragraphs if p.kind == "heading"),
+            "chapters_true": len(chapters),
+            "licence_text_left": sum(1 for p in book.paragraphs
+                                     if "Gutenberg" in p.text or LICENCE in p.text),
+            "section_words": section_lengths(book),
+        }
+    # No sentence ends at all (Ulysses' last chapter, danda-punctuated or unpunctuated texts).
+    bare = "\n\n".join(" ".join(p.replace(".", "").replace("!", "").replace("?", "") for p in c.paragraphs)
+                       for c in chapters)
+    out["plain/no-sentence-ends"] = {"section_words": section_lengths(read_book(bare.encode(), "bare.txt"))}
+    return out
+
+
+def section_lengths(book: Any) -> dict[str, int]:
+    words = [s.words for s in book.sections if s.words]
+    target = target_words()
+    over = sum(1 for w in words if w > 2 * target)
+    return {"max": max(words, default=0), "target": target, "over_2x": over}
+
+
 def quality() -> dict[str, Any]:
     chapters = fixture_chapters(chapters=4)
-    return {**generated(chapters), **latex(chapters)}
+    return {**generated(chapters), **latex(chapters), **plain(chapters)}
 
 
 if __name__ == "__main__":

@@ -161,6 +161,7 @@ _SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?…][\"'”’»)]) +"  # after closing quotes
     r"|(?<=[.!?…]) +(?=[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9])"  # before a capital
     r"|(?<=[。！？])"  # CJK full stops need no space
+    r"|(?<=[।॥]) +"  # Devanagari danda and double danda end sentences (no capitals follow)
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from app.ingest.assemble import BookAssembler
 from app.ingest.detect import detect
 from app.ingest.errors import IngestError
-from app.ingest.plain import block_paragraphs, text_blocks
+from app.ingest.plain import block_paragraphs, strip_gutenberg, text_blocks
 from app.models import Book, Paragraph
 from app.segment import DEFAULT_WPM, BookBuilder
 
@@ -115,7 +115,7 @@ def _events(
             raise IngestError("empty", f"“{name}” is an EPUB with no readable text (images only?).")
         warnings = epub.warnings
     else:
-        parts = text_blocks(detected.text or "")
+        parts = text_blocks(strip_gutenberg(detected.text or ""))
         total = len(parts)
         yield meta(base, detected.kind, total, "parts", [])
         markdown = detected.kind == "markdown"
