@@ -84,7 +84,8 @@ def _gutter(runs: list[TextRun], width: float) -> float | None:
         left = [r for r in runs if r.x < x - 20]
         if len(left) < 3:
             continue
-        crossing = sum(1 for r in left if _estimated_end(r) > x - 0.5 * r.size)
+        # Any text reaching it from the left, glyphs drawn one by one (CJK) included.
+        crossing = sum(1 for r in runs if r.x < x - 1 and _estimated_end(r) > x - 0.5 * r.size)
         if crossing * 3 < count:
             return float(x)
     return None
@@ -353,7 +354,9 @@ class LayoutReader:
         body = [line for line in lines if not self._is_heading(line)]
         margin = min((line.x for line in body), default=0.0)
         gaps = [a.y - b.y for a, b in pairwise(body) if 0 < a.y - b.y < 4 * a.size]
-        spacing = median(gaps) if len(gaps) >= 3 else self.body_size * 1.4
+        # The line spacing: the lower quartile of the gaps, as a page of one-line paragraphs
+        # (dialogue) spaced apart has more paragraph gaps than line gaps.
+        spacing = sorted(gaps)[len(gaps) // 4] if len(gaps) >= 3 else self.body_size * 1.4
         typical = median(self._line_lengths) if len(self._line_lengths) >= 5 else 60
         if body and all(line.width > 0 for line in body):
             # Full lines of this column end here; a page of short lines keeps the last known edge.
