@@ -27,6 +27,7 @@ class TextRun:
     size: float
     bold: bool = False
     width: float = 0.0  # from the font's glyph widths; 0 when unknown (then estimated)
+    angle: int = 0  # the text's direction on the page: 0, 90, 180 or 270 degrees
 
 
 @dataclass

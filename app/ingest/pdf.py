@@ -186,6 +186,9 @@ class PdfSource:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - bottom
             scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]) or 1.0
             real = float(size) * scale
+            a = tm[0] * cm[0] + tm[1] * cm[2]
+            b = tm[0] * cm[1] + tm[1] * cm[3]
+            angle = (0 if a > 0 else 180) if abs(a) >= abs(b) else (90 if b > 0 else 270)
             bold = False
             if font is not None:
                 try:
@@ -195,11 +198,31 @@ class PdfSource:
             # pypdf may hand over several lines at once; later ones go one line lower each.
             for k, piece in enumerate(text.split("\n")):
                 if piece.strip():
-                    out.runs.append(TextRun(x, y - k * real * 1.2, piece, real, bold))
+                    out.runs.append(TextRun(x, y - k * real * 1.2, piece, real, bold, angle=angle))
 
         page.extract_text(visitor_text=visit, visitor_operand_before=ink)
         out.runs = ink.measure(out.runs, left, bottom)
-        return out
+        return upright(out)
+
+
+def upright(page: PageText) -> PageText:
+    """A page whose text mostly runs sideways or upside down (a landscape page, a rotated scan's
+    text layer) seen in the text's own frame, so its lines are lines again."""
+    chars: dict[int, int] = {}
+    for run in page.runs:
+        chars[run.angle] = chars.get(run.angle, 0) + len(run.text)
+    angle = max(chars, key=lambda k: chars[k], default=0)
+    if angle == 0:
+        return page
+    w, h = page.width, page.height
+    turn = {
+        90: lambda x, y: (y, w - x),
+        180: lambda x, y: (w - x, h - y),
+        270: lambda x, y: (h - y, x),
+    }[angle]
+    width, height = (w, h) if angle == 180 else (h, w)
+    runs = [replace(run, x=turn(run.x, run.y)[0], y=turn(run.x, run.y)[1], angle=0) for run in page.runs]
+    return PageText(page.number, width, height, runs)
 
 
 # Widths by code, the default width, two-byte codes, the glyph space unit, one-byte codes' widths.
@@ -306,6 +329,9 @@ class Ink:
             starts.setdefault(round(run.y), []).append(run.x)
         out = []
         for run in runs:
+            if run.angle:  # sideways: its ink is not along its baseline's y; widths are estimated
+                out.append(run)
+                continue
             line = round(run.y)
             after = [x for key in (line - 1, line, line + 1) for x in starts.get(key, ()) if x > run.x + 0.5]
             limit = min(after, default=math.inf) - 0.5

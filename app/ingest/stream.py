@@ -117,15 +117,16 @@ def _events(
     else:
         parts = text_blocks(strip_gutenberg(detected.text or ""))
         total = len(parts)
-        yield meta(base, detected.kind, total, "parts", [])
-        markdown = detected.kind == "markdown"
+        notes = [detected.note] if detected.note else []
+        yield meta(base, detected.kind, total, "parts", notes)
+        markdown = detected.kind in ("markdown", "html")
         for done, paragraphs in enumerate(block_paragraphs(parts, markdown), 1):
             builder.add(paragraphs)
             if due():
                 yield chunk(done, total)
         if not builder.paragraphs:
             raise IngestError("empty", f"“{name}” has no readable text.")
-        warnings = []
+        warnings = notes
     builder.finish()
     yield chunk(total, total)
     yield {

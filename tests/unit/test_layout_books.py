@@ -127,3 +127,25 @@ def test_chinese_glyphs_placed_one_by_one_get_no_spaces_and_no_second_column():
     pdf = make_pdf([Page(runs)])
     (para,) = read_book(pdf, "cjk.pdf").paragraphs
     assert para.text == text
+
+
+@pytest.mark.parametrize("matrix", [(0, 1, -1, 0), (0, -1, 1, 0), (-1, 0, 0, -1)], ids=["90", "270", "180"])
+def test_sideways_text_is_read_as_lines_not_sent_to_ocr(matrix):
+    from .bookgen import write_pdf
+
+    a, b, c, d = matrix
+    lines = [f"Line {i} of a landscape page, its text set sideways." for i in range(12)]
+    ops = []
+    for i, line in enumerate(lines):
+        # Each next line sits further along the text's own "down" direction.
+        x, y = 306 - 14 * i * c, 396 - 14 * i * d
+        ops.append(b"BT /F1 11 Tf %d %d %d %d %d %d Tm (%s) Tj ET" % (a, b, c, d, x, y, line.encode()))
+    data = b"\n".join(ops)
+    pdf = write_pdf([
+        b"<</Type /Catalog /Pages 2 0 R>>", b"<</Type /Pages /Kids [4 0 R] /Count 1>>",
+        b"<</Length %d>>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R"
+        b" /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>>>>",
+    ], 1)
+    text = " ".join(p.text for p in read_book(pdf, "landscape.pdf").paragraphs)
+    assert text == " ".join(lines)
