@@ -10,6 +10,7 @@ from typing import Any
 
 from app.ingest.errors import IngestError
 from app.ingest.layout import PageText, TextRun
+from app.ingest.pypdf_patches import FontCache, shared_fonts
 
 MAX_PAGES = 1500  # beyond this a browser tab risks running out of memory; the reader is told
 MAX_CONTENT_BYTES = 16 << 20  # one page's drawing instructions; a dense real page has under 1 MB
@@ -34,6 +35,7 @@ class PdfSource:
 
         self.failed = 0
         self._font_widths: dict[int, tuple[Any, FontWidths | None]] = {}
+        self._parsed_fonts: FontCache = {}  # pypdf's parsed fonts, shared by the pages
         self.first_failure: tuple[int, Exception] | None = None
         try:
             self.reader = PdfReader(io.BytesIO(data))
@@ -200,7 +202,8 @@ class PdfSource:
                 if piece.strip():
                     out.runs.append(TextRun(x, y - k * real * 1.2, piece, real, bold, angle=angle))
 
-        page.extract_text(visitor_text=visit, visitor_operand_before=ink)
+        with shared_fonts(self._parsed_fonts):
+            page.extract_text(visitor_text=visit, visitor_operand_before=ink)
         out.runs = ink.measure(out.runs, left, bottom)
         return upright(out)
 
