@@ -145,10 +145,11 @@ def _room_left(line: Line, following: Line) -> bool:
     if line.width <= 0 or following.width <= 0 or line.right <= 0:
         return False
     text = following.text
-    word = text.split(" ", 1)[0] if " " in text else text[:1]
-    # The word's share of its line's width, a fifth more for safety: a ragged line that only
-    # nearly had room must not end its paragraph.
-    word_width = 1.2 * following.width * len(word) / max(1, len(text))
+    # Its first word; a line of one word is all of it, CJK text breaks after any glyph.
+    word = text.split(" ", 1)[0] if " " in text else text[:1] if _CJK.match(text) else text
+    # The word's share of its line's width, and more for safety (wide letters: "Summer"): a
+    # ragged line that only nearly had room must not end its paragraph.
+    word_width = 1.6 * following.width * len(word) / max(1, len(text))
     return line.x + line.width + 0.3 * line.size + word_width < line.right
 
 
