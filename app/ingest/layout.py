@@ -225,6 +225,7 @@ class LayoutReader:
         self._queue: deque[tuple[PageText, list[Line]]] = deque()
         self._recent: deque[set[str]] = deque(maxlen=self.LOOKBACK)
         self._sizes: Counter[float] = Counter()
+        self._body: float | None = None
         self._open = _Open()
         self._chapter = 0
         self._has_text = False
@@ -243,6 +244,7 @@ class LayoutReader:
         for line in lines:
             self._sizes[round(line.size, 1)] += len(line.text)
             self.vocabulary.add_line(line.text)
+        self._body = None
         self._pages_seen += 1
         self._zones.update({_zone_key(zone, line) for zone, line in edge_lines(lines, page, self.body_size)})
         self._queue.append((page, lines))
@@ -264,7 +266,9 @@ class LayoutReader:
 
     @property
     def body_size(self) -> float:
-        return self._sizes.most_common(1)[0][0] if self._sizes else 11.0
+        if self._body is None:  # known again after each page
+            self._body = self._sizes.most_common(1)[0][0] if self._sizes else 11.0
+        return self._body
 
     def _band_keys(self, page: PageText, lines: list[Line]) -> set[str]:
         return {_key(line) for line in lines if _in_band(line, page) and line.size <= self.body_size * 1.05}

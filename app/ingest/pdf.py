@@ -259,6 +259,7 @@ class Ink:
         self.fonts = fonts
         self.cache = cache  # by font object, across pages
         self.widths: FontWidths | None = None
+        self._by_name: dict[str, FontWidths | None] = {}  # this page's fonts by resource name
         self.size = 0.0
         self.char_spacing = self.word_spacing = 0.0
         self.scale = 1.0
@@ -272,7 +273,10 @@ class Ink:
                 self._show(args, cm, tm, op == b"TJ")
             elif op == b"Tf":
                 self.size = float(args[1])
-                self.widths = self._font(self.fonts.get(args[0]))
+                name = args[0]
+                if name not in self._by_name:
+                    self._by_name[name] = self._font(self.fonts.get(name))
+                self.widths = self._by_name[name]
 
             elif op == b"Tc":
                 self.char_spacing = float(args[0])
