@@ -117,7 +117,28 @@ def generated(chapters: list[Chapter]) -> dict[str, Any]:
     for layout in LAYOUTS:
         book = typeset(chapters, layout)
         out[f"generated/{layout.name}"] = run(book.pdf, book.truth, book.heads)
+    out["generated/cjk-font-speed"] = cjk_speed()
     return out
+
+
+def cjk_speed(pages: int = 60) -> dict[str, Any]:
+    """Speed on a book whose one font carries a large ToUnicode map (3,000 CJK glyphs), as
+    calibre's CID fonts do: pypdf parsed the map again on every page."""
+    from tests.unit.bookgen import Page, Run, make_pdf
+
+    chars = [chr(0x4E00 + i) for i in range(3000)]
+    pdf = make_pdf([
+        Page([Run(72, 700 - 16 * k, "".join(chars[(n * 37 + k * 11 + j) % 3000] for j in range(30)))
+              for k in range(40)])
+        for n in range(pages)
+    ])
+    t0 = time.perf_counter()
+    book = read_book(pdf, "cjk.pdf")
+    seconds = time.perf_counter() - t0
+    text = "".join(p.text for p in book.paragraphs)
+    side = pdftotext_side(pdf, text, [], pages)
+    return {"pages": pages, "pages_per_s": round(pages / seconds, 1),
+            "pdftotext_pages_per_s": side.get("pdftotext_pages_per_s")}
 
 
 def run(pdf: bytes, truth: list[tuple[str, str]], heads: list[str]) -> dict[str, Any]:
