@@ -8,7 +8,6 @@ so a book gets the same section ids whether it arrived all at once or page by pa
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import reduce
@@ -132,7 +131,7 @@ def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
 
 
 
-_CLAUSE = re.compile(r"(?<=[;:,—–।॥、，；：]) +")
+_CLAUSE_MARKS = frozenset(";:,—–।॥、，；：")
 
 
 def _sentences(text: str, max_words: int) -> list[str]:
@@ -143,35 +142,31 @@ def _sentences(text: str, max_words: int) -> list[str]:
     for sentence in split_sentences(text):
         if Paragraph(sentence).words <= max_words:
             out.append(sentence)
-            continue
-        out += _pack(_CLAUSE.split(sentence), max_words)
+        else:
+            out += _pack(sentence, max_words)
     return out
 
 
-def _pack(clauses: list[str], max_words: int) -> list[str]:
-    """Clauses packed into pieces of at most `max_words` words; a longer clause is cut between
-    words (CJK text, which has no spaces, between characters)."""
+def _pack(sentence: str, max_words: int) -> list[str]:
+    """A long sentence in pieces of at most `max_words` words, each ending at the last clause
+    mark of its second half when there is one, else between words; text without spaces (CJK)
+    between characters. One pass over the words."""
+    tokens = sentence.split()
+    if len(tokens) <= 1:
+        step = 2 * max_words  # CJK characters count as half a word
+        return [sentence[k : k + step] for k in range(0, len(sentence), step)]
     pieces: list[str] = []
-    current: list[str] = []
-    words = 0
-    for clause in clauses:
-        n = Paragraph(clause).words
-        if n > max_words:
-            tokens = clause.split() if " " in clause.strip() else list(clause)
-            step = max_words if " " in clause.strip() else 2 * max_words
-            joiner = " " if " " in clause.strip() else ""
-            chunks = [joiner.join(tokens[k : k + step]) for k in range(0, len(tokens), step)]
-        else:
-            chunks = [clause]
-        for chunk in chunks:
-            n = Paragraph(chunk).words
-            if current and words + n > max_words:
-                pieces.append(" ".join(current))
-                current, words = [], 0
-            current.append(chunk)
-            words += n
-    if current:
-        pieces.append(" ".join(current))
+    start = 0
+    clause = -1  # the last word ending with a clause mark in the current piece
+    for i, token in enumerate(tokens):
+        if token[-1] in _CLAUSE_MARKS:
+            clause = i
+        if i - start + 1 >= max_words:
+            end = clause if clause >= start + max_words // 2 else i
+            pieces.append(" ".join(tokens[start : end + 1]))
+            start, clause = end + 1, -1
+    if start < len(tokens):
+        pieces.append(" ".join(tokens[start:]))
     return pieces
 
 
