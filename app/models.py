@@ -8,7 +8,7 @@ from typing import Literal
 
 from app.strudel.program import ValidProgram
 
-ParagraphKind = Literal["text", "heading"]
+ParagraphKind = Literal["text", "heading", "footnote"]  # a footnote is shown small
 
 
 @dataclass(frozen=True)

@@ -129,20 +129,45 @@ def split_long(para: Paragraph, max_words: int) -> list[Paragraph]:
     return [replace(para, text=text, continued=k > 0) for k, text in enumerate(pieces)]
 
 
-LONGEST_SENTENCE = 8  # times a section's words: longer is no sentence (a file with no full stops)
+
+
+_CLAUSE_MARKS = frozenset(";:,—–।॥、，；：")
 
 
 def _sentences(text: str, max_words: int) -> list[str]:
-    """Sentences; one many times longer than a section (a hostile file, a text without full
-    stops) is cut between words, so no paragraph is megabytes long."""
+    """Sentences; one longer than a section (a text without full stops: Ulysses, a Sanskrit
+    text, a hostile file) is cut at clause marks, then between words, so no piece is longer
+    than `max_words` and no section runs past twice its length."""
     out: list[str] = []
     for sentence in split_sentences(text):
-        if Paragraph(sentence).words <= LONGEST_SENTENCE * max_words:
+        if Paragraph(sentence).words <= max_words:
             out.append(sentence)
-            continue
-        words = sentence.split()
-        out += (" ".join(words[k : k + max_words]) for k in range(0, len(words), max_words))
+        else:
+            out += _pack(sentence, max_words)
     return out
+
+
+def _pack(sentence: str, max_words: int) -> list[str]:
+    """A long sentence in pieces of at most `max_words` words, each ending at the last clause
+    mark of its second half when there is one, else between words; text without spaces (CJK)
+    between characters. One pass over the words."""
+    tokens = sentence.split()
+    if len(tokens) <= 1:
+        step = 2 * max_words  # CJK characters count as half a word
+        return [sentence[k : k + step] for k in range(0, len(sentence), step)]
+    pieces: list[str] = []
+    start = 0
+    clause = -1  # the last word ending with a clause mark in the current piece
+    for i, token in enumerate(tokens):
+        if token[-1] in _CLAUSE_MARKS:
+            clause = i
+        if i - start + 1 >= max_words:
+            end = clause if clause >= start + max_words // 2 else i
+            pieces.append(" ".join(tokens[start : end + 1]))
+            start, clause = end + 1, -1
+    if start < len(tokens):
+        pieces.append(" ".join(tokens[start:]))
+    return pieces
 
 
 class BookBuilder:

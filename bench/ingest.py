@@ -1,5 +1,7 @@
 """Ingest benchmark: a generated 300-page PDF novel, read in Pyodide in the browser (the real page:
-drop → parse worker → reader) and in CPython, side by side. Prints one JSON object.
+drop → parse worker → reader) and in CPython, side by side, and the reading quality on a
+ground-truth corpus (bench/ingest_quality.py; `--quality-only` skips the browser). Prints one JSON
+object.
 
 Browser timings start at the drop event:
 - first_section_s: the new book's first section is on screen (what the reader waits for)
@@ -102,7 +104,15 @@ def browser_runs(pdf: bytes, runs: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quality-only", action="store_true",
+                        help="the ground-truth corpus only, no browser")
     args = parser.parse_args()
+    from ingest_quality import quality
+
+    report = quality()
+    if args.quality_only:
+        print(json.dumps({"benchmark": "ingest", "quality": report}, indent=2, ensure_ascii=False))
+        return
     pdf = build_pdf()
     cpython = [cpython_run(pdf) for _ in range(args.runs)]
     browser = browser_runs(pdf, args.runs)
@@ -124,8 +134,10 @@ def main() -> None:
                 ),
                 "cpython": side(cpython, ["first_section_s", "whole_book_s"]),
                 "targets": {"first_section_s": 1.0, "browser_whole_book_s": 10.0},
+                "quality": report,
             },
             indent=2,
+            ensure_ascii=False,
         )
     )
 

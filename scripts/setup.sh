@@ -14,6 +14,15 @@ if [ "$need_tests" = "--tests" ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+# bench/ingest.py's LaTeX layouts and pdftotext side by side (bench only: about 345 MB, 50 s).
+if [ "$need_tests" = "--bench" ] && ! command -v pdflatex >/dev/null; then
+  echo "== installing Debian texlive (LaTeX) and poppler-utils (pdftotext) for the ingest benchmark"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    texlive-latex-base texlive-latex-recommended poppler-utils >/dev/null
+fi
+
 # The General MIDI instruments are converted at build time from Debian's free (MIT) SoundFont.
 if [ ! -f /usr/share/sounds/sf3/MuseScore_General_Lite.sf3 ]; then
   echo "== installing Debian musescore-general-soundfont-small (GM instruments, MIT)"

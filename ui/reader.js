@@ -29,7 +29,8 @@ export function initReader({ reader, overview, emit }) {
 }
 
 function paragraphNode(p, i) {
-  return el(p.kind === "heading" ? "h2" : "p", { dataset: { para: i }, class: p.continued && "cont" }, p.text);
+  const cls = p.kind === "footnote" ? "note" : p.continued && "cont";
+  return el(p.kind === "heading" ? "h2" : "p", { dataset: { para: i }, class: cls }, p.text);
 }
 
 function sectionNodes(sections) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # Typographic ligatures only: full NFKC would also rewrite CJK full-width punctuation.
 _LIGATURES = {
@@ -17,10 +18,19 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe]")
 _CJK_EDGE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
-# "Chapter 12", "CHAPTER XII", "Part Two", "Prologue", "第三章", "Chapitre 4", ...
+# Numbers in words, as chapter and book headings spell them ("Book the First" included).
+_NUMBER_WORDS = (
+    r"(?:the\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third"
+    r"|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|last|final"
+    r"|un|une|deux|trois|premier|première|deuxième|second|seconde|troisième|dernier|dernière"
+    r"|eins|zwei|drei|erster|erstes|zweiter|zweites|dritter|drittes|letzter|letztes"
+    r"|uno|dos|tres|primero|primera|segundo|segunda|tercero|tercera|último|última)(?:[-\s]\w+)?"
+)
+# "Chapter 12", "CHAPTER XII.", "Part Two", "Book the First", "Prologue", "第三章", "Chapitre 4", ...
 CHAPTER_HEADING = re.compile(
     r"^\s*(?:(?:chapter|part|book|chapitre|capítulo|capitolo|kapitel|teil|livre|parte|глава)"
-    r"\s+(?:[0-9]+|[ivxlcdm]+|[a-zà-ÿ-]+)\b.{0,60}"
+    r"\s+(?:(?:[0-9]+|[ivxlcdm]+)\b.{0,60}|" + _NUMBER_WORDS + r"\b(?:[.:—–-].{0,60}|\s*))"
     r"|prologue|epilogue|prolog|epilog|introduction|preface|afterword|foreword"
     r"|第[0-9一二三四五六七八九十百千〇零]+[章節节回部巻卷].{0,30})\s*$",
     re.IGNORECASE,
@@ -60,6 +70,36 @@ def join_lines(previous: str, line: str) -> str:
     return previous + " " + line.lstrip()
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_LAST_WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)-$")
+
+
+class Vocabulary:
+    """The words of one book as it is read, to tell a soft hyphen at a line end (break-water →
+    breakwater) from a real one (drawing-room, to-morrow, pre-training)."""
+
+    def __init__(self) -> None:
+        self.words: Counter[str] = Counter()
+
+    def add_line(self, line: str) -> None:
+        """Count a line's words; its first and last may be halves of a word cut at a line end."""
+        found = _WORD.findall(line.lower())
+        self.words.update(found[1:-1])
+
+    def keeps_hyphen(self, head: str, tail: str) -> bool:
+        """`head-` ended a line and `tail` starts the next: is the hyphen part of the word?
+        Decided from the book's own words: the hyphenated word seen elsewhere keeps it, the
+        joined word seen elsewhere drops it, and two real words on either side keep it."""
+        head, tail = head.lower(), tail.lower()
+        words = self.words
+        if words[f"{head}-{tail}"]:
+            return True
+        if words[head + tail]:
+            return False
+        first = head.rsplit("-", 1)[-1]
+        return len(first) >= 2 and len(tail) >= 2 and words[first] > 0 and words[tail] > 0
+
+
 class LineJoiner:
     """A paragraph growing line by line, in time linear in its length: `join_lines` needs only
     the last two characters, so it sees a short tail and the text is kept as pieces (a paragraph
@@ -67,9 +107,10 @@ class LineJoiner:
 
     TAIL = 64
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
         self._parts: list[str] = []
         self.tail = ""  # the last TAIL characters of the text
+        self.vocabulary = vocabulary
 
     def __bool__(self) -> bool:
         return bool(self.tail)
@@ -82,6 +123,12 @@ class LineJoiner:
             self.tail = line[-self.TAIL :]
             return
         joined = join_lines(self.tail, line)
+        if self.vocabulary is not None and len(joined) < len(self.tail) + len(line):
+            # A hyphen was dropped: keep it when the book's own words say it is a real one.
+            head = _LAST_WORD.search(self.tail)
+            tail = _WORD.match(line)
+            if head and tail and self.vocabulary.keeps_hyphen(head.group(1), tail.group()):
+                joined = self.tail + line
         # join_lines keeps all of `previous` but (at most) its last character.
         keep = len(self.tail) - 1
         self._parts[-1] = self._parts[-1][:-1]
@@ -114,6 +161,7 @@ _SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?…][\"'”’»)]) +"  # after closing quotes
     r"|(?<=[.!?…]) +(?=[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9])"  # before a capital
     r"|(?<=[。！？])"  # CJK full stops need no space
+    r"|(?<=[।॥]) +"  # Devanagari danda and double danda end sentences (no capitals follow)
 )
 
 

@@ -30,12 +30,16 @@ _OTHER = {
     b"AT&TFORM": "a DjVu document",
 }
 SUPPORTED = "BookMusic reads PDF, EPUB, plain text and Markdown files."
+# A web page saved under another name (a failed download named .pdf, a page saved as .txt).
+_HTML = re.compile(r"\A\ufeff?\s*(?:<!--.*?-->\s*|<\?xml[^>]{0,200}>\s*)*(?:<!doctype\s+html|<html[\s>])",
+                   re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Detected:
-    kind: str  # pdf, epub, text, markdown
-    text: str | None = None  # decoded text for text and Markdown
+    kind: str  # pdf, epub, text, markdown, html (its text, as Markdown)
+    text: str | None = None  # decoded text for text, Markdown and HTML
+    note: str = ""  # for the reader: what the file really was
 
 
 def detect(data: bytes, name: str = "") -> Detected:
@@ -62,6 +66,12 @@ def detect(data: bytes, name: str = "") -> Detected:
         raise IngestError(
             "wrong-type", f"“{name}” is not a format BookMusic knows (binary data). {SUPPORTED}"
         )
+    if _HTML.match(text[:4096]):
+        from app.ingest.epub import html_text
+
+        real = name.lower().endswith((".htm", ".html", ".xhtml"))
+        note = "" if real else f"“{name}” is a web page (HTML), not a book file; its text is shown."
+        return Detected("html", html_text(text), note)
     markdown = name.lower().endswith((".md", ".markdown")) or bool(
         re.search(r"^#{1,6} \S", text[:20000], re.MULTILINE)
     )

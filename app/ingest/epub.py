@@ -76,6 +76,15 @@ class _Blocks(HTMLParser):
         self._flush()
 
 
+def html_text(html: str) -> str:
+    """A web page's text as Markdown-like plain text: blocks apart by blank lines, headings as
+    `#` lines (scripts, styles and the head left out)."""
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return "\n\n".join(f"# {text}" if kind == "heading" else text for kind, text in parser.blocks)
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -130,6 +139,22 @@ def _parse_xml(data: bytes, what: str) -> ElementTree.Element:
     return ElementTree.fromstring(data)
 
 
+def _readable(entry: dict[str, str], manifest: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The spine item itself when it is XHTML, else the XHTML page its fallback chain names (an
+    EPUB may list an image or another format there with a text page to fall back to)."""
+    seen: set[str] = set()
+    current: dict[str, str] | None = entry
+    while current is not None and len(seen) < 16:
+        if "html" in current.get("media-type", "html"):
+            return current
+        fallback = current.get("fallback", "")
+        if not fallback or fallback in seen:
+            return None
+        seen.add(fallback)
+        current = manifest.get(fallback)
+    return None
+
+
 class EpubSource:
     """An opened EPUB: title, and its spine documents as (kind, text) blocks, one file at a time."""
 
@@ -155,15 +180,24 @@ class EpubSource:
             if _local(item.tag) == "item" and "id" in item.attrib and "href" in item.attrib:
                 manifest[item.attrib["id"]] = item.attrib
         self.documents: list[str] = []
+        listed = 0
         for ref in opf.iter():
             if _local(ref.tag) != "itemref":
                 continue
             entry = manifest.get(ref.attrib.get("idref", ""))
             if not entry or "nav" in (entry.get("properties") or "").split():
                 continue
-            if "html" not in entry.get("media-type", "html"):
+            listed += 1
+            entry = _readable(entry, manifest)
+            if entry is None:
                 continue
             self.documents.append(posixpath.normpath(posixpath.join(base, unquote(entry["href"]))))
+        if not self.documents and listed:
+            raise IngestError(
+                "empty",
+                f"“{name}” is an EPUB whose pages are images or drawings (no text to read): "
+                "BookMusic needs a book with text.",
+            )
         if not self.documents:
             raise IngestError("corrupt", f"“{name}” is an EPUB whose table of contents (spine) is empty.")
         titles = [el.text for el in opf.iter() if _local(el.tag) == "title" and el.text and el.text.strip()]

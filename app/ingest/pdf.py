@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from app.ingest.errors import IngestError
 from app.ingest.layout import PageText, TextRun
+from app.ingest.pypdf_patches import FontCache, shared_fonts
 
 MAX_PAGES = 1500  # beyond this a browser tab risks running out of memory; the reader is told
 MAX_CONTENT_BYTES = 16 << 20  # one page's drawing instructions; a dense real page has under 1 MB
@@ -32,6 +34,8 @@ class PdfSource:
         from pypdf.errors import PyPdfError
 
         self.failed = 0
+        self._font_widths: dict[int, tuple[Any, FontWidths | None]] = {}
+        self._parsed_fonts: FontCache = {}  # pypdf's parsed fonts, shared by the pages
         self.first_failure: tuple[int, Exception] | None = None
         try:
             self.reader = PdfReader(io.BytesIO(data))
@@ -171,6 +175,11 @@ class PdfSource:
         box = page.mediabox
         left, bottom = float(box.left), float(box.bottom)
         out = PageText(number, float(box.width), float(box.height))
+        try:
+            fonts = page["/Resources"]["/Font"]
+        except Exception:  # no fonts, or a broken resource dictionary: widths are estimated
+            fonts = {}
+        ink = Ink(fonts, self._font_widths)
 
         def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
             if not text or not text.strip():
@@ -179,6 +188,9 @@ class PdfSource:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - bottom
             scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]) or 1.0
             real = float(size) * scale
+            a = tm[0] * cm[0] + tm[1] * cm[2]
+            b = tm[0] * cm[1] + tm[1] * cm[3]
+            angle = (0 if a > 0 else 180) if abs(a) >= abs(b) else (90 if b > 0 else 270)
             bold = False
             if font is not None:
                 try:
@@ -188,7 +200,155 @@ class PdfSource:
             # pypdf may hand over several lines at once; later ones go one line lower each.
             for k, piece in enumerate(text.split("\n")):
                 if piece.strip():
-                    out.runs.append(TextRun(x, y - k * real * 1.2, piece, real, bold))
+                    out.runs.append(TextRun(x, y - k * real * 1.2, piece, real, bold, angle=angle))
 
-        page.extract_text(visitor_text=visit)
+        with shared_fonts(self._parsed_fonts):
+            page.extract_text(visitor_text=visit, visitor_operand_before=ink)
+        out.runs = ink.measure(out.runs, left, bottom)
+        return upright(out)
+
+
+def upright(page: PageText) -> PageText:
+    """A page whose text mostly runs sideways or upside down (a landscape page, a rotated scan's
+    text layer) seen in the text's own frame, so its lines are lines again."""
+    chars: dict[int, int] = {}
+    for run in page.runs:
+        chars[run.angle] = chars.get(run.angle, 0) + len(run.text)
+    angle = max(chars, key=lambda k: chars[k], default=0)
+    if angle == 0:
+        return page
+    w, h = page.width, page.height
+    turn = {
+        90: lambda x, y: (y, w - x),
+        180: lambda x, y: (w - x, h - y),
+        270: lambda x, y: (h - y, x),
+    }[angle]
+    width, height = (w, h) if angle == 180 else (h, w)
+    runs = [replace(run, x=turn(run.x, run.y)[0], y=turn(run.x, run.y)[1], angle=0) for run in page.runs]
+    return PageText(page.number, width, height, runs)
+
+
+# Widths by code, the default width, two-byte codes, the glyph space unit, one-byte codes' widths.
+FontWidths = tuple[dict[str, float], float, bool, float, list[float]]
+
+
+def font_widths(font: Any) -> FontWidths | None:
+    """A font's glyph widths by character code (pypdf reads /Widths, /W and the 14 standard
+    fonts' metrics), in thousandths of the font size."""
+    from pypdf.generic._font import Font
+
+    try:
+        parsed = Font.from_font_resource(font)
+        widths = {k: float(v) for k, v in parsed.character_widths.items()}
+        scale = 1.0
+        if font.get("/Subtype") == "/Type3":  # glyph space is the font's own matrix
+            scale = float(font["/FontMatrix"][0]) * 1000
+        default = widths.get("default", 500.0)
+        table = [widths.get(chr(code), default) for code in range(256)]
+        return widths, default, font.get("/Subtype") == "/Type0", scale, table
+    except Exception:  # a font pypdf cannot parse: its runs keep estimated widths
+        return None
+
+
+class Ink:
+    """Where each text-showing operator really puts ink, from the font's glyph widths: pypdf's
+    text visitor says where a run starts, not where it ends, and a column gutter, a short last
+    line or a word gap is only seen from the ends."""
+
+    def __init__(self, fonts: Any, cache: dict[int, tuple[Any, FontWidths | None]]) -> None:
+        self.fonts = fonts
+        self.cache = cache  # by font object, across pages
+        self.widths: FontWidths | None = None
+        self._by_name: dict[str, FontWidths | None] = {}  # this page's fonts by resource name
+        self.size = 0.0
+        self.char_spacing = self.word_spacing = 0.0
+        self.scale = 1.0
+        self.pen = 0.0  # advance since the last positioning, in text space
+        self.origin: tuple[float, float] | None = None
+        self.spans: list[tuple[float, float, float, float]] = []  # x0, x1, y, size (page space)
+
+    def __call__(self, op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        try:
+            if op in (b"Tj", b"TJ"):
+                self._show(args, cm, tm, op == b"TJ")
+            elif op == b"Tf":
+                self.size = float(args[1])
+                name = args[0]
+                if name not in self._by_name:
+                    self._by_name[name] = self._font(self.fonts.get(name))
+                self.widths = self._by_name[name]
+
+            elif op == b"Tc":
+                self.char_spacing = float(args[0])
+            elif op == b"Tw":
+                self.word_spacing = float(args[0])
+            elif op == b"Tz":
+                self.scale = float(args[0]) / 100
+        except Exception:  # a malformed operator: pypdf decides what it means for the text
+            return
+
+    def _font(self, ref: Any) -> FontWidths | None:
+        if ref is None:
+            return None
+        font = ref.get_object()
+        known = self.cache.get(id(font))
+        if known is None or known[0] is not font:
+            known = (font, font_widths(font))
+            self.cache[id(font)] = known
+        return known[1]
+
+    def _show(self, args: Any, cm: Any, tm: Any, array: bool) -> None:
+        if self.widths is None:
+            return
+        widths, default, two_byte, unit, table = self.widths
+        origin = (tm[4], tm[5])
+        if origin != self.origin:  # every positioning operator puts the pen back at the origin
+            self.origin, self.pen = origin, 0.0
+        start = self.pen
+        for item in args[0] if array else args[:1]:
+            if isinstance(item, (int, float)):
+                self.pen -= float(item) / 1000 * self.size * self.scale
+                continue
+            raw = item.get_original_bytes() if hasattr(item, "get_original_bytes") else bytes(item)
+            if two_byte:
+                count, spaces = len(raw) // 2, 0
+                pairs = range(0, len(raw) - 1, 2)
+                total = sum(widths.get(chr(raw[i] << 8 | raw[i + 1]), default) for i in pairs)
+            else:  # one byte a glyph: a table lookup each
+                count, spaces = len(raw), raw.count(32)
+                total = sum(map(table.__getitem__, raw))
+            glyphs = total * unit / 1000 * self.size
+            self.pen += (glyphs + self.char_spacing * count + self.word_spacing * spaces) * self.scale
+        size = self.size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+        x0, y = _apply(start, tm, cm)
+        x1, _ = _apply(self.pen, tm, cm)
+        self.spans.append((x0, x1, y, size))
+
+    def measure(self, runs: list[TextRun], left: float, bottom: float) -> list[TextRun]:
+        """Each run with its real width: the last ink on its baseline before the next run starts."""
+        if not self.spans:
+            return runs
+        by_line: dict[int, list[tuple[float, float]]] = {}
+        for x0, x1, y, _ in self.spans:
+            by_line.setdefault(round(y - bottom), []).append((x0 - left, x1 - left))
+        starts: dict[int, list[float]] = {}
+        for run in runs:
+            starts.setdefault(round(run.y), []).append(run.x)
+        out = []
+        for run in runs:
+            if run.angle:  # sideways: its ink is not along its baseline's y; widths are estimated
+                out.append(run)
+                continue
+            line = round(run.y)
+            after = [x for key in (line - 1, line, line + 1) for x in starts.get(key, ()) if x > run.x + 0.5]
+            limit = min(after, default=math.inf) - 0.5
+            ends = [x1 for key in (line - 1, line, line + 1) for x0, x1 in by_line.get(key, ())
+                    if run.x - 0.5 <= x0 < limit]
+            out.append(replace(run, width=max(ends) - run.x) if ends else run)
         return out
+
+
+def _apply(advance: float, tm: Any, cm: Any) -> tuple[float, float]:
+    x = advance * tm[0] + tm[4]
+    y = advance * tm[1] + tm[5]
+    return x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+from app.ingest.cleanup import ends_sentence, is_chapter_heading
 from app.models import Paragraph
 
 # No regular expression here may backtrack: a pasted text is hostile input, and a pattern like
@@ -112,17 +113,56 @@ def strip_markdown(line: str) -> str:
     return strip_emphasis(strip_links(line))
 
 
+_ROMAN = re.compile(r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def is_chapter_line(line: str) -> bool:
+    """`CHAPTER I.`, `Chapter 1`, `BOOK ONE`, `Part the First`, or a roman numeral alone."""
+    line = line.strip()
+    if len(line) > 80:
+        return False
+    if len(line) <= 8 and _ROMAN.fullmatch(line.rstrip(".")) is not None:
+        return True
+    return is_chapter_heading(line)
+
+
+def strip_gutenberg(text: str) -> str:
+    """The book without Project Gutenberg's licence header and footer (the `*** START OF THE
+    PROJECT GUTENBERG EBOOK … ***` and `*** END OF …` lines and what lies outside them)."""
+    upper = text[:200_000].upper()
+    start = max(upper.find(f"*** START OF {this} PROJECT GUTENBERG") for this in ("THE", "THIS"))
+    if start >= 0:
+        line_end = text.find("\n", start)
+        text = text[line_end + 1 :] if line_end >= 0 else ""
+    tail = text[-200_000:].upper()
+    end = max(tail.rfind(f"*** END OF {this} PROJECT GUTENBERG") for this in ("THE", "THIS"))
+    if end >= 0:
+        text = text[: len(text) - len(tail) + end]
+    return text
+
+
 def paragraphs_from_text(text: str, markdown: bool = False) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     chapter = 0
     buffer: list[str] = []
 
     def flush() -> None:
-        joined = " ".join(part.strip() for part in buffer if part.strip())
-        joined = re.sub(r"\s+", " ", joined).strip()
+        nonlocal chapter
+        lines = [part.strip() for part in buffer if part.strip()]
+        buffer.clear()
+        if not markdown and lines and is_chapter_line(lines[0]):
+            # A chapter line alone, or with a short title on the next line, is a heading.
+            titled = len(lines) == 2 and len(lines[1]) <= 60 and (
+                not ends_sentence(lines[1]) or len(lines[1].split()) <= 6
+            )
+            title = lines[:2] if titled else lines[:1]
+            if paragraphs and paragraphs[-1].kind != "heading":
+                chapter += 1
+            paragraphs.append(Paragraph(" ".join(title), "heading", chapter))
+            lines = lines[len(title) :]
+        joined = re.sub(r"\s+", " ", " ".join(lines)).strip()
         if joined:
             paragraphs.append(Paragraph(joined, "text", chapter))
-        buffer.clear()
 
     for line in normalize(text).split("\n"):
         title = heading(line) if markdown else None

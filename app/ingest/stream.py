@@ -19,7 +19,7 @@ from typing import Any
 from app.ingest.assemble import BookAssembler
 from app.ingest.detect import detect
 from app.ingest.errors import IngestError
-from app.ingest.plain import block_paragraphs, text_blocks
+from app.ingest.plain import block_paragraphs, strip_gutenberg, text_blocks
 from app.models import Book, Paragraph
 from app.segment import DEFAULT_WPM, BookBuilder
 
@@ -115,17 +115,18 @@ def _events(
             raise IngestError("empty", f"“{name}” is an EPUB with no readable text (images only?).")
         warnings = epub.warnings
     else:
-        parts = text_blocks(detected.text or "")
+        parts = text_blocks(strip_gutenberg(detected.text or ""))
         total = len(parts)
-        yield meta(base, detected.kind, total, "parts", [])
-        markdown = detected.kind == "markdown"
+        notes = [detected.note] if detected.note else []
+        yield meta(base, detected.kind, total, "parts", notes)
+        markdown = detected.kind in ("markdown", "html")
         for done, paragraphs in enumerate(block_paragraphs(parts, markdown), 1):
             builder.add(paragraphs)
             if due():
                 yield chunk(done, total)
         if not builder.paragraphs:
             raise IngestError("empty", f"“{name}” has no readable text.")
-        warnings = []
+        warnings = notes
     builder.finish()
     yield chunk(total, total)
     yield {

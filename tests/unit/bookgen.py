@@ -9,6 +9,7 @@ a Type0 font with a ToUnicode map for text outside Latin-1 (CJK, ligatures).
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -151,23 +152,39 @@ class Chapter:
     paragraphs: list[str]
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy line breaking by characters; CJK text (no spaces) breaks anywhere."""
-    if " " not in text:
-        return [text[i : i + width // 2] for i in range(0, len(text), width // 2)]
+def wrap(text: str, width: int, indent: float = 0) -> list[str]:
+    """Greedy line breaking by Helvetica's glyph widths, to the room `width` characters of an
+    average half-em take (as a word processor breaks ragged-right lines), the first line
+    `indent` thousandths of an em shorter; CJK text (no spaces) breaks anywhere."""
+    if " " not in text:  # full-width glyphs, one em each; the first line loses its indent
+        first = max(1, width // 2 - math.ceil(indent / 1000))
+        return [text[:first]] + [text[i : i + width // 2] for i in range(first, len(text), width // 2)]
+    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+
+    glyphs = CORE_FONT_METRICS["Helvetica"].character_widths
+
+    def measure(piece: str) -> float:
+        return sum(glyphs.get(ch, glyphs["default"]) for ch in piece)
+
+    space = measure(" ")
     lines: list[str] = []
-    line = ""
+    line, used = "", 0.0  # the line so far and its width, kept as it grows (a paragraph may be huge)
     for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            room = width - len(line) - 2
+        room = width * 500 - (0 if lines else indent)
+        if line and used + space + measure(word) > room:
             # Hyphenate long words at the line end, as typeset books do.
-            if word.isalpha() and len(word) >= 8 and room >= 4:
-                lines.append(f"{line} {word[:room]}-")
-                line = word[room:]
+            left = room - used - space - measure("-")
+            cut = 0
+            if word.isalpha() and len(word) >= 8 and left > 0:
+                cut = next((k for k in range(len(word) - 3, 3, -1) if measure(word[:k]) <= left), 0)
+            if cut:
+                lines.append(f"{line} {word[:cut]}-")
+                line, used = word[cut:], measure(word[cut:])
                 continue
             lines.append(line)
-            line = word
+            line, used = word, measure(word)
         else:
+            used += (space if line else 0) + measure(word)
             line = f"{line} {word}" if line else word
     if line:
         lines.append(line)
@@ -222,7 +239,7 @@ def layout_book(
         place(chapter.title, run_size=size * 1.6, bold=True)
         state["line"] += 1  # space after the title
         for paragraph in chapter.paragraphs:
-            for i, line in enumerate(wrap(paragraph, col_width_chars)):
+            for i, line in enumerate(wrap(paragraph, col_width_chars, indent=18 / size * 1000)):
                 place(line, indent=18 if i == 0 else 0)
     return pages
 
@@ -340,4 +357,224 @@ def long_story(chapters: int = 10, paragraphs: int = 12) -> list[Chapter]:
                 sentences.append(sentence.capitalize() + ".")
             paras.append(" ".join(sentences))
         out.append(Chapter(f"Chapter {c + 1}", paras))
+    return out
+
+
+# ---- A ground-truth corpus: known paragraphs typeset like real books ----------------------------
+#
+# `typeset` lays out paragraphs whose text is known in the layouts that damage PDF reading: a
+# justified novel in Times with indented dialogue, running heads whose text changes with the
+# chapter and a folio low on the page (LaTeX puts it at 13.9 % of the height), two justified
+# columns a small gutter apart under a conference banner, block paragraphs with footnotes, words
+# hyphenated at line ends (soft splits and real hyphens). Glyph widths are Adobe's Times metrics
+# (as pypdf ships them), word gaps are TJ offsets as pdfTeX writes them.
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    columns: int = 1
+    size: float = 11
+    indent: bool = True  # first-line indents; else blank space between paragraphs
+    heads: bool = True  # running heads: book title / chapter title with the folio outside
+    folio_at: float | None = 0.139  # a folio centred at this fraction of the height from the bottom
+    banner: str = ""  # a fixed line just below the top 10 % (a conference banner)
+    footnotes: bool = False
+    gutter: float = 18
+
+
+LAYOUTS = [
+    Layout("novel"),
+    Layout("two-column", columns=2, size=10, heads=False,
+           banner="Proceedings of the Harbour Conference on Reading"),
+    Layout("footnotes", indent=False, heads=False, footnotes=True),
+]
+
+
+@dataclass
+class Typeset:
+    pdf: bytes
+    truth: list[tuple[str, str]]  # (kind, text): heading, text, footnote
+    soft: list[str]  # words split at a line end by a soft hyphen
+    hard: list[str]  # hyphenated words split at their own hyphen
+    heads: list[str]  # running head and banner texts placed
+
+
+def _times() -> tuple[dict[str, float], dict[str, float]]:
+    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+
+    return (dict(CORE_FONT_METRICS["Times-Roman"].character_widths),
+            dict(CORE_FONT_METRICS["Times-Bold"].character_widths))
+
+
+def text_width(text: str, size: float, widths: dict[str, float]) -> float:
+    return sum(widths.get(ch, widths["default"]) for ch in text) * size / 1000
+
+
+def _tj(words: list[str], size: float, gap: float) -> bytes:
+    """Words shown with TJ, the gaps between them as pen moves (no space glyphs), as pdfTeX does."""
+    parts = [b"(" + _escape(w.encode("cp1252")) + b")" for w in words]
+    move = b" %.1f " % (-gap * 1000 / size)
+    return b"[" + move.join(parts) + b"] TJ"
+
+
+def typeset(chapters: list[Chapter], layout: Layout, title: str = "Sybil") -> Typeset:
+    roman, _ = _times()
+    size = layout.size
+    leading = size * 1.2
+    margin_x, top, bottom = 72.0, PAGE_H - 100, 130.0
+    full = PAGE_W - 2 * margin_x
+    col_w = full if layout.columns == 1 else (full - layout.gutter) / 2
+    col_x = [margin_x + c * (col_w + layout.gutter) for c in range(layout.columns)]
+    space = text_width(" ", size, roman)
+    out = Typeset(b"", [], [], [], [])
+    pages: list[list[bytes]] = []
+    state = {"col": 0, "y": top, "chapter": "", "note_y": bottom}
+
+    def show(x: float, y: float, text: str, run_size: float, font: bytes = b"/F1") -> bytes:
+        return b"BT %s %g Tf %.2f %.2f Td (%s) Tj ET" % (font, run_size, x, y, _escape(text.encode("cp1252")))
+
+    def new_page() -> None:
+        pages.append([])
+        number = len(pages)
+        state["col"], state["y"], state["note_y"] = 0, top, bottom
+        ops = pages[-1]
+        if layout.heads:
+            head = title.upper() if number % 2 == 0 else state["chapter"]
+            w = text_width(head, 9, roman)
+            ops.append(show((PAGE_W - w) / 2, PAGE_H - 60, head, 9))
+            folio_x = margin_x if number % 2 == 0 else PAGE_W - margin_x - text_width(str(number), 9, roman)
+            ops.append(show(folio_x, PAGE_H - 60, str(number), 9))
+            out.heads.append(head)
+        if layout.banner:
+            ops.append(show(margin_x, PAGE_H * (1 - 0.101) - 8, layout.banner, 8))
+            out.heads.append(layout.banner)
+        if layout.folio_at is not None and not (layout.heads and number > 1):
+            w = text_width(str(number), size, roman)
+            ops.append(show((PAGE_W - w) / 2, PAGE_H * layout.folio_at - 40, str(number), size))
+
+    def room(lines: int = 1) -> None:
+        if state["y"] - (lines - 1) * leading < state["note_y"]:
+            state["col"] += 1
+            state["y"] = top
+            if state["col"] >= layout.columns:
+                new_page()
+
+    def place_line(words: list[str], indent: float, width: float, last: bool) -> None:
+        room()  # may move to the next column or page: the x is known only now
+        x = col_x[state["col"]] + indent
+        natural = sum(text_width(w, size, roman) for w in words)
+        gaps = len(words) - 1
+        gap = space if last or not gaps else (width - natural) / gaps
+        pages[-1].append(b"BT /F1 %g Tf %.2f %.2f Td %s ET" % (size, x, state["y"], _tj(words, size, gap)))
+        state["y"] -= leading
+
+    def paragraph(text: str, first: bool, note: str = "") -> None:
+        note_lines = wrap(note, int(col_w / (8 * 0.45))) if note else []
+        if note_lines:  # the note's room is kept at the foot of the page the paragraph starts on
+            # A line's space parts the first note from the text, as a footnote rule does.
+            height = len(note_lines) * 9.6 + (leading if state["note_y"] == bottom else 2)
+            if state["y"] - leading < state["note_y"] + height:
+                state["y"] = -1.0  # no room left here: the next column or page
+                room()
+            state["note_y"] += height
+            for k, note_line in enumerate(note_lines):
+                pages[-1].append(show(col_x[state["col"]], state["note_y"] - 9.6 * (k + 1) - 2, note_line, 8))
+            out.truth.append(("footnote", " ".join(note_lines)))
+        indent = 1.5 * size if layout.indent and not first else 0.0
+        words = text.split()
+        line: list[str] = []
+        x0 = indent
+        width = col_w - indent
+
+        def used(ws: list[str]) -> float:
+            return sum(text_width(w, size, roman) for w in ws) + space * max(0, len(ws) - 1)
+
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if not line or used([*line, word]) <= width:
+                line.append(word)
+                i += 1
+                continue
+            # Break the word itself when a piece of it fits: at its own hyphen, or a soft split.
+            head_piece = ""
+            if "-" in word[1:-1]:
+                cut = word.index("-", 1) + 1
+                if used([*line, word[:cut]]) <= width:
+                    head_piece, rest = word[:cut], word[cut:]
+                    out.hard.append(word)
+            elif word.isalpha() and len(word) >= 8:
+                for cut in range(len(word) - 3, 2, -1):
+                    if used([*line, word[:cut] + "-"]) <= width:
+                        head_piece, rest = word[:cut] + "-", word[cut:]
+                        out.soft.append(word)
+                        break
+            if head_piece:
+                place_line([*line, head_piece], x0, width, last=False)
+                words[i] = rest
+            else:
+                place_line(line, x0, width, last=False)
+            line = []
+            x0 = 0.0
+            width = col_w
+        if line:
+            place_line(line, x0, width, last=True)
+        if layout.indent is False:
+            state["y"] -= leading * 0.6
+
+    new_page()
+    for number, chapter in enumerate(chapters):
+        state["chapter"] = chapter.title
+        if number and layout.columns == 1:
+            new_page()
+        room(3)
+        pages[-1].append(show(col_x[state["col"]], state["y"] - 6, chapter.title, size * 1.5, b"/F2"))
+        state["y"] -= leading * 3
+        out.truth.append(("heading", chapter.title))
+        for k, text in enumerate(chapter.paragraphs):
+            note = ""
+            if layout.footnotes and k % 5 == 2:
+                text += "*"
+                note = f"* A note on this paragraph of “{chapter.title}”: the editor's remark {k}."
+            out.truth.append(("text", text))
+            paragraph(text, first=k == 0, note=note)
+    fonts = (
+        b"/F1 <</Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding>>"
+        b" /F2 <</Type /Font /Subtype /Type1 /BaseFont /Times-Bold /Encoding /WinAnsiEncoding>>"
+    )
+    objects: list[bytes] = [b"", b""]
+    kids = []
+    for ops in pages:
+        data = zlib.compress(b"\n".join(ops))
+        objects.append(b"<</Length %d /Filter /FlateDecode>>\nstream\n" % len(data) + data + b"\nendstream")
+        objects.append(
+            b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R"
+            b" /Resources <</Font <<%s>>>>>>"
+            % (PAGE_W, PAGE_H, len(objects), fonts)
+        )
+        kids.append(len(objects))
+    objects[0] = b"<</Type /Catalog /Pages 2 0 R>>"
+    refs = b" ".join(b"%d 0 R" % k for k in kids)
+    objects[1] = b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, len(kids))
+    out.pdf = write_pdf(objects, 1)
+    return out
+
+
+def fixture_chapters(name: str = "en-eng18450-disraeli.txt", chapters: int = 3) -> list[Chapter]:
+    """Chapters of a public-domain novel from tests/fixtures (paragraphs separated by blank lines,
+    `## n` chapter lines), as the ground truth the layouts are judged against."""
+    from pathlib import Path
+
+    books = Path(__file__).resolve().parents[1] / "fixtures" / "mood" / "books"
+    text = (books / name).read_text(encoding="utf-8")
+    out: list[Chapter] = []
+    for block in text.split("\n\n"):
+        block = " ".join(block.split())
+        if block.startswith("## "):
+            if len(out) == chapters:
+                break
+            out.append(Chapter(f"Chapter {block[3:]}", []))
+        elif block and out:
+            out[-1].paragraphs.append(block)
     return out

@@ -45,3 +45,14 @@ def test_text_encodings():
     assert detect("Ünïcödé".encode("utf-8-sig")).text == "Ünïcödé"
     assert detect("Ünïcödé".encode("utf-16")).text == "Ünïcödé"
     assert detect("café crème".encode("cp1252")).text == "café crème"
+
+
+@pytest.mark.parametrize("name", ["saved.txt", "download.pdf"])
+def test_a_web_page_under_another_name_is_read_as_its_text_and_said_so(name):
+    html = (b"<!DOCTYPE html>\n<html><head><title>T</title><script>var x = '<p>';</script></head>"
+            b"<body><h1>Chapter 1</h1><p>It was a <b>dark</b> night.</p><p>Second one.</p></body></html>")
+    book = read_book(html, name)
+    assert [(p.kind, p.text) for p in book.paragraphs] == [
+        ("heading", "Chapter 1"), ("text", "It was a dark night."), ("text", "Second one."),
+    ]
+    assert book.warnings and "web page (HTML)" in book.warnings[0] and name in book.warnings[0]

@@ -115,3 +115,44 @@ def test_an_epub_nested_200000_deep_gets_a_message_not_a_crash(member):
     else:  # chapter pages are read as a stream of tags: the depth costs nothing there
         book = read_book(buf.getvalue(), "deep.epub")
         assert any(p.text == "text" for p in book.paragraphs)
+
+
+def _rewrite_opf(data: bytes, change, extra: dict[str, bytes] | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "OEBPS/content.opf":
+                body = change(body.decode()).encode()
+            dst.writestr(item, body)
+        for name, body in (extra or {}).items():
+            dst.writestr(name, body)
+    return buf.getvalue()
+
+
+def test_epub_whose_spine_pages_are_images_says_there_is_no_text_not_damaged():
+    # A comic or a picture book: every spine item is an image or an SVG drawing.
+    data = _rewrite_opf(
+        make_epub("Pictures", STORY),
+        lambda opf: opf.replace('href="text/ch1.xhtml" media-type="application/xhtml+xml"',
+                                'href="images/p1.svg" media-type="image/svg+xml"')
+        .replace('href="text/ch2.xhtml" media-type="application/xhtml+xml"',
+                 'href="images/p2.jpg" media-type="image/jpeg"'),
+    )
+    with pytest.raises(IngestError) as err:
+        read_book(data, "pictures.epub")
+    assert err.value.kind == "empty"
+    assert "no text to read" in err.value.message and "damaged" not in err.value.message
+
+
+def test_epub_spine_item_with_a_fallback_to_xhtml_is_read_through_it():
+    data = _rewrite_opf(
+        make_epub("Fallback", STORY),
+        lambda opf: opf.replace(
+            '<item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>',
+            '<item id="c1" href="text/ch1.dtbook" media-type="application/x-dtbook+xml" fallback="c1x"/>'
+            '<item id="c1x" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>',
+        ),
+        {"OEBPS/text/ch1.dtbook": b"<dtbook/>"},
+    )
+    assert got(read_book(data, "fallback.epub")) == expected(STORY)

@@ -1,0 +1,258 @@
+"""Reading quality on a ground-truth corpus: known paragraphs typeset in the layouts that damage
+PDF reading (tests/unit/bookgen.typeset, and LaTeX from Debian's texlive when `pdflatex` is
+installed), read by app.ingest and scored against the truth and against `pdftotext`.
+
+Per layout: paragraphs exactly right, line recall against pdftotext, leaked heads and folios,
+hyphen errors (hard hyphens lost, soft splits left), headings found, section lengths, pages/s.
+Plain-text novels: chapters found, Gutenberg licence text left in.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.ingest.stream import read_book  # noqa: E402
+from app.segment import target_words  # noqa: E402
+from tests.unit.bookgen import LAYOUTS, Chapter, fixture_chapters, typeset  # noqa: E402
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
+
+
+def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return " ".join(text.split())
+
+
+def tokens(text: str) -> list[str]:
+    return [t.strip('.,;:!?"()\'*') for t in norm(text).split()]
+
+
+def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes, seconds: float,
+          pages: int) -> dict[str, Any]:
+    # A long paragraph cut at sentence ends for sectioning is one paragraph again here.
+    paragraphs: list[tuple[str, str]] = []
+    for p in book.paragraphs:
+        if p.continued and paragraphs:
+            paragraphs[-1] = (paragraphs[-1][0], paragraphs[-1][1] + " " + p.text)
+        else:
+            paragraphs.append((p.kind, p.text))
+    found = Counter(norm(text) for _, text in paragraphs)
+    exact: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for kind, text in truth:
+        total[kind] += 1
+        if found[norm(text)] > 0:
+            found[norm(text)] -= 1
+            exact[kind] += 1
+    want = Counter(t for _, text in truth for t in tokens(text))
+    got = Counter(t for _, text in paragraphs for t in tokens(text))
+    hyphenated = [t for t in want if "-" in t.strip("-")]
+    kept = sum(min(got[t], want[t]) for t in hyphenated)
+    over_joined = sum(got[t.replace("-", "")] - want[t.replace("-", "")] for t in hyphenated
+                      if got[t.replace("-", "")] > want[t.replace("-", "")])
+    split = sum(n for t, n in got.items() if t.endswith("-") and t not in want)
+    folios = sum(got[t] - want[t] for t in got if t.isdigit() and got[t] > want[t])
+    out_text = norm(" ".join(text for _, text in paragraphs))
+    head_leaks = sum(1 for h in set(heads) if h and norm(h) not in norm(" ".join(t for _, t in truth))
+                     and norm(h) in out_text)
+    lost = sum(n - got[t] for t, n in want.items() if n > got[t] and "-" not in t)
+    report: dict[str, Any] = {
+        "pages": pages,
+        "paragraphs_exact": {k: f"{exact[k]}/{total[k]}" for k in total},
+        "paragraphs_exact_pct": round(100 * sum(exact.values()) / max(1, sum(total.values())), 1),
+        "leaked_folios": folios,
+        "leaked_heads": head_leaks,
+        "lost_words": lost,
+        "hard_hyphens_kept_pct": round(100 * kept / max(1, sum(want[t] for t in hyphenated)), 1),
+        "hyphen_over_joined": over_joined,
+        "hyphen_split_left": split,
+        "headings_found": sum(1 for k, _ in paragraphs if k == "heading"),
+        "headings_true": total["heading"],
+        "section_words": section_lengths(book),
+        "pages_per_s": round(pages / seconds, 1),
+    }
+    report.update(pdftotext_side(pdf, out_text, heads, pages))
+    return report
+
+
+def pdftotext_side(pdf: bytes, out_text: str, heads: list[str], pages: int) -> dict[str, Any]:
+    """Line recall: pdftotext's lines of three words or more (its heads and folios left out)
+    whose inner words appear in our text; and pdftotext's own speed on the file."""
+    if not shutil.which("pdftotext"):
+        return {"pdftotext": "not installed"}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "book.pdf"
+        path.write_bytes(pdf)
+        t0 = time.perf_counter()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                              check=True).stdout.decode()
+        seconds = time.perf_counter() - t0
+    head_set = {norm(h) for h in heads}
+    lines = [norm(line) for line in text.splitlines()]
+    # The first and last word of a line may be halves of a hyphenated word: only inner words count.
+    inner = [" ".join(line.split()[1:-1]) for line in lines
+             if len(line.split()) >= 4 and line not in head_set]
+    missing = [line for line in inner if line not in out_text]
+    return {
+        "line_recall_vs_pdftotext_pct": round(100 * (len(inner) - len(missing)) / max(1, len(inner)), 1),
+        "lines_missing": missing[:3],
+        "pdftotext_pages_per_s": round(pages / seconds, 1),
+    }
+
+
+def generated(chapters: list[Chapter]) -> dict[str, Any]:
+    out = {}
+    for layout in LAYOUTS:
+        book = typeset(chapters, layout)
+        out[f"generated/{layout.name}"] = run(book.pdf, book.truth, book.heads)
+    out["generated/cjk-font-speed"] = cjk_speed()
+    return out
+
+
+def cjk_speed(pages: int = 60) -> dict[str, Any]:
+    """Speed on a book whose one font carries a large ToUnicode map (3,000 CJK glyphs), as
+    calibre's CID fonts do: pypdf parsed the map again on every page."""
+    from tests.unit.bookgen import Page, Run, make_pdf
+
+    chars = [chr(0x4E00 + i) for i in range(3000)]
+    pdf = make_pdf([
+        Page([Run(72, 700 - 16 * k, "".join(chars[(n * 37 + k * 11 + j) % 3000] for j in range(30)))
+              for k in range(40)])
+        for n in range(pages)
+    ])
+    t0 = time.perf_counter()
+    book = read_book(pdf, "cjk.pdf")
+    seconds = time.perf_counter() - t0
+    text = "".join(p.text for p in book.paragraphs)
+    side = pdftotext_side(pdf, text, [], pages)
+    return {"pages": pages, "pages_per_s": round(pages / seconds, 1),
+            "pdftotext_pages_per_s": side.get("pdftotext_pages_per_s")}
+
+
+def run(pdf: bytes, truth: list[tuple[str, str]], heads: list[str]) -> dict[str, Any]:
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    t0 = time.perf_counter()
+    book = read_book(pdf, "book.pdf")
+    return score(truth, book, heads, pdf, time.perf_counter() - t0, pages)
+
+
+# ---- LaTeX (Debian texlive), bench only: the unit tests also run inside Pyodide --------------------
+
+_TEX_ESCAPE = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+                             "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}"})
+
+LATEX = {
+    # The default article: plain page style, the folio centred low on the page.
+    "latex/article": (r"\documentclass{article}", ""),
+    # Running heads that change with the section, folio in the head.
+    "latex/headings": (r"\documentclass[twoside]{article}", r"\pagestyle{headings}"),
+    "latex/two-column": (r"\documentclass[twocolumn]{article}", ""),
+    "latex/footnotes": (r"\documentclass{article}", ""),
+}
+
+
+def latex(chapters: list[Chapter]) -> dict[str, Any]:
+    if not shutil.which("pdflatex"):
+        return {"latex": "pdflatex not installed (apt-get install texlive-latex-base)"}
+    out = {}
+    for name, (klass, style) in LATEX.items():
+        truth: list[tuple[str, str]] = []
+        heads: list[str] = []
+        body = []
+        notes = name.endswith("footnotes")
+        for chapter in chapters:
+            body.append(rf"\section*{{{chapter.title}}}\markboth{{{chapter.title.upper()}}}{{{chapter.title.upper()}}}")
+            truth.append(("heading", chapter.title))
+            heads.append(chapter.title.upper())
+            for k, text in enumerate(chapter.paragraphs):
+                tex = text.translate(_TEX_ESCAPE).replace("“", "``").replace("”", "''")
+                if notes and k % 5 == 2:
+                    note = f"A note on this paragraph: the editor's remark {k}."
+                    tex += rf"\footnote{{{note}}}"
+                    number = sum(1 for kind, _ in truth if kind == "footnote") + 1
+                    truth.append(("footnote", f"{number} {note}"))
+                    text += str(number)
+                truth.append(("text", text))
+                body.append(tex)
+        source = "\n".join([klass, r"\usepackage[utf8]{inputenc}",
+                            style, r"\begin{document}",
+                            "\n\n".join(body), r"\end{document}"])
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "book.tex").write_text(source, encoding="utf-8")
+            subprocess.run(["pdflatex", "-interaction=batchmode", "book.tex"], cwd=tmp, capture_output=True)
+            path = Path(tmp) / "book.pdf"
+            if not path.exists():
+                out[name] = {"error": "pdflatex failed"}
+                continue
+            out[name] = run(path.read_bytes(), truth, heads)
+    return out
+
+
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+LICENCE = "This eBook is for the use of anyone anywhere in the United States and most other parts"
+
+
+def gutenberg_text(chapters: list[Chapter], style: str) -> str:
+    """A plain-text novel as Project Gutenberg prints one: licence header and footer, chapter
+    lines in one of the usual styles, paragraphs wrapped at 70 columns."""
+    import textwrap
+
+    heads = {"roman": "CHAPTER {r}.", "arabic": "Chapter {n}", "alone": "{r}", "book": "BOOK {w}"}
+    words = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX"]
+    out = [f"The Project Gutenberg eBook of Sybil\n\n{LICENCE}\n\n"
+           "*** START OF THE PROJECT GUTENBERG EBOOK SYBIL ***\n\n\n\nSYBIL\n"]
+    for n, chapter in enumerate(chapters):
+        out.append("\n\n" + heads[style].format(r=_ROMAN[n], n=n + 1, w=words[n]) + "\n\n")
+        out += ["\n".join(textwrap.wrap(p, 70)) + "\n" for p in chapter.paragraphs]
+    out.append(f"\n*** END OF THE PROJECT GUTENBERG EBOOK SYBIL ***\n\n{LICENCE}\n")
+    return "\n".join(out)
+
+
+def plain(chapters: list[Chapter]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for style in ("roman", "arabic", "alone", "book"):
+        book = read_book(gutenberg_text(chapters, style).encode(), "sybil.txt")
+        out[f"plain/{style}"] = {
+            "chapters_found": sum(1 for p in book.paragraphs if p.kind == "heading"),
+            "chapters_true": len(chapters),
+            "licence_text_left": sum(1 for p in book.paragraphs
+                                     if "Gutenberg" in p.text or LICENCE in p.text),
+            "section_words": section_lengths(book),
+        }
+    # No sentence ends at all (Ulysses' last chapter, danda-punctuated or unpunctuated texts).
+    bare = "\n\n".join(" ".join(p.replace(".", "").replace("!", "").replace("?", "") for p in c.paragraphs)
+                       for c in chapters)
+    out["plain/no-sentence-ends"] = {"section_words": section_lengths(read_book(bare.encode(), "bare.txt"))}
+    return out
+
+
+def section_lengths(book: Any) -> dict[str, int]:
+    words = [s.words for s in book.sections if s.words]
+    target = target_words()
+    over = sum(1 for w in words if w > 2 * target)
+    return {"max": max(words, default=0), "target": target, "over_2x": over}
+
+
+def quality() -> dict[str, Any]:
+    chapters = fixture_chapters(chapters=4)
+    return {**generated(chapters), **latex(chapters), **plain(chapters)}
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(quality(), indent=2, ensure_ascii=False))
