@@ -14,10 +14,10 @@ edits treat it like any other piece.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.compose.form import PHRASE, Form, plan_form
-from app.compose.motif import Motif, answer, make_motif, phrase_of
+from app.compose.motif import Motif, answer, make_motif, phrase_of, split_steps
 from app.music.harmony import Progression, progressions
 from app.music.parts import Part, as_step, fill_cell, layer
 from app.music.styles import Style
@@ -89,6 +89,14 @@ def _pick(options: tuple[str, ...], brightness: float, rng: random.Random) -> st
 
 def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: dict[str, Progression],
                 rng: random.Random, force_intro: bool = False, ideas: Ideas | None = None) -> str:
+    # This section's way of playing the part: which cell is A's and which B's, the chords'
+    # inversion, and sometimes the rhythm one step later (displaced), so two sections of one style
+    # share the band, not the notes.
+    order = rng.sample(part.cells, len(part.cells)) if part.role != "melody" else list(part.cells)
+    inversion = rng.randrange(3) if any(c in cell for cell in part.cells for c in ("c", "c7")) else 0
+    if part.role not in ("melody", "drums") and rng.random() < 0.3:
+        order = [displace_cell(c) for c in order]
+    part = replace(part, cells=tuple(order))
     motifs = _motifs(part, rng, ideas.motif if ideas else None) if part.role == "melody" else {}
     phrases = []
     for i, label in enumerate(form.labels):
@@ -104,7 +112,8 @@ def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: d
             steps = [fill_cell(m.cell, roots[c], list(m.notes)) for c, m in enumerate(line)]
             steps += ["~"] * (PHRASE - len(steps))
         else:
-            steps = [fill_cell(cell, roots[c] if part.pitched else 0) for c, cell in enumerate(cells)]
+            steps = [fill_cell(cell, roots[c] if part.pitched else 0, inversion=inversion)
+                     for c, cell in enumerate(cells)]
         phrases.append(_phrase_text(steps))
     mini = f"<{' '.join(phrases)}>/{PHRASE}"
     octave = part.octave - (1 if setting.key in LOWER_OCTAVE and part.octave > 1 else 0)
@@ -146,6 +155,15 @@ def _cells(part: Part, label: str, phrase: int, phrases: int, rng: random.Random
     if label == "release" and len(part.cells) > 1:
         cells[-2:] = [part.cells[0], part.cells[0]]
     return cells
+
+
+def displace_cell(cell: str) -> str:
+    """A cell one step later: its last step wraps round to the front (a hold becomes a rest)."""
+    steps = split_steps(cell)
+    if len(steps) < 2 or "," in cell:
+        return cell
+    last = steps[-1]
+    return " ".join(["~" if last == "_" else last, *steps[:-1]])
 
 
 def _phrase_text(steps: list[str]) -> str:

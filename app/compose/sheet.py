@@ -101,7 +101,8 @@ def sheet_leads(sounds: Sequence[str]) -> tuple[str, ...]:
     """The instruments a sheet may give the tune: pitched ones (no drums, no noise)."""
     from app.strudel import subset
 
-    unpitched = set(subset.DRUM_SOUNDS) | set(subset.NOISE_SOUNDS)
+    # Drums and noise have no tune; a timpani carries a beat, not a melody.
+    unpitched = set(subset.DRUM_SOUNDS) | set(subset.NOISE_SOUNDS) | {"gm_timpani"}
     return tuple(s for s in sounds if s not in unpitched) or ("triangle",)
 
 

@@ -87,9 +87,18 @@ def check_part(part: Part, where: str) -> list[str]:
     return problems
 
 
-def fill_cell(cell: str, root: int, notes: list[int] | None = None) -> str:
-    """A cell with its placeholders filled: degrees moved to `root`, chords spelled out, `x` taken
-    from `notes` in order (the motif). Returns mini-notation for one cycle."""
+def voiced(chord: tuple[int, ...], inversion: int) -> tuple[int, ...]:
+    """A chord's degrees in an inversion: the lowest tones move up an octave (7 scale steps), and
+    the whole chord comes down an octave when that lifts it too far above the root."""
+    tones = list(chord)
+    for _ in range(inversion % len(tones)):
+        tones = [*tones[1:], tones[0] + 7]
+    return tuple(t - 7 for t in tones) if tones[0] > 3 else tuple(tones)
+
+
+def fill_cell(cell: str, root: int, notes: list[int] | None = None, inversion: int = 0) -> str:
+    """A cell with its placeholders filled: degrees moved to `root`, chords spelled out (in an
+    `inversion`), `x` taken from `notes` in order (the motif). Returns mini-notation for one cycle."""
     pending = list(notes or [])
     out: list[str] = []
     counting = 0  # inside (pulses,steps): numbers there are counts
@@ -99,7 +108,7 @@ def fill_cell(cell: str, root: int, notes: list[int] | None = None) -> str:
         if degree:
             out.append(str(root + int(token)))
         elif token in CHORDS:
-            out.append("[" + ",".join(str(root + d) for d in CHORDS[token]) + "]")
+            out.append("[" + ",".join(str(root + d) for d in voiced(CHORDS[token], inversion)) + "]")
         elif token == "x":
             out.append(str(root + (pending.pop(0) if pending else 0)))
         else:
