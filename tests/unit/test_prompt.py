@@ -136,8 +136,8 @@ def test_every_mood_has_a_frame_inside_the_subset():
 
 
 def test_the_cpu_model_writes_a_score_sheet_under_a_grammar_both_engines_take():
-    """The sheet language (app/compose/sheet.py): a sheet in the form the system prompt describes
-    is accepted by the GBNF llama.cpp decodes with and by WebLLM's XGrammar; code and junk are not."""
+    """The sheet language (app/compose/sheet.py): the system prompt's own example is accepted by
+    the GBNF llama.cpp decodes with and by WebLLM's XGrammar; code and junk are not."""
     import pytest
 
     from app.compose.sheet import parse_sheet
@@ -146,8 +146,9 @@ def test_the_cpu_model_writes_a_score_sheet_under_a_grammar_both_engines_take():
 
     request = build_request("ab12", 0, "The storm broke and they ran in terror.", "", engine="wllama")
     assert request.kind == "sheet" and request.max_tokens <= 64
+    example = load_config().sheet_system.split("Example:\n", 1)[1].strip()
     leads = request.grammar_options["leads"]
-    sheet = f"mood: tender\nmotif: 2 4 5 4 2 1\nchords: 0 5 3 4\nlead: {leads[0]}\narc: steady"
+    sheet = example.replace("gm_flute", leads[0])
     grammar = parse_gbnf(request.grammar_gbnf)
     assert accepts(grammar, sheet) and accepts(grammar, sheet + "\n")
     assert not accepts(grammar, sheet.replace("tender", "sleepy"))  # not a mood of the sheet
