@@ -33,6 +33,7 @@ from app.strudel.grammar import Chars, Expr, Ref, alt, opt, seq, up_to, words
 from app.strudel.validate import validate
 
 MOTIF_NOTES = (4, 8)  # notes in the motif line
+EXAMPLE_MOTIF = (2, 4, 5, 4, 2, 1)  # the tune in the system prompt's example (prompts/llm/prompt.toml)
 CHORD_ROOTS = 4  # one progression: one chord per cycle of a phrase
 _LINE = re.compile(r"^\s*(mood|motif|chords|lead|arc)\s*:\s*(.*?)\s*$", re.M)
 
@@ -85,12 +86,14 @@ def parse_sheet(text: str, moods: Sequence[str], leads: Sequence[str]) -> Sheet 
     chords = tuple(n for n in _ints(found.get("chords", "")) if 0 <= n <= 6)[:CHORD_ROOTS]
     lead = found.get("lead") if found.get("lead") in leads else None
     arc = found.get("arc") if found.get("arc") in ARCS else None
-    if len(motif) < 2:
+    # Material that is no material is left to the arranger: a "tune" of one or two pitches, a
+    # progression that never moves, or the system prompt's own example copied back.
+    if len(set(motif)) < 3 or motif == EXAMPLE_MOTIF:
         motif = ()
-    if len(chords) < CHORD_ROOTS:
+    if len(chords) < CHORD_ROOTS or len(set(chords)) < 2:
         chords = ()
     sheet = Sheet(mood, motif, chords, lead, arc)
-    return sheet if (sheet.mood or sheet.motif) else None
+    return sheet if (sheet.mood or sheet.motif or sheet.chords) else None
 
 
 def _ints(text: str) -> list[int]:

@@ -56,7 +56,8 @@ def test_strudels_worklets_load_under_the_policy_and_distortion_sounds(page, sit
     page.evaluate(LISTEN)
     page.wait_for_function("window.bookmusic && window.bookmusic.sound", timeout=30_000)
     code = 'setcpm(30)\nstack(\n  n("0 0 3 0").scale("C2:minor").sound("sawtooth").shape(0.4).gain(0.2)\n)'
-    page.evaluate("async (c) => { const s = window.bookmusic.sound; await s.unlock(); await s.play(c); }", code)
+    page.evaluate("async (c) => { const s = window.bookmusic.sound; await s.unlock(); await s.play(c); }",
+                  code)
     page.wait_for_function("window.bookmusic.sound.level() > 0.01", timeout=20_000, polling=100)
     page.evaluate("window.bookmusic.sound.stop()")
     assert page.evaluate("window.__violations") == []

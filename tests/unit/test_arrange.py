@@ -161,3 +161,21 @@ def test_chord_inversions_keep_the_chord_near_its_root():
     assert voiced((0, 2, 4), 1) == (2, 4, 7)
     assert voiced((0, 2, 4), 2) == (-3, 0, 2)  # lifted too far: down an octave
     assert fill_cell("c", 1, inversion=1) == "[3,5,8]"
+
+
+def test_a_sheet_without_real_material_leaves_it_to_the_arranger():
+    from app.compose.sheet import parse_sheet
+
+    moods, leads = ["calm", "tense"], ["sine"]
+    flat = "mood: calm\nmotif: 3 -3 -3 -3 -3\nchords: 6 6 6 6\nlead: sine\narc: rise"
+    sheet = parse_sheet(flat, moods, leads)
+    assert sheet is not None and sheet.mood == "calm" and not sheet.motif and not sheet.chords
+    copied = parse_sheet("mood: tense\nmotif: 2 4 5 4 2 1\nchords: 0 5 3 4", moods, leads)
+    from app.compose.sheet import EXAMPLE_MOTIF
+    from app.llm.prompt import load_config
+
+    assert "motif: " + " ".join(map(str, EXAMPLE_MOTIF)) in load_config().sheet_system
+    assert copied is not None and not copied.motif and copied.chords == (0, 5, 3, 4)
+    own = parse_sheet("motif: 0 2 4 5 4\nchords: 0 3 4 0\nlead: kazoo\narc: sideways", moods, leads)
+    assert own is not None and own.motif == (0, 2, 4, 5, 4) and own.lead is None and own.arc is None
+    assert parse_sheet("lorem ipsum", moods, leads) is None
