@@ -71,7 +71,15 @@ def join_lines(previous: str, line: str) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_LAST_WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)-$")
+
+
+def _word_before_hyphen(text: str) -> str | None:
+    """The word a line-end hyphen follows ("well-" -> "well"), found by a forward scan (a pattern
+    anchored at the end would retry from every position of a long word: quadratic)."""
+    if not text.endswith("-"):
+        return None
+    words = list(_WORD.finditer(text, 0, len(text) - 1))
+    return words[-1].group() if words and words[-1].end() == len(text) - 1 else None
 
 
 class Vocabulary:
@@ -125,9 +133,9 @@ class LineJoiner:
         joined = join_lines(self.tail, line)
         if self.vocabulary is not None and len(joined) < len(self.tail) + len(line):
             # A hyphen was dropped: keep it when the book's own words say it is a real one.
-            head = _LAST_WORD.search(self.tail)
+            head = _word_before_hyphen(self.tail)
             tail = _WORD.match(line)
-            if head and tail and self.vocabulary.keeps_hyphen(head.group(1), tail.group()):
+            if head and tail and self.vocabulary.keeps_hyphen(head, tail.group()):
                 joined = self.tail + line
         # join_lines keeps all of `previous` but (at most) its last character.
         keep = len(self.tail) - 1

@@ -18,11 +18,16 @@ _MARKUP_START = re.compile(r"[*_`]")
 _DELIMITERS = {"*": ("**", "*"), "_": ("__", "_"), "`": ("`",)}
 
 
+# Unicode's control characters (category Cc: U+0000-001F and U+007F-009F) but tab and newline: one
+# character class, so a 20 MB text is one scan in C rather than a Python loop per character.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalize(text: str) -> str:
     """NFC, unified newlines, no soft hyphens or zero-width characters, no control characters."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = re.sub("[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _CONTROL.sub("", text)
 
 
 def heading(line: str) -> str | None:

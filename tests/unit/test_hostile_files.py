@@ -1,7 +1,10 @@
 """The adversarial corpus (tests/unit/hostile_files.py), each file read in a fresh CPython process
-with an address-space limit and a timeout: every one must end within 10 s, peak memory under
-1 GB, with the right reason. Also: every pattern-like scan the readers use, on 100 KB inputs built
-to make a backtracking pattern explode, must take well under a second.
+with an address-space limit and a timeout: every one must end, peak memory under 1 GB, with the
+right reason. Time is a guard here (three times each file's target: a hang or a quadratic scan is
+hundreds of times slower, while this shared machine's noise is tens of percent); the targets
+themselves (10 s) are measured side by side by bench/hostile.py. Also: every pattern-like scan
+the readers use, on 100 KB inputs built to make a backtracking pattern explode, must take well
+under a second.
 
 Skipped inside Pyodide (no subprocesses there, and the bombs are big): the page-side sample runs
 in tests/e2e/test_csp.py.
@@ -27,6 +30,7 @@ from .hostile_files import CORPUS, MARKDOWN_TRAPS
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 10.0
+GUARD = 3.0  # times each file's target: a hang, not noise
 PEAK_BYTES = 1 << 30
 ADDRESS_SPACE = 3 << 30  # a hard stop well above the peak we allow (virtual > resident)
 
@@ -71,7 +75,7 @@ def test_every_hostile_file_ends_fast_small_and_with_the_right_reason(hostile, t
     path.write_bytes(hostile.build())
     result = read_in_child(path, hostile.filename)
     print(hostile.name, json.dumps({k: result[k] for k in ("kind", "seconds", "peak", "paragraphs")}))
-    assert result["seconds"] < hostile.seconds, result
+    assert result["seconds"] < GUARD * hostile.seconds, result
     assert result["peak"] < PEAK_BYTES, result
     assert result["kind"] == hostile.kind, result
     said = result["message"] + " ".join(result["warnings"])
