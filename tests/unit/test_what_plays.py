@@ -19,7 +19,8 @@ from .aio import run
 from .fakes import FakePlayer, FakeUI
 from .midi_reader import read
 
-TITLE_BOOK = "# Storm\n\n" + "the storm and thunder shook the house, drums of war. " * 60
+# An angry storm: the mood sheet routes anger only to styles with a drum kit (anger, tense).
+TITLE_BOOK = "# Storm\n\n" + "the storm raged; in fury he smashed the door and screamed with hate. " * 60
 
 
 class RecordingPlayer(FakePlayer):
