@@ -5,7 +5,9 @@ Prints JSON:
   exact and compatible, overall, per mood and per language, with a confusion table, for the
   shipped reader and the alternatives it was compared with: the reader before issue 12 (v1) and a
   naive Bayes classifier trained on the dev split (the "small classifier" candidate, trained on
-  the only openly licensed mood-labelled literary text at hand: our own dev split);
+  the only openly licensed mood-labelled literary text at hand: our own dev split), and the
+  classifier on open emotion data (XED, CC BY 4.0; bench/_mood_xed.py, made by
+  scripts/train_mood.py, findings in bench/mood_xed/FINDINGS.md) with and without the reader's cues;
 * base rates: the share of each mood on random 200-word windows of plain narrative per language
   (tests/fixtures/mood/books/, novels that gave no labelled passage);
 * flips per chapter on those books, sections of about 230 words, scored one by one
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _mood_v1  # noqa: E402
+import _mood_xed  # noqa: E402
 
 from app.music.mood import COORDINATES, NEIGHBOURS, follow_mood, score_mood  # noqa: E402
 
@@ -174,11 +177,12 @@ def flips(all_books: dict[str, list[tuple[str, list[str]]]]) -> dict:
     return out
 
 
-def timing(texts: list[str]) -> dict:
+def timing(texts: list[str], read: Callable[[str], str]) -> dict:
     times = []
+    read(texts[0])  # loads the weights once, as the page would before the first section
     for t in texts:
         start = time.perf_counter()
-        score_mood(t)
+        read(t)
         times.append((time.perf_counter() - start) * 1000)
     return {"median_ms": round(statistics.median(times), 3), "max_ms": round(max(times), 3),
             "sections": len(texts)}
@@ -204,13 +208,20 @@ def main() -> None:
             "v1_stems_all_languages": agreement(evaluated, lambda t: _mood_v1.score_mood(t).label),
             "naive_bayes_trained_on_dev": agreement(evaluated, train_naive_bayes(dev))
             if args.split == "test" else "not applicable: trained on dev",
+            "xed_classifier_cues_plus_emotions": agreement(evaluated, lambda t: _mood_xed.read(t, "cues+xed"))
+            if args.split == "test" else "not applicable: its head is trained on dev",
+            "xed_classifier_emotions_only": agreement(evaluated, lambda t: _mood_xed.read(t, "xed"))
+            if args.split == "test" else "not applicable: its head is trained on dev",
         },
         "base_rates_random_200_word_windows": {
             "reader": base_rates(lambda t: score_mood(t).label, samples),
             "v1_stems_all_languages": base_rates(lambda t: _mood_v1.score_mood(t).label, samples),
+            "xed_classifier_cues_plus_emotions": base_rates(lambda t: _mood_xed.read(t, "cues+xed"), samples),
         },
         "flips": flips(all_books),
-        "time_per_section_cpython": timing(section_texts),
+        "time_per_section_cpython": timing(section_texts, lambda t: score_mood(t).label),
+        "time_per_section_cpython_xed_classifier":
+            timing(section_texts, lambda t: _mood_xed.read(t, "cues+xed")),
         "pyodide": "not measured by this script; the reader is pure Python (re, math, dataclasses) and "
                    "runs unchanged in Pyodide (tests/unit/test_mood.py runs there with the unit suite)",
     }
