@@ -14,14 +14,16 @@ edits treat it like any other piece.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, replace
 
 from app.compose.form import PHRASE, Form, plan_form
-from app.compose.motif import Motif, answer, make_motif, phrase_of, split_steps
+from app.compose.motif import Motif, answer, make_motif, phrase_of, sequence, split_steps
 from app.music.harmony import Progression, progressions
 from app.music.parts import Part, as_step, fill_cell, layer
 from app.music.styles import Style
 
+FIGURED = ("arp", "chords")  # accompaniment whose figure a player may turn round (a bass keeps its root down)
 LOWER_OCTAVE = {"A", "Bb", "B"}  # these sit below C: one octave down keeps the pitch close
 
 
@@ -58,25 +60,36 @@ def lead_part(style: Style) -> int:
 
 def arrange(style: Style, setting: Setting, rng: random.Random, ideas: Ideas | None = None) -> str:
     ideas = ideas or Ideas()
-    form = plan_form(setting.cpm, setting.arc, setting.urgent)
+    form = plan_form(setting.cpm, setting.arc, setting.urgent, rng)
     plans = _harmonic_plan(style, setting.mode, rng)
     if ideas.progression:
         plans = {**plans, "intro": ideas.progression, "A": ideas.progression, "release": ideas.progression}
     lead = lead_part(style)
+    parts = [_entry_varied(part, rng) for part in style.parts]
     layers = [_part_layer(part, style, setting, form, plans, rng,
-                          ideas=ideas if i == lead else None) for i, part in enumerate(style.parts)]
-    if not any(form.plays(p, 0) for p in style.parts):  # something must sound from the start
-        layers[0] = _part_layer(style.parts[0], style, setting, form, plans, rng, force_intro=True,
+                          ideas=ideas if i == lead else None) for i, part in enumerate(parts)]
+    if not any(form.plays(p, 0) for p in parts):  # something must sound from the start
+        layers[0] = _part_layer(parts[0], style, setting, form, plans, rng, force_intro=True,
                                 ideas=ideas if lead == 0 else None)
     body = ",\n  ".join(layers)
     return f"setcpm({setting.cpm})\nstack(\n  {body}\n)"
+
+
+def _entry_varied(part: Part, rng: random.Random) -> Part:
+    """Late parts do not always come in at the same place: one that joins for the second body
+    phrase may wait for the peak this time, and the other way round (orchestration varies)."""
+    late = {"second": "peak", "peak": "second"}
+    if part.enter in late and rng.random() < 0.4:
+        return replace(part, enter=late[part.enter])
+    return part
 
 
 def _harmonic_plan(style: Style, mode: str, rng: random.Random) -> dict[str, Progression]:
     choices = list(style.progressions) + list(progressions(mode))
     a = rng.choice(choices)
     b = rng.choice([p for p in choices if p != a] or [a])
-    return {"intro": a, "A": a, "B": b, "release": a}
+    c = rng.choice([p for p in choices if p not in (a, b)] or [b])  # the bridge's own chords
+    return {"intro": a, "A": a, "B": b, "C": c, "release": a}
 
 
 def _pick(options: tuple[str, ...], brightness: float, rng: random.Random) -> str:
@@ -94,6 +107,13 @@ def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: d
     # share the band, not the notes.
     order = rng.sample(part.cells, len(part.cells)) if part.role != "melody" else list(part.cells)
     inversion = rng.randrange(3) if any(c in cell for cell in part.cells for c in ("c", "c7")) else 0
+    if part.role in FIGURED:
+        order = [vary_figure(c, rng) for c in order]
+    if part.role in ("pad", "chords"):
+        coloured = [_coloured(c, setting.brightness, rng) for c in order]
+        if coloured != order:  # four voices where three were: as loud as the triads were
+            part = replace(part, gain=round(part.gain * 3 / 4, 3))
+        order = coloured
     if part.role not in ("melody", "drums") and rng.random() < 0.3:
         order = [displace_cell(c) for c in order]
     part = replace(part, cells=tuple(order))
@@ -106,7 +126,7 @@ def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: d
         roots = plans[label]
         cells = _cells(part, label, i, len(form.labels), rng)
         if part.role == "melody":
-            line = phrase_of(motifs["B" if label == "B" else "A"], rng, PHRASE)
+            line = phrase_of(motifs[label if label in motifs else "A"], rng, PHRASE)
             if label == "release":  # the tune takes leave: statement, then silence
                 line = line[:2]
             steps = [fill_cell(m.cell, roots[c], list(m.notes)) for c, m in enumerate(line)]
@@ -140,21 +160,49 @@ def _motifs(part: Part, rng: random.Random, notes: tuple[int, ...] | None = None
         b = answer(a, part.cells[1]) if rng.random() < 0.5 else make_motif(rng, part.cells[1])
     else:
         b = answer(a, part.cells[0])
-    return {"A": a, "B": b}
+    # The bridge's tune: the A motif moved up a step or two, or B's reply inverted.
+    c = sequence(a, rng.choice((1, 2, -2))) if rng.random() < 0.5 else answer(b, part.cells[0])
+    return {"A": a, "B": b, "C": c}
 
 
 def _cells(part: Part, label: str, phrase: int, phrases: int, rng: random.Random) -> list[str]:
     """The part's cell for each cycle of a phrase: A phrases its first cell, B its second, a fill
     (if it has fills) closing every body phrase, and an occasional variant for a long form."""
     main = part.cells[1 % len(part.cells)] if label == "B" else part.cells[0]
+    if label == "C":  # the bridge: a cell of its own, else B's one step later
+        main = part.cells[2] if len(part.cells) > 2 else displace_cell(part.cells[1 % len(part.cells)])
     cells = [main] * PHRASE
     if len(part.cells) > 2 and label in ("A", "B") and rng.random() < 0.5:
         cells[2] = rng.choice(part.cells[2:])
-    if part.fills and label in ("A", "B"):
+    if part.fills and label in ("A", "B", "C"):
         cells[-1] = rng.choice(part.fills)
     if label == "release" and len(part.cells) > 1:
         cells[-2:] = [part.cells[0], part.cells[0]]
     return cells
+
+
+def _coloured(cell: str, brightness: float, rng: random.Random) -> str:
+    """Plain triads take a colour this time: a seventh, or in a bright mood an added ninth."""
+    if not re.search(r"\bc\b", cell):
+        return cell
+    roll = rng.random()
+    colour = "c9" if roll < 0.25 and brightness > 0.5 else "c7" if roll < 0.45 else "c"
+    return re.sub(r"\bc\b", colour, cell)
+
+
+def vary_figure(cell: str, rng: random.Random) -> str:
+    """The same notes in another order, as a player varies an accompaniment figure: as written,
+    backwards (a falling arpeggio for a rising one), or started from another step."""
+    steps = split_steps(cell)
+    if len(steps) < 3 or "," in cell:
+        return cell
+    choice = rng.random()
+    if choice < 0.35:
+        return cell
+    if choice < 0.65:
+        return " ".join(reversed(steps))
+    turn = rng.randrange(1, len(steps))
+    return " ".join(steps[turn:] + steps[:turn])
 
 
 def displace_cell(cell: str) -> str:

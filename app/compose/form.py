@@ -7,6 +7,9 @@ end. The form is at least about 66 seconds long, so the whole texture never come
 within the minute a section lasts; a reader slower than that hears the form start again from its
 intro, like a new verse.
 
+The body's phrases follow one of a few song forms (AABB, ABAB, AABA, ABAC: C is a bridge with its
+own chords and figure), chosen per section, so two sections in one style are not built alike.
+
 The arc follows where the passage is going: a passage that grows more intense puts its peak late,
 one that calms down puts it early, an even one in the middle.
 """
@@ -14,6 +17,7 @@ one that calms down puts it early, an even one in the middle.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 
 from app.music.parts import Part
@@ -21,11 +25,12 @@ from app.music.parts import Part
 PHRASE = 4  # cycles to a phrase (and chords to a progression)
 MIN_SECONDS = 66  # the whole form lasts at least this long
 ARCS = ("rise", "fall", "steady")
+BODY_FORMS = ("AABB", "ABAB", "AABA", "ABAC")  # repeated to fill a longer body
 
 
 @dataclass(frozen=True)
 class Form:
-    labels: tuple[str, ...]  # per phrase: "intro", "A", "B" or "release"
+    labels: tuple[str, ...]  # per phrase: "intro", "A", "B", "C" (a bridge) or "release"
     arc: str = "steady"
     urgent: bool = False  # an intense mood: the body's parts play from the intro on
 
@@ -62,8 +67,14 @@ class Form:
         return True
 
 
-def plan_form(cpm: float, arc: str = "steady", urgent: bool = False) -> Form:
+def plan_form(cpm: float, arc: str = "steady", urgent: bool = False,
+              rng: random.Random | None = None) -> Form:
     phrases = max(4, math.ceil(cpm * MIN_SECONDS / 60 / PHRASE))
     body = phrases - 2
-    pattern = "AB" if body <= 2 else ("ABA" if body == 3 else "AABB" * body)
-    return Form(("intro", *pattern[:body], "release"), arc if arc in ARCS else "steady", urgent)
+    if body <= 2:
+        pattern = "AB"
+    elif body == 3:  # too short for a whole form: a statement, a contrast, a return or a bridge
+        pattern = rng.choice(("ABA", "AAB", "ABC")) if rng else "ABA"
+    else:
+        pattern = rng.choice(BODY_FORMS) if rng else BODY_FORMS[0]
+    return Form(("intro", *(pattern * body)[:body], "release"), arc if arc in ARCS else "steady", urgent)

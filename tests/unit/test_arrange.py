@@ -105,7 +105,8 @@ def test_same_style_pieces_for_different_passages_differ():
     """Median code similarity of same-style pieces for different passages, measured as
     bench/music.py does (difflib without its autojunk heuristic). Loops scored 0.93; the issue
     asks for 0.6, which this notation (brackets, commas and small digits everywhere) does not
-    reach yet (0.69 on the bench's passages): this guards the gain."""
+    reach yet (0.63 here with song forms, bridges, turned figures and chord colours; 0.66
+    before them): this guards the gain."""
     _, routes = style_library()
     by_style: dict[str, list[str]] = {}
     for mood in routes:
@@ -114,7 +115,7 @@ def test_same_style_pieces_for_different_passages_differ():
             by_style.setdefault(piece.style, []).append(piece.code)
     ratios = [difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
               for codes in by_style.values() for j, a in enumerate(codes) for b in codes[j + 1:]]
-    assert len(ratios) > 50 and statistics.median(ratios) <= 0.72, statistics.median(ratios)
+    assert len(ratios) > 50 and statistics.median(ratios) <= 0.65, statistics.median(ratios)
 
 
 def test_bright_moods_play_higher_and_brighter_than_dark_ones():
@@ -179,3 +180,32 @@ def test_a_sheet_without_real_material_leaves_it_to_the_arranger():
     own = parse_sheet("motif: 0 2 4 5 4\nchords: 0 3 4 0\nlead: kazoo\narc: sideways", moods, leads)
     assert own is not None and own.motif == (0, 2, 4, 5, 4) and own.lead is None and own.arc is None
     assert parse_sheet("lorem ipsum", moods, leads) is None
+
+
+def test_sections_take_different_song_forms_with_a_bridge_of_their_own():
+    forms = {plan_form(24, rng=random.Random(seed)).labels for seed in range(40)}
+    assert len(forms) >= 3, forms  # AABB, ABAB, AABA, ABAC: not one build for every section
+    for labels in forms:
+        assert labels[0] == "intro" and labels[-1] == "release" and labels[1] == "A"
+    assert any("C" in labels for labels in forms)
+    # A piece whose form has a bridge (its own chords and figure) is valid code.
+    style = style_library()[0]["folk"]
+    for seed in range(40):
+        rng = random.Random(seed)
+        if "C" in plan_form(24, rng=random.Random(seed)).labels:
+            code = arrange(style, Setting("C", "major", 24, 0.5), rng)
+            assert validate(code, allowed_sounds=style.sounds).ok
+            break
+    else:
+        raise AssertionError("no bridge in 40 sections")
+
+
+def test_a_varied_figure_plays_the_same_notes_in_another_order():
+    from app.compose.arrange import vary_figure
+
+    cell = "0 4 2 4 7 4 2 4"
+    variants = {vary_figure(cell, random.Random(seed)) for seed in range(30)}
+    assert cell in variants and len(variants) >= 3
+    for v in variants:
+        assert sorted(v.split()) == sorted(cell.split())
+    assert vary_figure("[0,2,4] 4", random.Random(1)) == "[0,2,4] 4"  # chords and short cells stay
