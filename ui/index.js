@@ -18,6 +18,8 @@ import { initMusicPanel } from "./music_panel.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
 import { keep, setting } from "./settings.js";
+import { wireLayout } from "./layout.js";
+import { showMood, showWhere } from "./player_bar.js";
 
 // Port additions owned by the keeping module.
 export { download, scroll_to } from "./keeping.js";
@@ -36,6 +38,9 @@ export function on(name, fn) {
 }
 
 // ---- Port called from Python -------------------------------------------------------------
+
+const wpmNow = () => Number($("wpm").value) || facts.default_wpm;
+const showPosition = () => showWhere(state.book, state.current, wpmNow());
 
 export function set_ready() {
   state.ready = true;
@@ -62,16 +67,21 @@ export function render_book(bookJson) {
   state.book = book;
   state.current = 0;
   reader.renderBook(book);
+  showMood("");
+  showPosition();
 }
 
 // Paragraphs and sections of a book still arriving from the parse worker.
 export function append_book(deltaJson) {
   reader.appendBook(JSON.parse(deltaJson));
+  showPosition();
 }
 
 export function set_current(index) {
   state.current = index;
   reader.setCurrent(index);
+  showPosition();
+  if (state.piece?.section !== index) showMood("");
 }
 
 export function show_error(text) {
@@ -107,6 +117,7 @@ export function show_code(payloadJson) {
   $("now-meta").textContent = `Section ${piece.section + 1} · ${piece.style} · by ${piece.source}`;
   // Why the passage was read this way: the words or cues that made its mood.
   $("now-why").textContent = `Mood ${piece.why || piece.mood}`;
+  showMood(piece.mood);
 }
 
 /** The reading session says whether the book's music plays (Play, Pause, or another mode took over). */
@@ -227,6 +238,7 @@ function wire() {
 }
 
 wire();
+wireLayout();
 initMusicPanel({ player: sound });
 wireKeeping();
 wireOffline();
