@@ -64,8 +64,14 @@ function anchor() {
 }
 
 export function renderBook(book) {
-  const keep = view.book && view.reader.children.length ? anchor() : null;
-  const sameBook = keep && view.book?.title === book.title && view.book?.paragraphs.length === book.paragraphs.length;
+  const keep = view.reader.children.length ? anchor() : null;
+  // The same book re-cut (a new reading speed), or the first paint's copy of this book's start
+  // (scripts/first_paint.py): the reader stays on the words they were reading.
+  const firstPaint = view.reader.dataset.firstPaint;
+  delete view.reader.dataset.firstPaint;
+  const sameBook = keep && (view.book
+    ? view.book.title === book.title && view.book.paragraphs.length === book.paragraphs.length
+    : firstPaint === book.title);
   view.book = book;
   view.current = 0;
   view.observer.disconnect();

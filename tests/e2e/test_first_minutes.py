@@ -107,3 +107,90 @@ def test_phone_folds_the_secondary_controls_into_a_menu(open_at):
     # A tap outside closes it.
     page.mouse.click(200, 400)
     assert not page.is_visible("#wpm")
+
+
+# Every layout shift from navigation on (buffered: the ones before this script ran count too), and
+# where Play sat at first paint.
+WATCH_SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.hadRecentInput) continue;
+    window.__shifts.push({ value: e.value, at: Math.round(e.startTime),
+      moved: e.sources.map((s) => s.node?.id || s.node?.className || s.node?.nodeName || "?") });
+  }
+}).observe({ type: "layout-shift", buffered: true });
+requestAnimationFrame(() => {
+  const r = document.querySelector("#play")?.getBoundingClientRect();
+  window.__playAtFirstFrame = r && { x: r.x, y: r.y };
+});
+"""
+# Python is ready and has filled the model picker and the engine line (the last things it adds).
+SETTLED = (READY + " && document.querySelectorAll('#model option').length > 1"
+           " && document.querySelector('#engine').textContent")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_nothing_moves_when_python_arrives(open_at, viewport):
+    page = open_at(viewport, wait_ready=False, init_script=WATCH_SHIFTS)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_timeout(1000)
+    shifts = page.evaluate("window.__shifts")
+    cls = sum(s["value"] for s in shifts)
+    assert cls < 0.05, shifts
+    play = page.evaluate("document.querySelector('#play').getBoundingClientRect()")
+    first = page.evaluate("window.__playAtFirstFrame")
+    assert (round(play["x"]), round(play["y"])) == (round(first["x"]), round(first["y"]))
+
+
+WELCOME = "Press Play: the music follows your reading."
+# A section's nodes as a comparable structure: tag, class, data attributes and text, in order.
+SECTION_SHAPE = """(node) => [...node.querySelectorAll('*')].concat([node]).map((n) => ({
+  tag: n.tagName, cls: [...n.classList].sort().join(' '), data: {...n.dataset}, text: n.textContent }))"""
+
+
+def test_the_text_is_in_the_page_before_any_script_runs(open_at, site):
+    from urllib.request import urlopen
+
+    from app.sample import sample_book
+    from app.segment import DEFAULT_WPM
+
+    book = sample_book(DEFAULT_WPM)
+    first = book.sections[0]
+    with urlopen(site) as response:
+        html = response.read().decode()
+    assert WELCOME in html
+    for i in range(first.first, first.last + 1):
+        # The served HTML has every paragraph of the first section (as text, HTML-escaped).
+        assert book.paragraphs[i].text.replace("&", "&amp;").replace("<", "&lt;") in html
+    assert book.paragraphs[first.last + 1].text not in html  # the rest is Python's to draw
+
+    # With scripts off, a reader sees the story's start and what the app does.
+    page = open_at(PHONE, wait_ready=False, java_script_enabled=False)
+    assert page.is_visible("#s-0") and in_viewport(page, "#s-0 p")
+    assert "Still Water" in page.inner_text("#reader")
+    assert page.inner_text("#status") == WELCOME
+
+
+def test_python_draws_the_same_first_section_the_page_painted(open_at, site):
+    page = open_at(LAPTOP, wait_ready=False)
+    painted = page.evaluate(f"({SECTION_SHAPE})(document.querySelector('#s-0'))")
+    page.wait_for_function(READY, timeout=60_000)
+    # The static copy was replaced by Python's render (the rest of the book is there now)...
+    assert page.locator("#reader .section").count() > 1
+    assert page.get_attribute("#reader", "data-first-paint") is None
+    # ...with identical nodes.
+    assert page.evaluate(f"({SECTION_SHAPE})(document.querySelector('#s-0'))") == painted
+    assert page.inner_text("#player-where").startswith("Section 1 of ")
+
+
+def test_a_reader_who_scrolled_before_python_arrived_stays_on_their_words(open_at):
+    page = open_at(PHONE, wait_ready=False)
+    page.wait_for_selector("#s-0 p")
+    if page.evaluate(READY):
+        pytest.skip("Python was ready before the page could be scrolled")
+    para = "#s-0 [data-para='4']"
+    page.evaluate(f"document.querySelector(\"{para}\").scrollIntoView({{block: 'start'}})")
+    before = box(page, para)["top"]
+    page.wait_for_function(READY, timeout=60_000)
+    assert abs(box(page, para)["top"] - before) < 2
