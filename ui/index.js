@@ -18,6 +18,7 @@ import { initMusicPanel } from "./music_panel.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
 import { keep, setting } from "./settings.js";
+import { wireKeys } from "./keys.js";
 import { wireLayout } from "./layout.js";
 import { showMood, showWhere } from "./player_bar.js";
 
@@ -207,19 +208,7 @@ function wire() {
     const dark = root.dataset.theme ? root.dataset.theme !== "dark" : !matchMedia("(prefers-color-scheme: dark)").matches;
     root.dataset.theme = dark ? "dark" : "light";
   });
-  document.addEventListener("keydown", (e) => {
-    if (e.target.closest?.("textarea, input, select, dialog")) return;
-    if (e.key === " ") {
-      e.preventDefault();
-      togglePlay();
-    } else if (e.key === "ArrowDown" || e.key === "ArrowRight") {
-      e.preventDefault();
-      reader.step(1);
-    } else if (e.key === "ArrowUp" || e.key === "ArrowLeft") {
-      e.preventDefault();
-      reader.step(-1);
-    }
-  });
+  wireKeys({ togglePlay, step: reader.step });
   for (const type of ["dragenter", "dragover"]) {
     document.addEventListener(type, (e) => {
       e.preventDefault();

@@ -194,3 +194,88 @@ def test_a_reader_who_scrolled_before_python_arrived_stays_on_their_words(open_a
     before = box(page, para)["top"]
     page.wait_for_function(READY, timeout=60_000)
     assert abs(box(page, para)["top"] - before) < 2
+
+
+# ---- Keyboard ------------------------------------------------------------------------------
+
+# Every section that became current, in order (Python marks it: set_current).
+WATCH_CURRENT = """() => {
+  window.__current = [];
+  new MutationObserver(() => {
+    const index = document.querySelector('.section.current')?.dataset.index;
+    const now = Number(index);
+    if (index !== undefined && window.__current.at(-1) !== now) window.__current.push(now);
+  }).observe(document.querySelector('#reader'), { subtree: true, attributeFilter: ['class'] });
+}"""
+PLAYING = "document.querySelector('#play').textContent === 'Pause'"
+
+
+def test_space_plays_only_when_no_control_has_focus(open_at):
+    page = open_at(LAPTOP)
+    page.focus("#theme")
+    theme = page.evaluate("document.documentElement.dataset.theme || ''")
+    page.keyboard.press("Space")
+    # The focused button was pressed (the theme changed); the music did not start.
+    assert page.evaluate("document.documentElement.dataset.theme || ''") != theme
+    page.wait_for_timeout(300)
+    assert not page.evaluate(PLAYING)
+    page.focus("#wpm")
+    page.keyboard.press("Space")
+    page.keyboard.press("Escape")
+    assert not page.evaluate(PLAYING)
+    # Nothing focused (or the text itself): Space plays, and again pauses.
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Space")
+    page.wait_for_function(PLAYING)
+    page.focus("#reader")
+    page.keyboard.press("Space")
+    page.wait_for_function("!(" + PLAYING + ")")
+
+
+def test_arrows_step_one_section_per_press_without_hopping_back(open_at):
+    page = open_at(LAPTOP)
+    page.evaluate(WATCH_CURRENT)
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # quickly, while the first step still scrolls
+    page.wait_for_function("document.querySelector('.section.current')?.dataset.index === '2'")
+    page.wait_for_timeout(2000)  # the scroll ends: nothing may move the music back
+    went = page.evaluate("window.__current")  # [1, 2], or [2] when both answers came at once
+    assert went[-1] == 2 and went == sorted(set(went)), went
+    # A held key is one press, not a run through the book.
+    page.evaluate("window.__current = []")
+    page.keyboard.down("ArrowUp")
+    for _ in range(5):
+        page.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowUp', repeat: true}))")
+    page.keyboard.up("ArrowUp")
+    page.wait_for_timeout(2000)
+    assert page.evaluate("window.__current") == [1]
+    # In a control the arrows are the control's: the code box keeps them, the section stays.
+    page.focus("#code")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__current") == [1]
+
+
+def test_tab_order_starts_at_play_then_a_skip_link_and_focus_is_visible(open_at):
+    page = open_at(LAPTOP)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "play"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert in_viewport(page, ".skip")  # shown while focused
+    # Every stop shows where focus is (its own outline, or its label's for the file input).
+    seen = []
+    for _ in range(12):
+        ring = page.evaluate("""() => { const n = document.activeElement;
+            const ringed = n.matches('.file-button input') ? n.closest('label') : n;
+            const s = getComputedStyle(ringed);
+            return {id: n.id || n.className, style: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
+        seen.append(ring["id"])
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        page.keyboard.press("Tab")
+    assert {"file", "paste", "wpm", "volume", "theme", "model"} <= set(seen), seen
+    # The skip link lands on the text.
+    page.focus(".skip")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "reader"
