@@ -279,3 +279,38 @@ def test_tab_order_starts_at_play_then_a_skip_link_and_focus_is_visible(open_at)
     page.focus(".skip")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "reader"
+
+
+# ---- Where the reader is -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_section_map_and_time_left_are_visible(open_at, viewport):
+    import math
+
+    from app.sample import sample_book
+    from app.segment import DEFAULT_WPM
+
+    sections = sample_book(DEFAULT_WPM).sections
+
+    def expected(at):
+        minutes = max(1, math.floor(sum(s.words for s in sections[at:]) / DEFAULT_WPM + 0.5))
+        return f"Section {at + 1} of {len(sections)} · {minutes} min left"
+
+    page = open_at(viewport)
+    assert page.locator(".overview-item").count() == len(sections)
+    assert in_viewport(page, "#overview") and box(page, "#overview")["height"] >= 8
+    assert page.inner_text("#player-where") == expected(0)
+    # A mark on the map takes the reader there; the map and the line follow.
+    last = len(sections) - 1
+    assert in_viewport(page, f".overview-item[data-index='{last}']")
+    page.click(f".overview-item[data-index='{last}']")
+    page.wait_for_function(f"document.querySelector('.section.current')?.dataset.index === '{last}'")
+    assert page.get_attribute(".overview-item.current", "data-index") == str(last)
+    page.wait_for_function(f"document.querySelector('#player-where').textContent === {expected(last)!r}")
+    # A section whose music the model wrote is marked on the map (as Python marks it).
+    mark = """async () => { const picker = await import(new URL('ui/model_picker.js', location.href));
+        picker.set_section_music(1, 'model');
+        return getComputedStyle(document.querySelector(".overview-item[data-index='1']")).boxShadow; }"""
+    assert page.evaluate(mark) != "none"
+    assert no_sideways_scroll(page)
