@@ -255,6 +255,10 @@ def test_arrows_step_one_section_per_press_without_hopping_back(open_at):
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(500)
     assert page.evaluate("window.__current") == [1]
+    # A focused button ignores arrows, so they still step (after clicking Play, ↓ reads on).
+    page.focus("#paste")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.querySelector('.section.current')?.dataset.index === '2'")
 
 
 def test_tab_order_starts_at_play_then_a_skip_link_and_focus_is_visible(open_at):
