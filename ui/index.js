@@ -43,9 +43,11 @@ export function on(name, fn) {
 const wpmNow = () => Number($("wpm").value) || facts.default_wpm;
 const showPosition = () => showWhere(state.book, state.current, wpmNow());
 
+const STARTING = $("status").textContent; // the first paint's line (index.html)
+
 export function set_ready() {
   state.ready = true;
-  $("play").disabled = false;
+  if (state.playing) emit("play"); // pressed while Python was starting
   document.documentElement.dataset.pyReady = "1";
   window.dispatchEvent(new CustomEvent("bookmusic:ready"));
 }
@@ -129,17 +131,20 @@ export function set_playing(playing) {
 
 // ---- Reader events -----------------------------------------------------------------------
 
+// Play works from the first paint: pressed before Python is ready, it unlocks audio inside the
+// click (browsers allow sound only then) and the music starts as soon as Python is (set_ready).
 async function togglePlay() {
-  if (!state.ready) return;
   if (state.playing) {
     state.playing = false;
     $("play").textContent = "Play";
-    emit("pause");
+    if (state.ready) emit("pause");
+    else status(STARTING);
   } else {
     state.playing = true;
     $("play").textContent = "Pause";
     await sound.unlock(); // inside the click: browsers only start audio on a user gesture
-    emit("play");
+    if (state.ready) emit("play");
+    else status("The music starts in a moment, as soon as it is ready…");
   }
 }
 

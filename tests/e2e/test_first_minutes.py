@@ -318,3 +318,19 @@ def test_the_section_map_and_time_left_are_visible(open_at, viewport):
         return getComputedStyle(document.querySelector(".overview-item[data-index='1']")).boxShadow; }"""
     assert page.evaluate(mark) != "none"
     assert no_sideways_scroll(page)
+
+
+def test_play_pressed_while_python_starts_plays_once_it_is_ready(open_at):
+    page = open_at(LAPTOP, wait_ready=False)
+    page.wait_for_function("window.bookmusic?.ui")  # the page's own script has wired Play
+    if page.evaluate(READY):
+        pytest.skip("Python was ready before Play could be pressed")
+    assert page.is_enabled("#play")
+    page.click("#play")
+    assert page.inner_text("#play") == "Pause"
+    said = "document.querySelector('#status').textContent.includes('in a moment')"
+    page.wait_for_function(f"{said} || {READY}")
+    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=20_000, polling=50)
+    assert page.inner_text("#play") == "Pause"
+    assert page.console_errors == []
