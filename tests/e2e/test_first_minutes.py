@@ -334,3 +334,13 @@ def test_play_pressed_while_python_starts_plays_once_it_is_ready(open_at):
     page.wait_for_function("window.bookmusic.sound.level() > 0.005", timeout=20_000, polling=50)
     assert page.inner_text("#play") == "Pause"
     assert page.console_errors == []
+
+
+def test_no_sideways_scroll_and_a_one_row_header_from_320_px_up(open_at):
+    page = open_at(LAPTOP)
+    for width in (320, 360, 768, 961, 1024, 1280, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_timeout(100)
+        assert no_sideways_scroll(page), (width, page.evaluate("document.scrollingElement.scrollWidth"))
+        assert box(page, ".bar")["height"] <= 64, width
+        assert in_viewport(page, "#play") and not_covered(page, "#play"), width
