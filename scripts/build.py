@@ -204,6 +204,10 @@ def build(dist: Path) -> dict:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dist / name, ignore=shutil.ignore_patterns("__pycache__"))
     zip_python(dist / "bookmusic_py.zip")
+    # Text at first paint: the sample's first section, drawn by the Python that draws it later.
+    from first_paint import write_first_paint
+
+    write_first_paint(dist / "index.html")
 
     # Pyodide runtime plus a lock rewritten so every package we use loads from our folder.
     pyodide_dir = vendor / "pyodide"

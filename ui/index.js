@@ -18,6 +18,9 @@ import { initMusicPanel } from "./music_panel.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
 import { keep, setting } from "./settings.js";
+import { wireKeys } from "./keys.js";
+import { wireLayout } from "./layout.js";
+import { showMood, showWhere } from "./player_bar.js";
 
 // Port additions owned by the keeping module.
 export { download, scroll_to } from "./keeping.js";
@@ -37,9 +40,14 @@ export function on(name, fn) {
 
 // ---- Port called from Python -------------------------------------------------------------
 
+const wpmNow = () => Number($("wpm").value) || facts.default_wpm;
+const showPosition = () => showWhere(state.book, state.current, wpmNow());
+
+const STARTING = $("status").textContent; // the first paint's line (index.html)
+
 export function set_ready() {
   state.ready = true;
-  $("play").disabled = false;
+  if (state.playing) emit("play"); // pressed while Python was starting
   document.documentElement.dataset.pyReady = "1";
   window.dispatchEvent(new CustomEvent("bookmusic:ready"));
 }
@@ -62,16 +70,21 @@ export function render_book(bookJson) {
   state.book = book;
   state.current = 0;
   reader.renderBook(book);
+  showMood("");
+  showPosition();
 }
 
 // Paragraphs and sections of a book still arriving from the parse worker.
 export function append_book(deltaJson) {
   reader.appendBook(JSON.parse(deltaJson));
+  showPosition();
 }
 
 export function set_current(index) {
   state.current = index;
   reader.setCurrent(index);
+  showPosition();
+  if (state.piece?.section !== index) showMood("");
 }
 
 export function show_error(text) {
@@ -107,6 +120,7 @@ export function show_code(payloadJson) {
   $("now-meta").textContent = `Section ${piece.section + 1} · ${piece.style} · by ${piece.source}`;
   // Why the passage was read this way: the words or cues that made its mood.
   $("now-why").textContent = `Mood ${piece.why || piece.mood}`;
+  showMood(piece.mood);
 }
 
 /** The reading session says whether the book's music plays (Play, Pause, or another mode took over). */
@@ -117,17 +131,20 @@ export function set_playing(playing) {
 
 // ---- Reader events -----------------------------------------------------------------------
 
+// Play works from the first paint: pressed before Python is ready, it unlocks audio inside the
+// click (browsers allow sound only then) and the music starts as soon as Python is (set_ready).
 async function togglePlay() {
-  if (!state.ready) return;
   if (state.playing) {
     state.playing = false;
     $("play").textContent = "Play";
-    emit("pause");
+    if (state.ready) emit("pause");
+    else status(STARTING);
   } else {
     state.playing = true;
     $("play").textContent = "Pause";
     await sound.unlock(); // inside the click: browsers only start audio on a user gesture
-    emit("play");
+    if (state.ready) emit("play");
+    else status("The music starts in a moment, as soon as it is ready…");
   }
 }
 
@@ -196,19 +213,7 @@ function wire() {
     const dark = root.dataset.theme ? root.dataset.theme !== "dark" : !matchMedia("(prefers-color-scheme: dark)").matches;
     root.dataset.theme = dark ? "dark" : "light";
   });
-  document.addEventListener("keydown", (e) => {
-    if (e.target.closest?.("textarea, input, select, dialog")) return;
-    if (e.key === " ") {
-      e.preventDefault();
-      togglePlay();
-    } else if (e.key === "ArrowDown" || e.key === "ArrowRight") {
-      e.preventDefault();
-      reader.step(1);
-    } else if (e.key === "ArrowUp" || e.key === "ArrowLeft") {
-      e.preventDefault();
-      reader.step(-1);
-    }
-  });
+  wireKeys({ togglePlay, step: reader.step });
   for (const type of ["dragenter", "dragover"]) {
     document.addEventListener(type, (e) => {
       e.preventDefault();
@@ -227,6 +232,7 @@ function wire() {
 }
 
 wire();
+wireLayout();
 initMusicPanel({ player: sound });
 wireKeeping();
 wireOffline();

@@ -32,16 +32,11 @@ function showStorageProblem(message) {
 
 // ---- Code edits --------------------------------------------------------------------------
 
-function buildEditControls() {
-  const bar = el("div", { class: "code-actions" },
-    el("button", { id: "revert-edit", type: "button", hidden: true,
-      on: { click: () => state.piece && emit("revert-code", state.piece.section) } }, "Back to composed"),
-    el("button", { id: "save-snippet", type: "button", title: "This section's code as a Strudel file",
-      on: { click: saveSnippet } }, "Save snippet"),
-    el("button", { id: "render-wav", type: "button", title: "Render this section to a WAV file, offline",
-      on: { click: renderSection } }, "Render WAV"),
-  );
-  ($("music-panel") || $("code")).after(bar);
+function wireEditControls() {
+  // The buttons are in index.html (their space is kept from the first paint).
+  $("revert-edit").addEventListener("click", () => state.piece && emit("revert-code", state.piece.section));
+  $("save-snippet").addEventListener("click", saveSnippet);
+  $("render-wav").addEventListener("click", renderSection);
   // Ctrl+Enter: the same as "Play my edit" (ui/music_panel.js): Python validates, keeps, plays.
   $("code").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && $("code").value.trim()) {
@@ -155,7 +150,7 @@ window.addEventListener("bookmusic:settings-cleared", () => {
 if (window.bookmusic?.storageProblem) showStorageProblem(window.bookmusic.storageProblem);
 
 export function wireKeeping() {
-  buildEditControls();
+  wireEditControls();
   buildScoreControls();
   watchSettings();
   restoreTheme();

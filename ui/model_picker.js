@@ -18,15 +18,14 @@ function choose(loadNow) {
   announce(select.value, loadNow);
 }
 
+// The picker and engine line are in the static page (index.html), so filling them moves nothing.
 function elements() {
   if (select) return;
-  document.head.append(el("link", { rel: "stylesheet", href: new URL("./model_picker.css", import.meta.url).href }));
-  select = el("select", { id: "model", "aria-describedby": "engine", on: { change: () => choose(false) } });
+  select = document.getElementById("model");
+  engineLine = document.getElementById("engine");
+  select.addEventListener("change", () => choose(false));
   // Choosing is consent to download: the model loads at Play, or now with this button.
-  const loadButton = el("button", { type: "button", id: "model-load", on: { click: () => choose(true) } }, "Load model");
-  document.querySelector(".controls")?.prepend(el("label", { class: "model-picker" }, "Music by ", select, loadButton));
-  engineLine = el("p", { id: "engine", class: "engine-line", role: "status" });
-  document.querySelector("#status")?.after(engineLine);
+  document.getElementById("model-load").addEventListener("click", () => choose(true));
 }
 
 function describe(model) {
@@ -41,6 +40,8 @@ export function set_models(pickerJson) {
   elements();
   const data = JSON.parse(pickerJson);
   select.replaceChildren();
+  select.disabled = false;
+  document.getElementById("model-load").disabled = false;
   for (const [engine, title] of Object.entries(facts.engine_names)) {
     const models = data.models.filter((m) => m.engine === engine);
     if (!models.length) continue;

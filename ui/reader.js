@@ -3,7 +3,7 @@
 // It renders what Python decides (render/append/setCurrent) and reports where the reader is.
 import { el } from "./dom.js";
 
-const view = { book: null, current: 0, emit: () => {}, observer: null, reader: null, overview: null };
+const view = { book: null, current: 0, emit: () => {}, observer: null, reader: null, overview: null, steering: null };
 
 export function initReader({ reader, overview, emit }) {
   Object.assign(view, { reader, overview, emit });
@@ -19,6 +19,7 @@ export function initReader({ reader, overview, emit }) {
   // The section crossing the reading line (a third of the way down) is the current one.
   view.observer = new IntersectionObserver(
     (entries) => {
+      if (view.steering) return; // a step's own scroll passes other sections: not the reader's choice
       for (const entry of entries) {
         if (entry.isIntersecting) view.emit("section", Number(entry.target.dataset.index));
       }
@@ -64,8 +65,14 @@ function anchor() {
 }
 
 export function renderBook(book) {
-  const keep = view.book && view.reader.children.length ? anchor() : null;
-  const sameBook = keep && view.book?.title === book.title && view.book?.paragraphs.length === book.paragraphs.length;
+  const keep = view.reader.children.length ? anchor() : null;
+  // The same book re-cut (a new reading speed), or the first paint's copy of this book's start
+  // (scripts/first_paint.py): the reader stays on the words they were reading.
+  const firstPaint = view.reader.dataset.firstPaint;
+  delete view.reader.dataset.firstPaint;
+  const sameBook = keep && (view.book
+    ? view.book.title === book.title && view.book.paragraphs.length === book.paragraphs.length
+    : firstPaint === book.title);
   view.book = book;
   view.current = 0;
   view.observer.disconnect();
@@ -113,8 +120,23 @@ export function goto(index) {
   if (!count) return;
   const target = Math.max(0, Math.min(index, count - 1));
   view.current = target; // so quick repeated keys add up before Python answers
+  steer();
   document.querySelector(`#s-${target}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
   view.emit("section", target);
+}
+
+// While a step scrolls, the sections it passes are not reported (the music would hop back and
+// forth); the reading line takes over again once the scroll has ended.
+const STEER_MAX_MS = 1500; // no scroll at all (already in view) fires no scrollend
+function steer() {
+  clearTimeout(view.steering);
+  const done = () => {
+    clearTimeout(view.steering);
+    view.steering = null;
+    removeEventListener("scrollend", done);
+  };
+  view.steering = setTimeout(done, STEER_MAX_MS);
+  addEventListener("scrollend", done, { once: true });
 }
 
 export function step(delta) {
