@@ -8,7 +8,7 @@ from pypdf.errors import PdfStreamError
 from pypdf.generic._utils import read_hex_string_from_stream
 
 from app.ingest import pypdf_patches
-from app.ingest.pypdf_patches import read_hex_string
+from app.ingest.pypdf_strings import read_hex_string
 from app.ingest.stream import read_book
 
 from .bookgen import Page, Run, make_pdf
