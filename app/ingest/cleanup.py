@@ -41,13 +41,22 @@ _HYPHENATED = re.compile(r"\w-")  # matched on the last two characters only: nev
 _HYPHENATED_WORD = re.compile(r"[^\W\d_]-")
 
 
+# Any character one of the rewrites below changes: most lines have none and skip them all.
+_UNCLEAN = re.compile("|".join(p.pattern for p in (_LIGATURE_RE, _ODD_SPACES, _CONTROL, _INVISIBLE)))
+_SPACE_RUNS = re.compile(r"[ \n]+")
+
+
 def clean_text(text: str) -> str:
     """One line or paragraph: NFC, ligatures spelled out, odd spaces plain, invisibles gone."""
-    text = unicodedata.normalize("NFC", text)
-    text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
-    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
-    text = _CONTROL.sub("", text)
-    return re.sub(r"[ \n]+", " ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _UNCLEAN.search(text):
+        text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
+        text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
+        text = _CONTROL.sub("", text)
+    if "  " in text or "\n" in text:  # else every run of spaces is one space already
+        text = _SPACE_RUNS.sub(" ", text)
+    return text.strip()
 
 
 def join_lines(previous: str, line: str) -> str:

@@ -19,15 +19,22 @@ from typing import Any
 
 from app.ingest.pypdf_strings import read_hex_string, read_literal_string
 
-_SPACE = re.compile(rb"[\x00\t\n\f\r ]*")  # pypdf's whitespace between tokens
 _ARRAY_SPACE = re.compile(rb"[\x00\t\n\v\f\r ]*")  # inside an array `isspace()` counts too
 _END = rb"(?=[\t\n\v\f\r ()<>\[\]{}/%]|\Z)"  # where pypdf ends a name or an operator
 # pypdf reads a number from a 20-byte window, up to the first byte not in "+,-.0-9"; a number
 # that fills the window is read another way, so only shorter ones are matched here.
-_NUMBER = re.compile(rb"[+\-.0-9][+,\-.0-9]{0,18}(?=[^+,\-.0-9])")
-_NAME = re.compile(rb"/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,200}" + _END)  # plain ASCII, no # escapes
-_OPERATOR_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'\"")
-_OPERATOR = re.compile(rb"[A-Za-z'\"][^\t\n\v\f\r ()<>\[\]{}/%]{0,99}" + _END)  # far below pypdf's 128
+_NUMBER_BODY = rb"[+\-.0-9][+,\-.0-9]{0,18}(?=[^+,\-.0-9])"
+_NUMBER = re.compile(_NUMBER_BODY)
+# One token after pypdf's whitespace: an operator (far below pypdf's 128 bytes), a number, a
+# plain ASCII name without # escapes, or any other byte (a string, an array, or pypdf's code).
+_TOKEN = re.compile(
+    rb"[\x00\t\n\f\r ]*(?:"
+    rb"(?P<operator>[A-Za-z'\"][^\t\n\v\f\r ()<>\[\]{}/%]{0,99})" + _END
+    + rb"|(?P<number>" + _NUMBER_BODY + rb")"
+    + rb"|(?P<name>/[^\x00-\x20\x7f-\xff()<>\[\]{}/%#]{0,200})" + _END
+    + rb"|(?P<other>.))",
+    re.DOTALL,
+)
 
 
 @functools.cache
@@ -62,21 +69,37 @@ def parse_content_stream(self: Any, stream: Any) -> None:
     operands: list[Any] = []
     pos = 0
     while True:
-        pos = _SPACE.match(data, pos).end()  # type: ignore[union-attr]  # matches the empty string
-        if pos >= len(data):
+        token = _TOKEN.match(data, pos)
+        if token is None:  # only whitespace is left
             break
-        first = data[pos]
-        if first in _OPERATOR_START:
-            found = _OPERATOR.match(data, pos)
-            if found is not None and found.group() != b"BI":
-                self._check_limits(parsing_budget=budget, token_decrement=1)
-                operations.append((operands, found.group()))
-                operands = []
-                pos = found.end()
+        kind = token.lastgroup or "other"
+        pos = token.start(kind)
+        if kind != "other":
+            if kind == "operator":
+                value = token.group(kind)
+                if value != b"BI":  # an inline image: pypdf's code reads it
+                    _count(self, budget)
+                    operations.append((operands, value))
+                    operands = []
+                    pos = token.end()
+                    continue
+            elif kind == "number":
+                if not lib.IndirectPattern.match(data, pos, pos + 20):  # "1 0 R": pypdf's error
+                    _count(self, budget)
+                    value = token.group(kind)
+                    operands.append(lib.FloatObject(value) if b"." in value else lib.NumberObject(value))
+                    pos = token.end()
+                    continue
+            else:
+                _count(self, budget)
+                operands.append(lib.NameObject(token.group(kind).decode("ascii")))
+                pos = token.end()
                 continue
-        elif first != 0x25:  # "%" starts a comment
-            self._check_limits(parsing_budget=budget, token_decrement=1)
-            value, end = _operand(self, lib, data, pos, stream, budget)
+        elif data[pos] in b"(<[":
+            _count(self, budget)
+            value, end = _array(self, lib, data, pos, stream, budget) if data[pos] == 0x5B else _scalar(
+                self, lib, data, pos, stream
+            )
             if end >= 0:
                 operands.append(value)
                 pos = end
@@ -110,17 +133,12 @@ def parse_content_stream(self: Any, stream: Any) -> None:
         pos = stream.tell()
 
 
-def _operand(self: Any, lib: Any, data: bytes, pos: int, stream: Any, budget: Any) -> tuple[Any, int]:
-    """The operand at `pos` and where it ends, or end -1 when pypdf's code must read it."""
-    first = data[pos]
-    if first == 0x2F:  # "/"
-        found = _NAME.match(data, pos)
-        if found is None:
-            return None, -1
-        return lib.NameObject(found.group().decode("ascii")), found.end()
-    if first == 0x5B:  # "["
-        return _array(self, lib, data, pos, stream, budget)
-    return _scalar(self, lib, data, pos, stream)
+def _count(self: Any, budget: Any) -> None:
+    """One token off the stream's parsing budget; pypdf's own check raises when it is spent."""
+    if budget.remaining_budget > 0:
+        budget.remaining_budget -= 1
+    else:
+        self._check_limits(parsing_budget=budget, token_decrement=1)
 
 
 def _scalar(self: Any, lib: Any, data: bytes, pos: int, stream: Any) -> tuple[Any, int]:
