@@ -182,6 +182,11 @@ _SENTENCE_SPLIT = re.compile(
 )
 
 
+_SENTENCE_END = re.compile("[.!?…。！？।॥]")  # every split above follows one of these
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences, keeping their punctuation; a sentence never ends inside a word."""
+    if not _SENTENCE_END.search(text):  # one scan instead of the lookbehinds at every position
+        return [text.strip()] if text.strip() else []
     return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
