@@ -38,6 +38,7 @@ FontCache = dict[int, tuple[Any, Any]]  # id of the font dictionary -> (dictiona
 
 _active: FontCache | None = None
 _installed = False
+originals: dict[str, Any] = {}  # pypdf's own functions, by what they do (for the tests)
 parsed = 0  # fonts parsed by pypdf itself (for the tests)
 
 
@@ -52,13 +53,16 @@ def install() -> None:
     from pypdf.generic import _data_structures, _font
     from pypdf.generic._font import Font
 
+    originals.update(
+        parse=_data_structures.ContentStream._parse_content_stream,
+        operands=_text_extractor.get_text_operands,
+        display=_text_extractor.get_display_str,
+    )
     _data_structures.read_hex_string_from_stream = read_hex_string
     _data_structures.read_string_from_stream = read_literal_string
     _data_structures.ContentStream._parse_content_stream = parse_content_stream  # type: ignore[method-assign]
-    operands = _text_extractor.get_text_operands
-    _text_extractor.get_text_operands = functools.partial(text_operands, operands)
-    display = _text_extractor.get_display_str
-    _text_extractor.get_display_str = functools.partial(display_str, display)
+    _text_extractor.get_text_operands = functools.partial(text_operands, originals["operands"])
+    _text_extractor.get_display_str = functools.partial(display_str, originals["display"])
     tables: dict[str, dict[int, str]] = {}
     named = _codecs.encoding_dict_from_named_encoding
 
