@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 
 # Typographic ligatures only: full NFKC would also rewrite CJK full-width punctuation.
 _LIGATURES = {
@@ -185,8 +186,36 @@ _SENTENCE_SPLIT = re.compile(
 _SENTENCE_END = re.compile("[.!?…。！？।॥]")  # every split above follows one of these
 
 
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+CHUNK = 4096
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences, keeping their punctuation; a sentence never ends inside a word."""
-    if not _SENTENCE_END.search(text):  # one scan instead of the lookbehinds at every position
-        return [text.strip()] if text.strip() else []
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
+    """Sentences, keeping their punctuation; a sentence never ends inside a word.
+
+    The split pattern looks behind at every position; a long paragraph is cut into chunks
+    between two letters (where no split, lookbehind or lookahead of the pattern can reach across)
+    and only chunks holding a sentence mark are split: a paragraph of 1,500 pages with one full
+    stop is one scan for marks."""
+    pieces: list[str] = []
+    current: list[str] = []  # the sentence running on across chunks
+    for chunk in _chunks(text):
+        parts = _SENTENCE_SPLIT.split(chunk) if _SENTENCE_END.search(chunk) else [chunk]
+        current.append(parts[0])
+        if len(parts) > 1:
+            pieces.append("".join(current))
+            pieces += parts[1:-1]
+            current = [parts[-1]]
+    pieces.append("".join(current))
+    return [s.strip() for s in pieces if s.strip()]
+
+
+def _chunks(text: str) -> Iterator[str]:
+    start = 0
+    while len(text) - start > CHUNK:
+        pair = _LETTERS.search(text, start + CHUNK)
+        if pair is None:
+            break
+        yield text[start : pair.start() + 1]
+        start = pair.start() + 1
+    yield text[start:]
