@@ -13,13 +13,12 @@ anything unusual (right-to-left text, a map pypdf would fail on) goes to the ori
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import add
 from typing import Any
-
-MAX_FONTS = 512  # tables kept; pypdf makes a new placeholder font for every unknown font name
 
 
 @dataclass
@@ -30,20 +29,26 @@ class _Tables:
     widths: dict[str, float] = field(default_factory=dict)
 
 
-_tables: dict[int, tuple[Any, _Tables]] = {}  # id of the Font -> (Font, tables): kept alive
+# id of the Font -> (a weak reference to it, its tables): a font's tables go when the font goes
+# (a book's fonts with the book, pypdf's placeholder fonts with their page), before its id can
+# be reused.
+_tables: dict[int, tuple[weakref.ref[Any], _Tables]] = {}
+
+
+def _drop(key: int, _gone: object) -> None:
+    _tables.pop(key, None)
 
 
 def _for(font: Any) -> _Tables:
-    known = _tables.get(id(font))
-    if known is not None and known[0] is font:
+    key = id(font)
+    known = _tables.get(key)
+    if known is not None and known[0]() is font:
         tables = known[1]
     else:
-        if len(_tables) >= MAX_FONTS:
-            _tables.clear()
         encoding = font.encoding
         decode = [encoding.get(x, chr(x)) for x in range(256)] if isinstance(encoding, dict) else None
         tables = _Tables(decode, _translation(font.character_map), (None, None))
-        _tables[id(font)] = (font, tables)
+        _tables[key] = (weakref.ref(font, partial(_drop, key)), tables)
     space = (font.space_char, font.space_width)
     if tables.space != space:  # pypdf sets a page's default space width on the font
         tables.space, tables.widths = space, {font.space_char: font.space_width}

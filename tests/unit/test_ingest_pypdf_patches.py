@@ -1,6 +1,7 @@
 """The pypdf patches we carry (app/ingest/pypdf_patches.py): same results and the same errors as
 pypdf's own code, fonts parsed once a book instead of once a page."""
 
+import gc
 import io
 import random
 
@@ -12,7 +13,7 @@ from pypdf.generic import ContentStream
 from pypdf.generic._font import Font, FontDescriptor
 from pypdf.generic._utils import read_hex_string_from_stream, read_string_from_stream
 
-from app.ingest import pypdf_patches
+from app.ingest import pypdf_patches, pypdf_text
 from app.ingest.pypdf_strings import read_hex_string, read_literal_string
 from app.ingest.pypdf_text import display_str, text_operands
 from app.ingest.stream import read_book
@@ -195,3 +196,9 @@ def test_text_operands_and_display_strings_as_pypdf_has_them():
                 args = ("so far ", upright, upright, None, font, text, 11.0, rtl, None)
                 assert display_str(display, *args) == display(*args)
     assert mapped
+
+
+def test_a_books_font_tables_go_with_the_book():
+    read_book(make_pdf([Page([Run(72, 700, "A line of a short book.")])]), "short.pdf")
+    gc.collect()
+    assert not pypdf_text._tables
