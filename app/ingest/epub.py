@@ -35,10 +35,11 @@ class _Blocks(HTMLParser):
         self._skip = 0
 
     def _flush(self) -> None:
-        text = clean_text("".join(self._text))
-        if text:
-            self.blocks.append((self._kind, text))
-        self._text = []
+        if self._text:  # most tags close or open a block with no text in between
+            text = clean_text("".join(self._text))
+            if text:
+                self.blocks.append((self._kind, text))
+            self._text = []
         self._kind = "text"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
