@@ -140,7 +140,8 @@ def _sentences(text: str, max_words: int) -> list[str]:
     than `max_words` and no section runs past twice its length."""
     out: list[str] = []
     for sentence in split_sentences(text):
-        if Paragraph(sentence).words <= max_words:
+        # No text has more words than characters: most sentences need no count here.
+        if len(sentence) <= max_words or Paragraph(sentence).words <= max_words:
             out.append(sentence)
         else:
             out += _pack(sentence, max_words)

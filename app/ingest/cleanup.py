@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 
 # Typographic ligatures only: full NFKC would also rewrite CJK full-width punctuation.
 _LIGATURES = {
@@ -41,13 +42,22 @@ _HYPHENATED = re.compile(r"\w-")  # matched on the last two characters only: nev
 _HYPHENATED_WORD = re.compile(r"[^\W\d_]-")
 
 
+# Any character one of the rewrites below changes: most lines have none and skip them all.
+_UNCLEAN = re.compile("|".join(p.pattern for p in (_LIGATURE_RE, _ODD_SPACES, _CONTROL, _INVISIBLE)))
+_SPACE_RUNS = re.compile(r"[ \n]+")
+
+
 def clean_text(text: str) -> str:
     """One line or paragraph: NFC, ligatures spelled out, odd spaces plain, invisibles gone."""
-    text = unicodedata.normalize("NFC", text)
-    text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
-    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
-    text = _CONTROL.sub("", text)
-    return re.sub(r"[ \n]+", " ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _UNCLEAN.search(text):
+        text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
+        text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
+        text = _CONTROL.sub("", text)
+    if "  " in text or "\n" in text:  # else every run of spaces is one space already
+        text = _SPACE_RUNS.sub(" ", text)
+    return text.strip()
 
 
 def join_lines(previous: str, line: str) -> str:
@@ -173,6 +183,39 @@ _SENTENCE_SPLIT = re.compile(
 )
 
 
+_SENTENCE_END = re.compile("[.!?…。！？।॥]")  # every split above follows one of these
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+CHUNK = 4096
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences, keeping their punctuation; a sentence never ends inside a word."""
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
+    """Sentences, keeping their punctuation; a sentence never ends inside a word.
+
+    The split pattern looks behind at every position; a long paragraph is cut into chunks
+    between two letters (where no split, lookbehind or lookahead of the pattern can reach across)
+    and only chunks holding a sentence mark are split: a paragraph of 1,500 pages with one full
+    stop is one scan for marks."""
+    pieces: list[str] = []
+    current: list[str] = []  # the sentence running on across chunks
+    for chunk in _chunks(text):
+        parts = _SENTENCE_SPLIT.split(chunk) if _SENTENCE_END.search(chunk) else [chunk]
+        current.append(parts[0])
+        if len(parts) > 1:
+            pieces.append("".join(current))
+            pieces += parts[1:-1]
+            current = [parts[-1]]
+    pieces.append("".join(current))
+    return [s.strip() for s in pieces if s.strip()]
+
+
+def _chunks(text: str) -> Iterator[str]:
+    start = 0
+    while len(text) - start > CHUNK:
+        pair = _LETTERS.search(text, start + CHUNK)
+        if pair is None:
+            break
+        yield text[start : pair.start() + 1]
+        start = pair.start() + 1
+    yield text[start:]

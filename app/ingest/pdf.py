@@ -344,7 +344,9 @@ class Ink:
             limit = min(after, default=math.inf) - 0.5
             ends = [x1 for key in (line - 1, line, line + 1) for x0, x1 in by_line.get(key, ())
                     if run.x - 0.5 <= x0 < limit]
-            out.append(replace(run, width=max(ends) - run.x) if ends else run)
+            # A new run rather than dataclasses.replace: this is once per line of every page.
+            out.append(TextRun(run.x, run.y, run.text, run.size, run.bold, max(ends) - run.x, run.angle)
+                       if ends else run)
         return out
 
 

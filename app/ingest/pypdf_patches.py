@@ -1,4 +1,4 @@
-"""Two small patches we carry for pypdf 7.1, where a profile of reading a book found its time.
+"""The small patches we carry for pypdf 7.1, where a profile of reading a book found its time.
 
 1. Parsed fonts shared between the pages of one book.
 
@@ -9,55 +9,42 @@ CJK book built in the tests, 11 pages/s. Within `shared_fonts(cache)`, a font di
 once is parsed no more: pypdf resolves an indirect font to the same object on every page, so the
 object itself is the key (kept in the cache, so its id cannot be reused).
 
-2. Hex strings (`<0041004200>`, how CID fonts show text) read at once instead of one byte and
-one `int()` at a time: `read_hex_string_from_stream` took 1.8 s of the same 9 s after patch 1.
-Same results and the same errors as the original (tests/unit/test_ingest_pypdf_patches.py).
+2. Strings in content streams read a block at a time (app/ingest/pypdf_strings.py): hex strings
+(`<0041004200>`, how CID fonts show text) took 1.8 s of the same 9 s after patch 1; literal
+strings (`(text)`) most of the content parsing of a plain novel.
 
 3. The 256-entry WinAnsi table that every page's text extractor builds for its placeholder font
 (`encoding_dict_from_named_encoding`, 4.5 ms a page, 256 decodes) built once and copied.
+
+4. Content streams parsed with patterns for the common tokens (app/ingest/pypdf_content.py).
+
+5. Text operands decoded, measured and mapped to Unicode with tables kept per font
+(app/ingest/pypdf_text.py).
+
+Each gives the same results and the same errors as pypdf's own code
+(tests/unit/test_ingest_pypdf_patches.py).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from app.ingest.pypdf_content import parse_content_stream
+from app.ingest.pypdf_strings import read_hex_string, read_literal_string
+from app.ingest.pypdf_text import display_str, text_operands
 
 FontCache = dict[int, tuple[Any, Any]]  # id of the font dictionary -> (dictionary, parsed Font)
 
 _active: FontCache | None = None
 _installed = False
+originals: dict[str, Any] = {}  # pypdf's own functions, by what they do (for the tests)
 parsed = 0  # fonts parsed by pypdf itself (for the tests)
-
-
-def read_hex_string(stream: Any, forced_encoding: Any = None) -> Any:
-    """pypdf's `read_hex_string_from_stream`, reading up to the `>` in blocks."""
-    from pypdf.errors import STREAM_TRUNCATED_PREMATURELY, PdfStreamError
-    from pypdf.generic._utils import create_string_object
-
-    stream.read(1)  # the "<"
-    pieces: list[bytes] = []
-    while True:
-        block = stream.read(4096)
-        if not block:
-            raise PdfStreamError(STREAM_TRUNCATED_PREMATURELY)
-        end = block.find(b">")
-        if end < 0:
-            pieces.append(block)
-            continue
-        pieces.append(block[:end])
-        stream.seek(end + 1 - len(block), 1)  # just past the ">"
-        break
-    digits = b"".join(pieces).translate(None, b"\x00\t\n\f\r ")
-    bad = digits.translate(None, b"0123456789abcdefABCDEF")
-    if bad:
-        raise PdfStreamError(f"Invalid hexadecimal character {bad[:1]!r} in hex string")
-    if len(digits) % 2:
-        digits += b"0"
-    return create_string_object(bytes.fromhex(digits.decode("ascii")), forced_encoding)
 
 
 def install() -> None:
     """Wrap `Font.from_font_resource` once (outside `shared_fonts` it behaves as before) and put
-    the block-reading hex string reader where pypdf's content parser looks it up."""
+    the block-reading string readers and the text operand tables where pypdf looks them up."""
     global _installed
     if _installed:
         return
@@ -66,7 +53,16 @@ def install() -> None:
     from pypdf.generic import _data_structures, _font
     from pypdf.generic._font import Font
 
+    originals.update(
+        parse=_data_structures.ContentStream._parse_content_stream,
+        operands=_text_extractor.get_text_operands,
+        display=_text_extractor.get_display_str,
+    )
     _data_structures.read_hex_string_from_stream = read_hex_string
+    _data_structures.read_string_from_stream = read_literal_string
+    _data_structures.ContentStream._parse_content_stream = parse_content_stream  # type: ignore[method-assign]
+    _text_extractor.get_text_operands = functools.partial(text_operands, originals["operands"])
+    _text_extractor.get_display_str = functools.partial(display_str, originals["display"])
     tables: dict[str, dict[int, str]] = {}
     named = _codecs.encoding_dict_from_named_encoding
 

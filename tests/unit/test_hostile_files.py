@@ -1,8 +1,8 @@
 """The adversarial corpus (tests/unit/hostile_files.py), each file read in a fresh CPython process
 with an address-space limit and a timeout: every one must end, peak memory under 1 GB, with the
-right reason. Time is a guard here (three times each file's target: a hang or a quadratic scan is
-hundreds of times slower, while this shared machine's noise is tens of percent); the targets
-themselves (10 s) are measured side by side by bench/hostile.py. Also: every pattern-like scan
+right reason. Time is a guard here (three times the 10 s target: a hang or a quadratic scan is
+hundreds of times slower, while this shared machine's noise is tens of percent); the target
+itself, 10 s for every file, is measured side by side by bench/hostile.py. Also: every pattern-like scan
 the readers use, on 100 KB inputs built to make a backtracking pattern explode, must take well
 under a second.
 
@@ -29,8 +29,8 @@ from app.ingest import cleanup, epub, layout, plain
 from .hostile_files import CORPUS, MARKDOWN_TRAPS
 
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = 10.0
-GUARD = 3.0  # times each file's target: a hang, not noise
+SECONDS = 10.0  # every file, PDFs of 1,500 pages included
+GUARD = 3.0  # times the target: a hang, not noise
 PEAK_BYTES = 1 << 30
 ADDRESS_SPACE = 3 << 30  # a hard stop well above the peak we allow (virtual > resident)
 
@@ -41,7 +41,7 @@ sys.path.insert(0, sys.argv[4])
 import pypdf  # noqa: F401  (imported before the clock starts, as the worker has it loaded)
 from app.ingest.stream import book_events
 data = open(sys.argv[1], "rb").read()
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 out = {"kind": "ok", "message": "", "paragraphs": 0, "warnings": []}
 for event in book_events(data, sys.argv[2]):
     if event["type"] == "error":
@@ -53,6 +53,7 @@ for event in book_events(data, sys.argv[2]):
     elif event["type"] == "done":
         out["warnings"] = event["warnings"]
 out["seconds"] = time.perf_counter() - start
+out["cpu"] = time.process_time() - cpu  # what a loaded machine's wall time does not show
 # VmHWM: this program's own peak (ru_maxrss would include the forked test runner's).
 with open("/proc/self/status") as status:
     out["peak"] = next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmHWM"))
@@ -74,8 +75,8 @@ def test_every_hostile_file_ends_fast_small_and_with_the_right_reason(hostile, t
     path = tmp_path / hostile.filename
     path.write_bytes(hostile.build())
     result = read_in_child(path, hostile.filename)
-    print(hostile.name, json.dumps({k: result[k] for k in ("kind", "seconds", "peak", "paragraphs")}))
-    assert result["seconds"] < GUARD * hostile.seconds, result
+    print(hostile.name, json.dumps({k: result[k] for k in ("kind", "seconds", "cpu", "peak", "paragraphs")}))
+    assert result["seconds"] < GUARD * SECONDS, result
     assert result["peak"] < PEAK_BYTES, result
     assert result["kind"] == hostile.kind, result
     said = result["message"] + " ".join(result["warnings"])

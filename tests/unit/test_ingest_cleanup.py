@@ -1,7 +1,12 @@
 """Cleanup rules on their own: line joining, normalization, headings, sentences."""
 
+import random
+import re
+import unicodedata
+
 import pytest
 
+from app.ingest import cleanup
 from app.ingest.cleanup import clean_text, is_chapter_heading, join_lines, split_sentences
 
 
@@ -48,3 +53,37 @@ def test_split_sentences():
         "He left.", "She stayed!", "Did they?", "“Yes.”", "Then, at 3.5 km, rain."
     ]
     assert split_sentences("港の朝。静かだった！") == ["港の朝。", "静かだった！"]
+
+
+def test_clean_text_skips_only_rewrites_that_change_nothing():
+    # The fast paths (no odd character, NFC already, single spaces) give what the rewrites give.
+    def rewritten(text):
+        text = unicodedata.normalize("NFC", text)
+        text = cleanup._LIGATURE_RE.sub(lambda m: cleanup._LIGATURES[m.group()], text)
+        text = cleanup._INVISIBLE.sub("", cleanup._ODD_SPACES.sub(" ", text))
+        return re.sub(r"[ \n]+", " ", cleanup._CONTROL.sub("", text)).strip()
+
+    alphabet = [*"ab .\n\t\x00\x7f\x85\u00a0\u00ad\ufb01e\u0301\u3000\u200b\ufeff\u2009\x0b", "  "]
+    rng = random.Random(3)
+    for _ in range(8_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        assert clean_text(text) == rewritten(text), repr(text)
+
+
+def test_sentences_split_in_chunks_as_in_one_piece(monkeypatch):
+    """A long paragraph is split chunk by chunk (cut between two letters): the same sentences as
+    the pattern over the whole text, whatever the chunk size."""
+    def whole(text):
+        return [s.strip() for s in cleanup._SENTENCE_SPLIT.split(text) if s.strip()]
+
+    monkeypatch.setattr(cleanup, "CHUNK", 3)
+    alphabet = [*"ab .!?…。！？।॥\"'”’»)）“‘«(AZÀ0 \u3000\n", "  ", "ab", "Ab"]
+    rng = random.Random(9)
+    for _ in range(8_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert split_sentences(text) == whole(text), repr(text)
+    monkeypatch.setattr(cleanup, "CHUNK", 4096)
+    words = ["the", "harbour", "lantern", "remembered", "a", "quiet", "morning", "storm"]
+    long = " ".join(words[i * 5 % 8] for i in range(200_000)) + ". And then? Nothing."
+    assert split_sentences(long) == whole(long)
+    assert len(split_sentences(long)) == 3

@@ -56,3 +56,12 @@ def test_a_web_page_under_another_name_is_read_as_its_text_and_said_so(name):
         ("heading", "Chapter 1"), ("text", "It was a dark night."), ("text", "Second one."),
     ]
     assert book.warnings and "web page (HTML)" in book.warnings[0] and name in book.warnings[0]
+
+
+def test_an_epub_is_known_from_its_first_entry_and_a_cut_one_is_still_called_damaged():
+    data = make_epub("T", STORY)
+    assert data[30:38] == b"mimetype"  # stored first, as the standard asks
+    assert detect(data[:200], "cut.epub").kind == "epub"  # seen without the ZIP directory
+    with pytest.raises(IngestError) as err:
+        read_book(data[:200], "cut.epub")
+    assert err.value.kind == "corrupt" and "damaged" in err.value.message
