@@ -125,19 +125,8 @@ def onset_times(x: np.ndarray, rate: int) -> np.ndarray:
     +-50 ms and exceeds the flux's median over +-0.5 s by 3 median absolute deviations (at
     least FLUX_FLOOR): the threshold follows the local texture, so a soft pulse between loud
     kicks is still heard while a steady noise bed is not."""
-    hop, n_fft = 256, 1024
-    # Scaled so a full-scale sine's band is 1: the compression treats every piece alike.
-    power = power_spectrogram(x, n_fft, hop) / (np.hanning(n_fft).sum() / 2) ** 2
-    freqs = np.fft.rfftfreq(n_fft, 1 / rate)
-    band = np.floor(6 * np.log2(np.maximum(freqs, 1.0) / 60.0)).astype(int).clip(min=-1) + 1
-    bands = np.stack([power[:, band == b].sum(axis=1) for b in np.unique(band)], axis=1)
-    compressed = np.log1p(100.0 * np.sqrt(bands))
-    flux = np.maximum(np.diff(compressed, axis=0), 0.0).sum(axis=1)
-    flux = np.concatenate([[compressed[0].sum()], flux])  # the first frame rises from silence
-    frame_s = hop / rate
-    # Summed over 70 ms: an attack is a burst of rise, while a slow swell rises in small ripples
-    # (Strudel's envelopes step every few frames) that, summed, become a smooth ramp.
-    flux = np.convolve(flux, np.ones(round(0.07 / frame_s)), mode="same")
+    flux, frame_s = onset_flux(x, rate)
+    hop, n_fft = ONSET_HOP, ONSET_FFT
     near, wide = max(1, round(0.05 / frame_s)), max(1, round(0.5 / frame_s))
     windows = np.lib.stride_tricks.sliding_window_view(np.pad(flux, wide, mode="edge"), 2 * wide + 1)
     median = np.median(windows, axis=1)
@@ -150,6 +139,53 @@ def onset_times(x: np.ndarray, rate: int) -> np.ndarray:
             onsets.append(i)
     # A frame hears an attack at its centre; frame i starts at hop * i.
     return (np.array(onsets, dtype=float) * hop + n_fft / 2) / rate
+
+
+ONSET_HOP, ONSET_FFT = 256, 1024
+
+
+def onset_flux(x: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """The onset-strength envelope onset_times() peaks are picked from, and its frame length (s)."""
+    hop, n_fft = ONSET_HOP, ONSET_FFT
+    # Scaled so a full-scale sine's band is 1: the compression treats every piece alike.
+    power = power_spectrogram(x, n_fft, hop) / (np.hanning(n_fft).sum() / 2) ** 2
+    freqs = np.fft.rfftfreq(n_fft, 1 / rate)
+    band = np.floor(6 * np.log2(np.maximum(freqs, 1.0) / 60.0)).astype(int).clip(min=-1) + 1
+    bands = np.stack([power[:, band == b].sum(axis=1) for b in np.unique(band)], axis=1)
+    compressed = np.log1p(100.0 * np.sqrt(bands))
+    flux = np.maximum(np.diff(compressed, axis=0), 0.0).sum(axis=1)
+    flux = np.concatenate([[compressed[0].sum()], flux])  # the first frame rises from silence
+    frame_s = hop / rate
+    # Summed over 70 ms: an attack is a burst of rise, while a slow swell rises in small ripples
+    # (Strudel's envelopes step every few frames) that, summed, become a smooth ramp.
+    return np.convolve(flux, np.ones(round(0.07 / frame_s)), mode="same"), frame_s
+
+
+TEMPO_RANGE_BPM = (30.0, 240.0)
+PULSE_SHARE = 0.8  # a periodicity this close to the strongest one counts as the pulse
+
+
+def tempo_bpm(x: np.ndarray, rate: int) -> float:
+    """The pulse a listener hears, in beats per minute: the fastest strong periodicity of the
+    onset-strength envelope. Its autocorrelation is taken over 30-240 BPM; among the lags where it
+    peaks at 80 % or more of its strongest value, the shortest wins (a pulse also repeats at
+    twice and three times its period, and accents on every other beat must not halve it).
+    0 for silence or a texture with no pulse at all."""
+    flux, frame_s = onset_flux(x, rate)
+    flux = flux - flux.mean()
+    energy = float((flux * flux).sum())
+    if energy <= 0:
+        return 0.0
+    spectrum = np.fft.rfft(flux, 2 * len(flux))
+    ac = np.fft.irfft(spectrum * np.conj(spectrum))[: len(flux)] / energy
+    first = max(1, int(60.0 / TEMPO_RANGE_BPM[1] / frame_s))
+    last = min(len(ac) - 2, int(60.0 / TEMPO_RANGE_BPM[0] / frame_s))
+    peaks = [k for k in range(first, last + 1) if ac[k] > 0 and ac[k] >= ac[k - 1] and ac[k] >= ac[k + 1]]
+    if not peaks:
+        return 0.0
+    strongest = max(ac[k] for k in peaks)
+    pulse = next(k for k in peaks if ac[k] >= PULSE_SHARE * strongest)
+    return 60.0 / (pulse * frame_s)
 
 
 def chroma(x: np.ndarray, rate: int) -> np.ndarray:
@@ -208,6 +244,7 @@ class AudioFeatures:
     rolloff_hz: float
     brightness: float
     onsets_per_s: float
+    tempo_bpm: float
     low: float
     mid: float
     high: float
@@ -227,6 +264,7 @@ def audio_features(x: np.ndarray, rate: int) -> AudioFeatures:
         rolloff_hz=spectral_rolloff(freqs, power),
         brightness=brightness(freqs, power),
         onsets_per_s=len(onset_times(x, rate)) / (len(x) / rate),
+        tempo_bpm=tempo_bpm(x, rate),
         low=low,
         mid=mid,
         high=high,
@@ -245,6 +283,7 @@ def feature_vector(f: AudioFeatures) -> list[float]:
         math.log(max(f.rolloff_hz, 1.0)),
         f.brightness,
         math.log1p(f.onsets_per_s),
+        math.log(max(f.tempo_bpm, TEMPO_RANGE_BPM[0])),
         f.low,
         f.mid,
         f.high,
@@ -253,7 +292,7 @@ def feature_vector(f: AudioFeatures) -> list[float]:
     ]
 
 
-FEATURE_NAMES = ["level_spread_db", "log_centroid", "log_rolloff", "brightness", "log1p_onsets",
+FEATURE_NAMES = ["level_spread_db", "log_centroid", "log_rolloff", "brightness", "log1p_onsets", "log_tempo",
                  "low", "mid", "high", "key_clarity", "mode"]
 
 

@@ -74,6 +74,25 @@ def test_clicks_at_known_times_are_counted_as_onsets():
     assert len(lf.onset_times(tone([110.0, 220.0, 330.0], seconds=4) * swell, RATE)) <= 1
 
 
+def test_a_steady_pulse_is_heard_at_its_tempo():
+    lf = listen()
+    np = lf.np
+
+    def pulse(bpm, seconds=12.0, accent_every=0):
+        x = np.random.default_rng(2).normal(0, 1e-4, int(RATE * seconds))
+        for k, t in enumerate(np.arange(0.2, seconds - 0.2, 60.0 / bpm)):
+            i = int(t * RATE)
+            loud = 0.8 if accent_every and k % accent_every == 0 else 0.5
+            x[i:i + 300] += loud * np.exp(-np.arange(300) / 50.0) * np.sin(np.arange(300) * 0.7)
+        return x
+
+    for bpm in (72.0, 96.0, 128.0, 150.0):
+        assert abs(lf.tempo_bpm(pulse(bpm), RATE) - bpm) / bpm < 0.04, bpm
+    # An accent every other beat does not halve the tempo; a held tone has no pulse to find.
+    assert abs(lf.tempo_bpm(pulse(110.0, accent_every=2), RATE) - 110.0) < 5
+    assert lf.tempo_bpm(np.zeros(RATE * 4), RATE) == 0.0
+
+
 def test_a_major_triad_sounds_more_major_than_a_minor_one():
     lf = listen()
     c_major = lf.key_estimate(lf.chroma(tone([261.63, 329.63, 392.0], seconds=3), RATE))
