@@ -39,8 +39,10 @@ def rng_for(section_id: str, salt: str) -> random.Random:
 def pick_style(mood: Mood, section_id: str) -> Style:
     styles, by_mood = style_library()
     names = list(by_mood.get(mood.label) or by_mood["neutral"])
-    # The first style fits best; the others keep a long book from sounding the same.
-    weights = [4, 2, 1.5, 1][: len(names)] + [1] * max(0, len(names) - 4)
+    # The first style is the mood's own colour, as a film score keeps one palette for one kind of
+    # scene (a listener learns what it means); the others, now and then, keep a long book from
+    # sounding the same. Within a style the arranger varies every piece.
+    weights = [6, 2, 1, 1][: len(names)] + [1] * max(0, len(names) - 4)
     return styles[rng_for(section_id, "style").choices(names, weights=weights)[0]]
 
 

@@ -102,20 +102,22 @@ def test_every_style_arranges_valid_code_that_develops():
 
 
 def test_same_style_pieces_for_different_passages_differ():
-    """Median code similarity of same-style pieces for different passages, measured as
-    bench/music.py does (difflib without its autojunk heuristic). Loops scored 0.93; the issue
-    asks for 0.6, which this notation (brackets, commas and small digits everywhere) does not
-    reach yet (0.63 here with song forms, bridges, turned figures and chord colours; 0.66
-    before them): this guards the gain."""
+    """Code similarity of same-style pieces for different passages, measured as bench/music.py
+    does (difflib without its autojunk heuristic), per style, then the median over styles (so how
+    often a mood picks which style does not move it). Loops scored 0.93; the issue asks for 0.6,
+    which this notation (brackets, commas and small digits everywhere) does not reach yet: 0.63
+    before song forms, bridges, turned figures and chord colours, 0.61 with them (the bench's
+    passages, all pairs: 0.615). This guards the gain."""
     _, routes = style_library()
     by_style: dict[str, list[str]] = {}
     for mood in routes:
         for i in range(5):
             piece = compose_mood(f"passage-{i}-{mood}", mood)
             by_style.setdefault(piece.style, []).append(piece.code)
-    ratios = [difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-              for codes in by_style.values() for j, a in enumerate(codes) for b in codes[j + 1:]]
-    assert len(ratios) > 50 and statistics.median(ratios) <= 0.65, statistics.median(ratios)
+    per_style = [statistics.median(difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+                                   for j, a in enumerate(codes) for b in codes[j + 1:])
+                 for codes in by_style.values() if len(codes) > 2]
+    assert len(per_style) >= 10 and statistics.median(per_style) <= 0.64, per_style
 
 
 def test_bright_moods_play_higher_and_brighter_than_dark_ones():
