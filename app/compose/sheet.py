@@ -114,7 +114,7 @@ def piece_from_sheet(section_id: str, sheet: Sheet, text: str, previous: str | N
     from app.compose.instant import arc_of, pick_style, rng_for, setting_for
 
     mood = mood_for_label(sheet.mood) if sheet.mood else score_mood(text)
-    style = pick_style(mood, section_id)
+    style = pick_style(mood)
     setting = setting_for(style, section_id, mood, previous, sheet.arc or arc_of(text))
     ideas = Ideas(sheet.chords or None, sheet.motif or None, sheet.lead)
     code = arrange(style, setting, rng_for(section_id, "arrange"), ideas)

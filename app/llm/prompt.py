@@ -189,7 +189,7 @@ def build_request(
     options = _options(spend, feeling, sounds, steer)
     gbnf, ebnf = _grammars(tuple(sorted(options.items())))
     # Where prompt tokens are cheap (WebGPU), suggest the style the mood sheet routes the text to.
-    card = pick_style(mood, section_id).card() if spend.get("style_card") else ""
+    card = pick_style(mood).card() if spend.get("style_card") else ""
     return GenerationRequest(
         section_id=section_id,
         index=index,
