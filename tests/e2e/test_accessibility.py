@@ -1,6 +1,6 @@
 """axe-core (npm, locked in package-lock.json) finds no violation on the real page: a laptop
 (1366×768) and a phone (390×844), light and dark, with the panels a reader opens (the phone's menu
-and music drawer, an error message, the paste dialog)."""
+and music drawer, an error message, a problem with Retry, the paste dialog)."""
 
 from __future__ import annotations
 
@@ -100,6 +100,13 @@ def test_axe_finds_no_violation(open_with_axe, viewport, scheme):
     assert page.is_visible("#error")
     assert violations(page) == [], "with an error shown"
     page.click("#error-close")
+
+    # A problem on the message line, with its Retry and dismiss buttons.
+    page.evaluate("""async () => { const m = await import(new URL('ui/messages.js', location.href));
+        m.say('The model could not load: you are offline.', {action: {label: 'Retry', run: () => {}}}); }""")
+    assert page.is_visible("#message-action") and page.is_visible("#message-close")
+    assert violations(page) == [], "with a problem and Retry on the message line"
+    page.click("#message-close")
 
     page.click("#more" if viewport is PHONE else "#paste")
     if viewport is PHONE:
