@@ -10,7 +10,7 @@
 import * as sound from "../sound/index.js";
 import * as bridge from "../webllm_bridge/index.js";
 import { facts } from "../sound/facts.js";
-import { emit, on as onEvent, state, status } from "./bus.js";
+import { emit, on as onEvent, setStatusWriter, state, status } from "./bus.js";
 import { option } from "./dom.js";
 import * as reader from "./reader.js";
 import * as ingest from "./ingest.js";
@@ -21,6 +21,7 @@ import { keep, setting } from "./settings.js";
 import { wireKeys } from "./keys.js";
 import { wireLayout } from "./layout.js";
 import { showMood, showWhere } from "./player_bar.js";
+import { say, sayProgress, wireMessages } from "./messages.js";
 
 // Port additions owned by the keeping module.
 export { download, scroll_to } from "./keeping.js";
@@ -53,7 +54,15 @@ export function set_ready() {
 }
 
 export function set_status(text) {
-  status(text);
+  say(String(text), { action: retryFor(String(text)) });
+}
+
+// A model that failed to load (the bridge says so, and the message quotes its cause) can be tried
+// again from the message itself: Retry is the picker's Load button, pressed for the reader.
+function retryFor(text) {
+  const llm = JSON.parse(bridge.llm_state());
+  if (llm.status !== "failed" || !llm.error || !text.includes(llm.error)) return null;
+  return { label: "Retry", run: () => $("model-load").click() };
 }
 
 export function set_progress(fraction, label) {
@@ -62,7 +71,10 @@ export function set_progress(fraction, label) {
   const pct = Math.round(Math.max(0, Math.min(1, fraction || 0)) * 100);
   bar.firstElementChild.style.width = `${pct}%`;
   bar.setAttribute("aria-valuenow", String(pct));
-  if (label) set_status(label);
+  // Work still under way (a download, or a warm-up whose label ends in "…") keeps the line and
+  // counts its seconds; finished work's label is a notice that clears itself.
+  const running = fraction != null && (fraction < 1 || Boolean(label?.endsWith("…")));
+  sayProgress(label, running);
 }
 
 export function render_book(bookJson) {
@@ -91,7 +103,7 @@ export function show_error(text) {
   const box = $("error");
   box.querySelector(".error-text").textContent = text;
   box.hidden = false;
-  set_status(text);
+  say(""); // the box, hanging from the message area, says it: not twice
 }
 
 const settableWpm = (wpm) => Number.isFinite(wpm) && wpm >= MIN_WPM && wpm <= MAX_WPM;
@@ -178,6 +190,8 @@ function wirePaste() {
 }
 
 function wire() {
+  wireMessages();
+  setStatusWriter((text) => say(text)); // every module's status() goes to the message area
   reader.initReader({ reader: $("reader"), overview: $("overview"), emit });
   ingest.initIngest({ emit, status });
   showWpm(facts.default_wpm, "");

@@ -3,6 +3,7 @@
 // unload. Engines: WebLLM on WebGPU (engines/webllm_engine.js) or wllama on the CPU
 // (engines/wllama_engine.js), imported only when chosen. Results cross to Python as JSON strings.
 import { detect } from "./capabilities.js";
+import { plainCause } from "./causes.js";
 
 let engine = null; // the loaded engine
 let loaded = null; // its spec
@@ -43,8 +44,9 @@ export async function llm_load(specJson, onProgress) {
     return JSON.stringify({ engine: spec.engine, id: spec.id, load_s: (performance.now() - started) / 1000 });
   } catch (err) {
     state.status = "failed";
-    state.error = String(err?.message || err);
-    throw err;
+    state.error = plainCause(err);
+    console.warn("model load failed:", err); // the engine's own words, for debugging
+    throw new Error(state.error, { cause: err });
   }
 }
 

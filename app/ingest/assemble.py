@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.models import Book, Paragraph, Section
+from app.wording import count
 
 
 @dataclass
@@ -57,7 +58,7 @@ class BookAssembler:
         if kind == "done":
             book.warnings = [str(w) for w in event.get("warnings", [])]
             self.complete = True
-            label = f"{book.title}: {len(book.sections)} sections. {self._note()}"
+            label = f"{book.title}: {count(len(book.sections), 'section')}. {self._note()}"
             return Arrival("done", label=label.strip())
         return Arrival("stray")
 

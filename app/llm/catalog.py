@@ -127,11 +127,11 @@ def choose_engine(caps: Capabilities) -> EngineChoice:
     gpu_why = webgpu_problem(caps)
     if caps.engine_override in ("webllm", "wllama", "none"):
         forced = caps.engine_override
-        return EngineChoice(forced, f"engine set by the page address (?engine={forced})")  # type: ignore[arg-type]
+        return EngineChoice(forced, f"{ENGINE_NAMES[forced]}, set by the page address (?engine={forced})")  # type: ignore[arg-type]
     if not gpu_why:
-        return EngineChoice("webllm", f"WebGPU on {caps.adapter or 'this GPU'}")
+        return EngineChoice("webllm", f"WebLLM on WebGPU ({caps.adapter or 'this GPU'})")
     if cpu_ok:
-        return EngineChoice("wllama", f"CPU engine, because {gpu_why}")
+        return EngineChoice("wllama", f"the CPU engine (wllama), because {gpu_why}")
     return EngineChoice("none", f"instant composer only: {gpu_why}, and {cpu_why}")
 
 

@@ -32,6 +32,7 @@ from app.models import Piece, Section
 from app.music.ensemble import Ensemble, validate_for, voice_for
 from app.music.mood import score_mood
 from app.strudel.validate import Validation, refused
+from app.wording import count
 
 State = Literal["idle", "loading", "ready", "failed", "refused", "off"]
 
@@ -129,7 +130,7 @@ class ComposerService:
         choice = catalog.choose_engine(self.caps)
         problem = catalog.model_url_problem(self.caps)
         note = f" ({problem}.)" if problem else ""
-        return f"{catalog.ENGINE_NAMES[choice.engine]}: {choice.reason}.{note}"
+        return f"{choice.reason[:1].upper()}{choice.reason[1:]}.{note}"
 
     async def choose(self, model_id: str, load_now: bool = False) -> None:
         """The reader picked a model in the picker (`load_now`: with the Load button)."""
@@ -191,7 +192,9 @@ class ComposerService:
         self.ui.set_progress(0.0, f"{label}… the instant composer plays meanwhile.")
 
         def progress(fraction: Any, text: Any = "") -> None:
-            self.ui.set_progress(float(fraction or 0.0), f"{label}: {round(float(fraction or 0) * 100)}%")
+            # The engine's own measure when it gives one ("12.3 of 98.0 MB"), else a percentage.
+            done = str(text or "") or f"{round(float(fraction or 0) * 100)}%"
+            self.ui.set_progress(float(fraction or 0.0), f"{label}: {done}")
 
         callback = self.proxy(progress)
         try:
@@ -202,8 +205,9 @@ class ComposerService:
                 self.model = None
                 message = _js_message(err)
                 self.ui.set_progress(1.0, "")
-                self.ui.set_engine(f"{entry.label} could not load: {message}")
-                self.ui.set_status(f"{entry.label} could not load ({message}). The instant composer plays.")
+                self.ui.set_engine(f"{entry.label} could not load: {message}.")
+                self.ui.set_status(f"{entry.label} could not load: {message}. "
+                                   "The instant composer plays meanwhile.")
             return
         finally:
             _release(callback)
@@ -351,7 +355,8 @@ class ComposerService:
             nonlocal tokens
             tokens += 1
             if tokens % 8 == 1 and self.model is not None:
-                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({tokens} tokens)…"
+                written = count(tokens, "token")
+                self.ui.set_engine(f"{self.model.label}: writing section {index + 1} ({written})…"
                                    + self._on_time_note())
 
         callback = self.proxy(on_token)
@@ -418,7 +423,8 @@ class ComposerService:
     def _on_time_note(self) -> str:
         if not self.reached:
             return ""
-        return f" · its music was ready for {self.ready_on_arrival} of {self.reached} sections you reached"
+        reached = count(self.reached, "section")
+        return f" · its music was ready for {self.ready_on_arrival} of {reached} you reached"
 
     def report(self) -> str:
         """What the model did so far (JSON), for the page's debug handle, tests and benchmarks."""

@@ -33,6 +33,7 @@ from app.session.ports import PlayerPort, StorePort, UIPort
 from app.strudel import subset
 from app.strudel.program import ValidProgram
 from app.strudel.validate import validate
+from app.wording import count
 
 if TYPE_CHECKING:
     from app.llm.service import ComposerService
@@ -72,7 +73,7 @@ class ReadingSession:
         self.pace.pause()  # time spent before this book opened is not reading it
         self.ui.render_book(json.dumps(book.to_json()))
         self.ui.set_current(0)
-        self.ui.set_status(f"{book.title}: {len(book.sections)} sections")
+        self.ui.set_status(f"{book.title}: {count(len(book.sections), 'section')}")
         if self.composer:
             self.composer.set_book(book.sections)
         if not self._still_arriving(book):  # a book still arriving is remembered once complete
@@ -419,7 +420,8 @@ class ReadingSession:
         self.current = next((s.index for s in book.sections if s.first <= paragraph <= s.last), 0)
         self.ui.render_book(json.dumps(book.to_json()))
         self.ui.set_current(self.current)
-        self.ui.set_status(f"{book.title}: {len(book.sections)} sections at {self.wpm} words a minute")
+        sections = count(len(book.sections), "section")
+        self.ui.set_status(f"{book.title}: {sections} at {self.wpm} words a minute")
         if self.composer:  # new sections, new ids: the model writes for these from here on
             self.composer.set_book(book.sections)
             self.composer.reader_at(self.current)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from app.files import file_stem
 from app.persistence import ScoreError, parse_score, score_json
+from app.wording import count
 
 if TYPE_CHECKING:
     from app.session.reading import ReadingSession
@@ -44,5 +45,5 @@ async def import_score(session: ReadingSession, text: str) -> None:
         session.memory.keep_edit(entry.section_id, session.composed[entry.section_id].code)
     note = f" {refused} could not play and were left out." if refused else ""
     total = len(book.sections)
-    session.ui.set_status(f"Imported the score: {len(matched) - refused} of {total} sections.{note}")
+    session.ui.set_status(f"Imported the score: {len(matched) - refused} of {count(total, 'section')}.{note}")
     await session.show_and_play(play=session.playing)

@@ -8,6 +8,8 @@ import { chatStream } from "./chat_stream.js";
 const LIB = new URL("../../vendor/wllama/index.js", import.meta.url).href;
 const WASM = new URL("../../vendor/wllama/wllama.wasm", import.meta.url).href;
 
+const mb = (bytes) => (bytes / 1e6).toFixed(1);
+
 export function create() {
   let wllama = null;
   return {
@@ -21,8 +23,9 @@ export function create() {
         n_threads: 1,
         n_ctx: spec.n_ctx || 2048,
         n_parallel: 1,
+        // In megabytes: "12.3 of 98.0 MB" says how long is left better than a percentage.
         progressCallback: ({ loaded, total }) =>
-          onProgress(total ? loaded / total : 0, `Downloading ${spec.label}`),
+          onProgress(total ? loaded / total : 0, total ? `${mb(loaded)} of ${mb(total)} MB` : `${mb(loaded)} MB`),
       });
     },
 

@@ -1,0 +1,135 @@
+"""axe-core (npm, locked in package-lock.json) finds no violation on the real page: a laptop
+(1366×768) and a phone (390×844), light and dark, with the panels a reader opens (the phone's menu
+and music drawer, an error message, a problem with Retry, the paste dialog)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, block_outside
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+# Python ready, the model picker and the engine line filled: the page as a reader meets it.
+SETTLED = ("document.documentElement.dataset.pyReady === '1'"
+           " && document.querySelectorAll('#model option').length > 1"
+           " && document.querySelector('#engine').textContent")
+RUN_AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '')) }));
+}"""
+
+
+@pytest.fixture
+def open_with_axe(browser, site):
+    """A fresh context with axe-core loaded into every page; yields viewport, scheme -> page."""
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run `make test` (npm ci installs it)")
+    contexts = []
+
+    def open_page(viewport, scheme):
+        ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
+        ctx.outside_requests = block_outside(ctx)
+        contexts.append(ctx)
+        # The page's CSP allows no inline script, and page.add_script_tag(path=...) injects the
+        # file's content inline: Chromium refuses it. An init script is run by the browser itself
+        # (DevTools protocol), outside the page's CSP, so axe is loaded into the page unchanged and
+        # from this machine (never a CDN) without loosening the policy the test should see.
+        ctx.add_init_script(path=str(AXE))
+        page = ctx.new_page()
+        page.console_errors = []
+        page.on("pageerror", lambda err: page.console_errors.append(str(err)))
+        page.goto(site)
+        page.wait_for_function(SETTLED, timeout=60_000)
+        return page
+
+    yield open_page
+    for ctx in contexts:
+        assert ctx.outside_requests == [], f"requests left localhost: {ctx.outside_requests}"
+        ctx.close()
+
+
+def violations(page) -> list[dict]:
+    # Colours mid-transition (a theme switch fades the highlight) are not what a reader reads.
+    page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
+    return page.evaluate(RUN_AXE)
+
+
+def background_is_dark(page) -> bool:
+    """The theme really applied: the page's background is dark (luminance of its RGB)."""
+    rgb = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    r, g, b = (int(part) for part in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128
+
+
+def show_error(page, text):
+    """Show an error the way Python does (the page's ui port)."""
+    page.evaluate("""async (text) => {
+        const ui = await import(new URL('ui/index.js', location.href));
+        ui.show_error(text); }""", text)
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation(open_with_axe, viewport, scheme):
+    page = open_with_axe(viewport, scheme)
+    assert background_is_dark(page) == (scheme == "dark")
+    assert violations(page) == [], "as the page opens"
+
+    if viewport is PHONE:
+        page.click("#more")
+        assert page.is_visible("#wpm")
+        assert violations(page) == [], "with the ⋯ menu open"
+        page.keyboard.press("Escape")
+        page.click("#panel-toggle")
+        page.wait_for_function("getComputedStyle(document.querySelector('#side')).transform === 'none'")
+        assert page.is_visible("#apply-code")
+        assert violations(page) == [], "with the music drawer open"
+        page.click("#panel-toggle")
+    else:
+        # The Listen panel's own pick of instruments (a grid of checkboxes) shown.
+        page.select_option("#ensemble", "custom")
+        assert page.is_visible("#ensemble-custom")
+        assert violations(page) == [], "with the instrument pick open"
+
+    show_error(page, "This file could not be read as a book.")
+    assert page.is_visible("#error")
+    assert violations(page) == [], "with an error shown"
+    page.click("#error-close")
+
+    # A problem on the message line, with its Retry and dismiss buttons.
+    page.evaluate("""async () => { const m = await import(new URL('ui/messages.js', location.href));
+        m.say('The model could not load: you are offline.', {action: {label: 'Retry', run: () => {}}}); }""")
+    assert page.is_visible("#message-action") and page.is_visible("#message-close")
+    assert violations(page) == [], "with a problem and Retry on the message line"
+    page.click("#message-close")
+
+    page.click("#more" if viewport is PHONE else "#paste")
+    if viewport is PHONE:
+        page.click("#paste")
+    assert page.is_visible("#paste-dialog")
+    assert violations(page) == [], "with the paste dialog open"
+    page.click("#paste-cancel")
+
+    # The reader's own switch (data-theme) gives the other theme: it must pass too.
+    if viewport is PHONE:
+        page.click("#more")
+    page.click("#theme")
+    assert background_is_dark(page) == (scheme != "dark")
+    assert violations(page) == [], "after the theme switch"
+    assert page.console_errors == []
+
+
+def test_axe_is_the_locked_version():
+    """The axe that ran is the one package-lock.json pins (npm ci installed it, not a stray copy)."""
+    import json
+
+    lock = json.loads(Path(ROOT / "package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/axe-core"]["version"]
+    installed = json.loads((AXE.parent / "package.json").read_text())["version"]
+    assert installed == pinned
+    assert f'"axe-core": "{pinned}"' in (ROOT / "package.json").read_text()  # exact, no range
