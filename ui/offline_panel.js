@@ -78,7 +78,7 @@ function showUpdate(worker) {
     "A new version of BookMusic is ready. ",
     // mousedown stays on the button: Strudel starts the audio engine on the page's first
     // mousedown, and its fetches through the old worker at the moment of the handover kept the
-    // new version waiting (7 of 10 e2e runs). The page reloads anyway.
+    // new version waiting (most e2e runs that followed another test). The page reloads anyway.
     el("button", { type: "button", on: { mousedown: (e) => e.stopPropagation(), click: reload } },
       "Reload to update"),
   ));
