@@ -111,9 +111,46 @@ def page(context):
     assert context.outside_requests == [], f"requests left localhost: {context.outside_requests}"
 
 
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+READY = "document.documentElement.dataset.pyReady === '1'"
+# Python ready and the last things it fills (the model picker, the engine line): the page as a
+# reader meets it.
+SETTLED = (READY + " && document.querySelectorAll('#model option').length > 1"
+           " && document.querySelector('#engine').textContent")
+
+
+@pytest.fixture
+def open_at(browser, site):
+    """Opens the app in a browser context of its own: `viewport` and any other context option
+    (color_scheme, java_script_enabled...), a `query` after the URL, an init script (`init_script`
+    as text or `init_path` as a file; the browser runs it outside the page's CSP), and waits for
+    `wait_for` (Python ready by default; None: no wait). Nothing may leave localhost."""
+    contexts = []
+
+    def open_page(viewport, query="", *, wait_for=READY, init_script=None, init_path=None, **options):
+        ctx = browser.new_context(viewport=viewport, **options)
+        ctx.outside_requests = block_outside(ctx)
+        contexts.append(ctx)
+        if init_script or init_path:
+            ctx.add_init_script(script=init_script, path=init_path)
+        page = ctx.new_page()
+        page.console_errors = []
+        page.on("pageerror", lambda err: page.console_errors.append(str(err)))
+        page.goto(site + query)
+        if wait_for:
+            page.wait_for_function(wait_for, timeout=60_000)
+        return page
+
+    yield open_page
+    for ctx in contexts:
+        assert ctx.outside_requests == [], f"requests left localhost: {ctx.outside_requests}"
+        ctx.close()
+
+
 @pytest.fixture
 def app(page, site):
     """The app opened under its sub-path, Python ready."""
     page.goto(site)
-    page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=60_000)
+    page.wait_for_function(READY, timeout=60_000)
     return page

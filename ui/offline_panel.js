@@ -61,9 +61,9 @@ function showUpdate(worker) {
       clearTimeout(timer);
       location.reload();
     }, { once: true });
-    // Chromium can leave the new version waiting when the old one is busy at the moment it is
-    // asked (seen in the e2e test: the worker had gone idle, the click's own fetches woke the old
-    // one). Asking again is harmless, so ask every two seconds until it takes over.
+    // A safety net, not the fix (that is the mousedown below): if the new version is still
+    // waiting, ask again every two seconds. In the parked case the e2e test found, asking again
+    // did not help; it costs nothing when the first request works.
     let tries = 0;
     const ask = async () => {
       const reg = await navigator.serviceWorker.getRegistration();

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, block_outside
+from tests.conftest import LAPTOP, PHONE, ROOT, SETTLED
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
-# Python ready, the model picker and the engine line filled: the page as a reader meets it.
-SETTLED = ("document.documentElement.dataset.pyReady === '1'"
-           " && document.querySelectorAll('#model option').length > 1"
-           " && document.querySelector('#engine').textContent")
 RUN_AXE = """async () => {
   const result = await axe.run(document, { resultTypes: ['violations'] });
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
@@ -25,32 +19,16 @@ RUN_AXE = """async () => {
 
 
 @pytest.fixture
-def open_with_axe(browser, site):
-    """A fresh context with axe-core loaded into every page; yields viewport, scheme -> page."""
+def open_with_axe(open_at):
+    """viewport, scheme -> the page as a reader meets it, with axe-core loaded from this machine."""
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: run `make test` (npm ci installs it)")
-    contexts = []
-
-    def open_page(viewport, scheme):
-        ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
-        ctx.outside_requests = block_outside(ctx)
-        contexts.append(ctx)
-        # The page's CSP allows no inline script, and page.add_script_tag(path=...) injects the
-        # file's content inline: Chromium refuses it. An init script is run by the browser itself
-        # (DevTools protocol), outside the page's CSP, so axe is loaded into the page unchanged and
-        # from this machine (never a CDN) without loosening the policy the test should see.
-        ctx.add_init_script(path=str(AXE))
-        page = ctx.new_page()
-        page.console_errors = []
-        page.on("pageerror", lambda err: page.console_errors.append(str(err)))
-        page.goto(site)
-        page.wait_for_function(SETTLED, timeout=60_000)
-        return page
-
-    yield open_page
-    for ctx in contexts:
-        assert ctx.outside_requests == [], f"requests left localhost: {ctx.outside_requests}"
-        ctx.close()
+    # The page's CSP allows no inline script, and page.add_script_tag(path=...) injects the
+    # file's content inline: Chromium refuses it. An init script is run by the browser itself
+    # (DevTools protocol), outside the page's CSP, so axe is loaded into the page unchanged and
+    # from this machine (never a CDN) without loosening the policy the test should see.
+    return lambda viewport, scheme: open_at(viewport, color_scheme=scheme, init_path=str(AXE),
+                                            wait_for=SETTLED)
 
 
 def violations(page) -> list[dict]:

@@ -5,36 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import block_outside
-
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
-READY = "document.documentElement.dataset.pyReady === '1'"
-
-
-@pytest.fixture
-def open_at(browser, site):
-    """Open the app in a fresh context at a viewport size; yields a function size -> page."""
-    contexts = []
-
-    def open_page(viewport, *, wait_ready=True, init_script=None, **options):
-        ctx = browser.new_context(viewport=viewport, **options)
-        ctx.outside_requests = block_outside(ctx)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.console_errors = []
-        page.on("pageerror", lambda err: page.console_errors.append(str(err)))
-        if init_script:
-            page.add_init_script(init_script)
-        page.goto(site)
-        if wait_ready:
-            page.wait_for_function(READY, timeout=60_000)
-        return page
-
-    yield open_page
-    for ctx in contexts:
-        assert ctx.outside_requests == [], f"requests left localhost: {ctx.outside_requests}"
-        ctx.close()
+from tests.conftest import LAPTOP, PHONE, READY, SETTLED
 
 
 def box(page, selector):
@@ -125,14 +96,11 @@ requestAnimationFrame(() => {
   window.__playAtFirstFrame = r && { x: r.x, y: r.y };
 });
 """
-# Python is ready and has filled the model picker and the engine line (the last things it adds).
-SETTLED = (READY + " && document.querySelectorAll('#model option').length > 1"
-           " && document.querySelector('#engine').textContent")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 def test_nothing_moves_when_python_arrives(open_at, viewport):
-    page = open_at(viewport, wait_ready=False, init_script=WATCH_SHIFTS)
+    page = open_at(viewport, wait_for=None, init_script=WATCH_SHIFTS)
     page.wait_for_function(SETTLED, timeout=60_000)
     page.wait_for_timeout(1000)
     shifts = page.evaluate("window.__shifts")
@@ -166,14 +134,14 @@ def test_the_text_is_in_the_page_before_any_script_runs(open_at, site):
     assert book.paragraphs[first.last + 1].text not in html  # the rest is Python's to draw
 
     # With scripts off, a reader sees the story's start and what the app does.
-    page = open_at(PHONE, wait_ready=False, java_script_enabled=False)
+    page = open_at(PHONE, wait_for=None, java_script_enabled=False)
     assert page.is_visible("#s-0") and in_viewport(page, "#s-0 p")
     assert "Still Water" in page.inner_text("#reader")
     assert page.inner_text("#status") == WELCOME
 
 
 def test_python_draws_the_same_first_section_the_page_painted(open_at, site):
-    page = open_at(LAPTOP, wait_ready=False)
+    page = open_at(LAPTOP, wait_for=None)
     painted = page.evaluate(f"({SECTION_SHAPE})(document.querySelector('#s-0'))")
     page.wait_for_function(READY, timeout=60_000)
     # The static copy was replaced by Python's render (the rest of the book is there now)...
@@ -185,7 +153,7 @@ def test_python_draws_the_same_first_section_the_page_painted(open_at, site):
 
 
 def test_a_reader_who_scrolled_before_python_arrived_stays_on_their_words(open_at):
-    page = open_at(PHONE, wait_ready=False)
+    page = open_at(PHONE, wait_for=None)
     page.wait_for_selector("#s-0 p")
     if page.evaluate(READY):
         pytest.skip("Python was ready before the page could be scrolled")
@@ -321,7 +289,7 @@ def test_the_section_map_and_time_left_are_visible(open_at, viewport):
 
 
 def test_play_pressed_while_python_starts_plays_once_it_is_ready(open_at):
-    page = open_at(LAPTOP, wait_ready=False)
+    page = open_at(LAPTOP, wait_for=None)
     page.wait_for_function("window.bookmusic?.ui")  # the page's own script has wired Play
     if page.evaluate(READY):
         pytest.skip("Python was ready before Play could be pressed")

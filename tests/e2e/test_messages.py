@@ -6,34 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import block_outside
+from tests.conftest import LAPTOP, PHONE, READY
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
-READY = "document.documentElement.dataset.pyReady === '1'"
-SETTLED = READY + " && document.querySelectorAll('#model option').length > 1"
+PICKER_FILLED = READY + " && document.querySelectorAll('#model option').length > 1"
 MISSING_MODEL = "models/no-such-model.gguf"  # served from localhost: a 404
-
-
-@pytest.fixture
-def open_at(browser, site):
-    contexts = []
-
-    def open_page(viewport, query=""):
-        ctx = browser.new_context(viewport=viewport)
-        ctx.outside_requests = block_outside(ctx)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.console_errors = []
-        page.on("pageerror", lambda err: page.console_errors.append(str(err)))
-        page.goto(site + query)
-        page.wait_for_function(SETTLED, timeout=60_000)
-        return page
-
-    yield open_page
-    for ctx in contexts:
-        assert ctx.outside_requests == [], f"requests left localhost: {ctx.outside_requests}"
-        ctx.close()
 
 
 def seen(page, selector):
@@ -53,7 +29,7 @@ def status(page):
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 def test_a_message_is_seen_after_scrolling_and_nothing_moves(open_at, viewport):
-    page = open_at(viewport)
+    page = open_at(viewport, wait_for=PICKER_FILLED)
     page.evaluate("scrollTo(0, document.scrollingElement.scrollHeight / 2)")
     page.wait_for_timeout(300)
     # A speed change (the menu's on a phone) says so where the reader is.
@@ -78,7 +54,7 @@ def test_a_message_is_seen_after_scrolling_and_nothing_moves(open_at, viewport):
 
 
 def test_notices_clear_themselves_and_problems_stay_until_dismissed(open_at):
-    page = open_at(LAPTOP)
+    page = open_at(LAPTOP, wait_for=PICKER_FILLED)
     page.select_option("#wpm", "280")
     page.wait_for_function("document.querySelector('#status').textContent.includes('280')")
     assert page.is_hidden("#message-close")  # a notice: nothing to dismiss, it goes by itself
@@ -93,7 +69,7 @@ def test_notices_clear_themselves_and_problems_stay_until_dismissed(open_at):
 
 
 def test_a_model_that_cannot_load_says_why_in_plain_words_and_retry_tries_again(open_at):
-    page = open_at(PHONE, f"?model-url={MISSING_MODEL}")
+    page = open_at(PHONE, f"?model-url={MISSING_MODEL}", wait_for=PICKER_FILLED)
     asked = []
     page.on("request", lambda r: asked.append(r.url) if MISSING_MODEL in r.url else None)
     page.click("#play")  # the address named the model: Play loads it
@@ -114,7 +90,7 @@ def test_a_model_that_cannot_load_says_why_in_plain_words_and_retry_tries_again(
 
 
 def test_one_section_is_one_section(open_at):
-    page = open_at(LAPTOP)
+    page = open_at(LAPTOP, wait_for=PICKER_FILLED)
     page.click("#paste")
     page.fill("#paste-text", "A short note about the sea.")
     page.click("#paste-open")
