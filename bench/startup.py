@@ -1,9 +1,17 @@
-"""Startup benchmark: navigation to Python ready and to first sound, cold and warm, and bytes moved.
+"""Startup benchmark: the app beside a bare PyScript page, cold, warm and hot, and every byte moved.
 
-Cold = a fresh browser profile (empty cache); warm = the same profile loading the page again;
-hot = a third load. Chromium keeps a wasm module's compiled code only once it has been loaded
-twice, so the second load still compiles Pyodide's 9.6 MB wasm and a returning reader gets the
-hot figures.
+Side by side in one run: the app, and a bare page that boots the same PyScript and Pyodide from the
+same build and runs one line of Python. Their ratio is the app's own overhead; machine noise hits
+both alike.
+- cold: a fresh browser profile (empty caches). The app's cold visit goes on until its service
+  worker has precached the app and the network has been quiet for QUIET_S: "until_quiet_bytes"
+  is all a first visit moves with no model chosen.
+- warm: the same profile loading again, only after that precache finished (so the two do not overlap).
+- hot: a third load. Chromium keeps a wasm module's compiled code only once it has been loaded
+  twice, so the second load still compiles Pyodide's 9.6 MB wasm and a returning reader gets these.
+Bytes are counted by the server (scripts/serve.py's ledger), so the service worker's fetches count
+too; "gzip_bytes" is what the same responses weigh gzip-compressed (level 6), for a host that
+compresses every type, next to what this plain server sends.
 Prints one JSON object; each timing is the median of --runs runs (and min/max).
 """
 
@@ -11,68 +19,159 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
+import zlib
+from pathlib import Path
 
-from _browser import profile_context, serve_site, summary
+from _browser import ROOT, profile_context, summary
+from conftest import SUB_PATH
 from playwright.sync_api import sync_playwright
+from serve import serve_in_thread
 
 READY = "document.documentElement.dataset.pyReady === '1'"
 SOUND = "window.bookmusic.sound.level() > 0.005"
+OFFLINE_READY = "document.documentElement.dataset.offlineReady === '1'"
+QUIET_S = 5.0
+BARE_PATH = SUB_PATH + "bare/"
+
+# The same PyScript and Pyodide as the app, and nothing else: one line of Python marks it ready.
+BARE_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>bare PyScript</title>
+<script type="module" src="../vendor/pyscript/core.js"></script></head>
+<body><script type="py" config="./pyscript.toml">
+from pyscript import document
+document.documentElement.dataset.pyReady = "1"
+</script></body></html>
+"""
+BARE_TOML = 'interpreter = "../vendor/pyodide/pyodide.mjs"\n'
 
 
-def one_load(page, cdp, url: str) -> dict:
-    received = {"bytes": 0}
+class Ledger:
+    """What the server sent, with a clock, and how much of it gzip would have saved."""
 
-    def on_finished(event):
-        received["bytes"] += event.get("encodedDataLength", 0)
+    def __init__(self, folders: dict[str, Path]) -> None:
+        self.entries: list[tuple[float, str, int]] = []
+        self.folders = folders
+        self._gzip: dict[str, int] = {}
 
-    cdp.on("Network.loadingFinished", on_finished)
-    t0 = time.perf_counter()
+    def mark(self) -> int:
+        return len(self.entries)
+
+    def since(self, start: int, until: float = float("inf")) -> list[tuple[float, str, int]]:
+        return [e for e in self.entries[start:] if e[0] <= until]
+
+    def gzip_bytes(self, entries: list[tuple[float, str, int]]) -> int:
+        return sum(self._gzipped(path, size) for _t, path, size in entries)
+
+    def wait_quiet(self, quiet_s: float = QUIET_S, limit_s: float = 120.0) -> None:
+        end = time.monotonic() + limit_s
+        while time.monotonic() < end:
+            last = self.entries[-1][0] if self.entries else 0.0
+            if time.monotonic() - last >= quiet_s:
+                return
+            time.sleep(0.25)
+
+    def _gzipped(self, url_path: str, size: int) -> int:
+        if url_path not in self._gzip:
+            file = self._file(url_path)
+            self._gzip[url_path] = len(zlib.compress(file.read_bytes(), 6)) if file else size
+        return min(self._gzip[url_path], size)
+
+    def _file(self, url_path: str) -> Path | None:
+        for prefix in sorted(self.folders, key=len, reverse=True):
+            if url_path.startswith(prefix):
+                path = self.folders[prefix] / url_path[len(prefix):]
+                return path if path.is_file() else path / "index.html"
+        return None
+
+
+def load(page, ledger: Ledger, url: str, play: bool, first_visit: bool = False) -> dict:
+    start = ledger.mark()
+    t0 = time.monotonic()
     page.goto(url)
     page.wait_for_function(READY, timeout=120_000, polling=20)
-    ready = time.perf_counter() - t0
-    page.click("#play")
-    page.wait_for_function(SOUND, timeout=60_000, polling=20)
-    sound = time.perf_counter() - t0
-    page.click("#play")  # pause before the next load
-    page.wait_for_timeout(300)  # let late responses (Strudel chunks) be counted
-    cdp.remove_listener("Network.loadingFinished", on_finished)
-    return {"ready": ready, "sound": sound, "bytes": received["bytes"]}
+    out = {"ready": time.monotonic() - t0}
+    if play:
+        clicked = time.monotonic()
+        page.click("#play")
+        page.wait_for_function(SOUND, timeout=60_000, polling=20)
+        heard = time.monotonic()
+        out.update(sound=heard - t0, play_to_sound=heard - clicked)
+        before = ledger.since(start, heard)
+        out.update(bytes_before_sound=sum(e[2] for e in before), gzip_before_sound=ledger.gzip_bytes(before))
+        page.click("#play")  # pause before the next load
+    if first_visit:
+        page.wait_for_function(OFFLINE_READY, timeout=120_000)
+    ledger.wait_quiet()
+    moved = ledger.since(start)
+    out.update(bytes=sum(e[2] for e in moved), gzip_bytes=ledger.gzip_bytes(moved))
+    return out
+
+
+def visits(pw, ledger: Ledger, url: str, play: bool) -> tuple[dict, dict, dict]:
+    with profile_context(pw) as ctx:
+        page = ctx.new_page()
+        cold = load(page, ledger, url, play, first_visit=play)
+        warm = load(page, ledger, url, play)
+        hot = load(page, ledger, url, play)
+        assert not ctx.outside_requests, ctx.outside_requests
+    return cold, warm, hot
+
+
+def figures(runs: list[dict]) -> dict:
+    byte_keys = ("bytes", "gzip_bytes", "bytes_before_sound", "gzip_before_sound")
+    out = {k: summary([r[k] for r in runs]) for k in runs[0] if k not in byte_keys}
+    for k in byte_keys:
+        if k in runs[0]:
+            out[k] = int(summary([r[k] for r in runs])["median"])
+    return out
+
+
+def ready_ratio(result: dict, name: str) -> float:
+    return round(result["app"][name]["ready"]["median"] / result["bare_pyscript"][name]["ready"]["median"], 2)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    cold, warm, hot = [], [], []
-    with serve_site() as url, sync_playwright() as pw:
-        for _ in range(args.runs):
-            with profile_context(pw) as ctx:
-                page = ctx.new_page()
-                cdp = ctx.new_cdp_session(page)
-                cdp.send("Network.enable")
-                cold.append(one_load(page, cdp, url))
-                warm.append(one_load(page, cdp, url))
-                hot.append(one_load(page, cdp, url))
-                assert not ctx.outside_requests, ctx.outside_requests
-    result = {
+    dist = ROOT / "dist"
+    with tempfile.TemporaryDirectory(prefix="bookmusic-bare-") as bare_dir:
+        (Path(bare_dir) / "index.html").write_text(BARE_HTML)
+        (Path(bare_dir) / "pyscript.toml").write_text(BARE_TOML)
+        folders = {SUB_PATH: dist, BARE_PATH: Path(bare_dir)}
+        ledger = Ledger(folders)
+        server, base = serve_in_thread(folders, ledger=ledger.entries)
+        app: dict[str, list[dict]] = {"cold": [], "warm": [], "hot": []}
+        bare: dict[str, list[dict]] = {"cold": [], "warm": [], "hot": []}
+        try:
+            with sync_playwright() as pw:
+                for _ in range(args.runs):  # interleaved, so both see the same machine
+                    for into, path, play in ((app, SUB_PATH, True), (bare, BARE_PATH, False)):
+                        for name, got in zip(into, visits(pw, ledger, base + path, play), strict=True):
+                            into[name].append(got)
+        finally:
+            server.shutdown()
+    result: dict = {
         "benchmark": "startup",
         "unit": {"time": "s", "transfer": "bytes"},
-        "cold": {
-            "python_ready": summary([r["ready"] for r in cold]),
-            "first_sound": summary([r["sound"] for r in cold]),
-            "transfer_bytes": int(summary([r["bytes"] for r in cold])["median"]),
-        },
-        "warm": {
-            "python_ready": summary([r["ready"] for r in warm]),
-            "first_sound": summary([r["sound"] for r in warm]),
-            "transfer_bytes": int(summary([r["bytes"] for r in warm])["median"]),
-        },
-        "hot": {
-            "python_ready": summary([r["ready"] for r in hot]),
-            "first_sound": summary([r["sound"] for r in hot]),
-        },
-        "targets": {"warm_python_ready": 2.5, "warm_first_sound": 3.0, "cold_transfer_bytes": 16_000_000},
+        "app": {name: figures(runs) for name, runs in app.items()},
+        "bare_pyscript": {name: figures(runs) for name, runs in bare.items()},
+    }
+    result["ratio_ready_app_to_bare"] = {name: ready_ratio(result, name) for name in app}
+    cold = result["app"]["cold"]
+    result["first_visit"] = {
+        "until_quiet_bytes": cold["bytes"],
+        "until_quiet_gzip_bytes": cold["gzip_bytes"],
+        "before_first_sound_bytes": cold["bytes_before_sound"],
+        "before_first_sound_gzip_bytes": cold["gzip_before_sound"],
+    }
+    result["targets"] = {
+        "warm_ready_ratio_max": 1.1,
+        "play_to_sound_s_max": 0.5,
+        "first_visit_until_quiet_bytes_max": 16_000_000,
+        "first_visit_before_sound_wire_bytes_max": 8_000_000,
     }
     print(json.dumps(result, indent=2))
 

@@ -33,9 +33,19 @@ PY_PACKAGES = ["app", "prompts"]
 
 # The service worker: source bundled with Workbox into dist/sw.js, with the precache manifest.
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
-# Needed only on some machines (web-llm is the WebGPU engine, 6.8 MB): cached on first use instead
-# of downloaded by every visitor up front; the service worker still keeps it per version.
-LAZY_PREFIXES = ("vendor/web-llm/",)
+# Needed only on some machines, so cached on first use instead of downloaded by every visitor up
+# front (the service worker still keeps them per version): the two LLM engines (web-llm 6.6 MB for
+# WebGPU, wllama 9.1 MB for the CPU; a reader who loads a model has it offline from then on) and
+# the in-memory IndexedDB for browsers that refuse storage.
+LAZY_PREFIXES = ("vendor/web-llm/", "vendor/wllama/", "vendor/fake-indexeddb/")
+
+# PyScript chunks for features the app never uses (the py-editor's CodeMirror, the py-terminal's
+# xterm, MicroPython, py-game's TOML parser): 0.8 MB the service worker would otherwise precache.
+# They are only ever imported dynamically by those features; the build checks that no chunk it
+# ships imports one of them statically.
+PYSCRIPT_UNUSED = re.compile(
+    r"^(codemirror.*|index-.*|xterm.*|mpy-.*|py-[A-Za-z0-9_-]{8}|toml-Blg7Izee)\.(js|css)$"
+)
 
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 
@@ -148,6 +158,24 @@ def esbuild(entry: Path, out: Path, *options: str) -> None:
     )
 
 
+STATIC_IMPORT = re.compile(r'from\s*"\./([^"]+)"')
+
+
+def copy_pyscript(src_dir: Path, out_dir: Path) -> list[str]:
+    """PyScript's chunks less those of features the app never uses; returns the names left out."""
+    kept, dropped = [], []
+    for src in sorted(src_dir.iterdir()):
+        if src.suffix in {".js", ".css"}:
+            (dropped if PYSCRIPT_UNUSED.match(src.name) else kept).append(src)
+    for src in kept:
+        missing = [m for m in STATIC_IMPORT.findall(src.read_text()) if not (src_dir / m).exists()
+                   or PYSCRIPT_UNUSED.match(m)]
+        if missing:
+            sys.exit(f"PyScript chunk {src.name} imports {missing}, which the build leaves out")
+        copy(src, out_dir / src.name)
+    return [p.name for p in dropped]
+
+
 def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
     """Every file of the build with its content hash, the files cached on first use, a version."""
     manifest, lazy = [], []
@@ -217,9 +245,7 @@ def build(dist: Path) -> dict:
     localize_lock(NODE / "pyodide/pyodide-lock.json", wheels, pyodide_dir)
 
     # PyScript: its code-split chunks are loaded on demand, source maps are not shipped.
-    for src in (NODE / "@pyscript/core/dist").iterdir():
-        if src.suffix in {".js", ".css"}:
-            copy(src, vendor / "pyscript" / src.name)
+    copy_pyscript(NODE / "@pyscript/core/dist", vendor / "pyscript")
 
     # Strudel: one self-contained ES module plus its clock worker. Its audio worklets come inlined as
     # data: URLs, which the page's Content-Security-Policy (script-src 'self') refuses: every

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import mimetypes
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +37,19 @@ class MountedHandler(SimpleHTTPRequestHandler):
 
     mounts: ClassVar[dict[str, Path]] = {}
     quiet = True
+    # When a list, every full response (status 200) is recorded as (monotonic time, path, bytes):
+    # benchmarks count what a visit moves, service-worker fetches included, which the page can't see.
+    ledger: ClassVar[list[tuple[float, str, int]] | None] = None
+    _status = 0
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if self.ledger is not None and self._status == 200 and keyword.lower() == "content-length":
+            self.ledger.append((time.monotonic(), urlsplit(self.path).path, int(value)))
+        super().send_header(keyword, value)
 
     def translate_path(self, path: str) -> str:
         url_path = unquote(urlsplit(path).path)
@@ -70,17 +84,21 @@ class MountedHandler(SimpleHTTPRequestHandler):
 
 
 def make_server(
-    mounts: dict[str, Path], host: str = "127.0.0.1", port: int = 8000, quiet: bool = True
+    mounts: dict[str, Path], host: str = "127.0.0.1", port: int = 8000, quiet: bool = True,
+    ledger: list[tuple[float, str, int]] | None = None,
 ) -> ThreadingHTTPServer:
-    handler = type("Handler", (MountedHandler,), {"mounts": dict(mounts), "quiet": quiet})
+    attrs = {"mounts": dict(mounts), "quiet": quiet, "ledger": ledger}
+    handler = type("Handler", (MountedHandler,), attrs)
     server = ThreadingHTTPServer((host, port), functools.partial(handler))
     server.daemon_threads = True
     return server
 
 
-def serve_in_thread(mounts: dict[str, Path], port: int = 0) -> tuple[ThreadingHTTPServer, str]:
+def serve_in_thread(
+    mounts: dict[str, Path], port: int = 0, ledger: list[tuple[float, str, int]] | None = None
+) -> tuple[ThreadingHTTPServer, str]:
     """Start a server on a free port (tests, benchmarks); returns it and its base URL."""
-    server = make_server(mounts, port=port)
+    server = make_server(mounts, port=port, ledger=ledger)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 

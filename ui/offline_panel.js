@@ -2,7 +2,7 @@
 // versions, shows what this browser keeps (app copy, model caches, books) and lets the reader
 // remove it: a cached model, the open book ("forget this book"), or everything.
 import { listBooks } from "../storage/book_store.js";
-import { emit, status } from "./bus.js";
+import { emit, on, state, status } from "./bus.js";
 import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
@@ -244,8 +244,24 @@ export function wireOffline() {
   window.bookmusic = Object.assign(window.bookmusic || {}, {
     offline: { state: offline, storageReport, removeStored, refresh },
   });
-  // After Python is up: the offline copy downloads in the background, never competing with the
-  // first visit's own start.
-  if (document.documentElement.dataset.pyReady === "1") register();
-  else window.addEventListener("bookmusic:ready", register, { once: true });
+  if (document.documentElement.dataset.pyReady === "1") registerSoon();
+  else window.addEventListener("bookmusic:ready", registerSoon, { once: true });
+}
+
+// The offline copy (24 MB) downloads in the background, never competing with the first visit's
+// start or its first notes: a few seconds after Python is up, or after the first Play's sound has
+// begun (it starts 0.2-2.5 s after the press) when the reader presses Play first.
+const QUIET_AFTER_READY_MS = 4000;
+const QUIET_AFTER_PLAY_MS = 3000;
+
+function registerSoon() {
+  let timer = setTimeout(go, state.playing ? QUIET_AFTER_PLAY_MS : QUIET_AFTER_READY_MS);
+  const stop = on("play", () => {
+    clearTimeout(timer);
+    timer = setTimeout(go, QUIET_AFTER_PLAY_MS);
+  });
+  function go() {
+    stop();
+    register();
+  }
 }
