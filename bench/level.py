@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from app.compose.instant import compose_mood  # noqa: E402
 from app.music.styles import load_styles  # noqa: E402
 from app.strudel.validate import validate  # noqa: E402
-from tests.e2e.test_level import gated_db  # noqa: E402
+from tests.e2e.test_level import SETTLE, gated_db  # noqa: E402
 
 HOSTILE = {
     "all-at-ceiling": "setcpm(40)\nstack(" + ", ".join(
@@ -35,20 +35,6 @@ HOSTILE = {
     "drums-only": 'setcpm(30)\ns("sbd*4").gain(0.6)',
     "lone-bell": 'setcpm(12)\nn("<7 ~ ~ 9>").scale("C5:major").sound("sine").release(3).gain(0.05)',
 }
-
-MEASURE = """async ([code, settle, span]) => {
-  const S = window.__sound;
-  await S.play(code);
-  await new Promise((r) => setTimeout(r, settle * 1000));
-  const out = [], raw = [];
-  const end = performance.now() + span * 1000;
-  while (performance.now() < end) {
-    out.push(S.level());
-    raw.push(S.loudness().measuredDb);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { out, raw, gainDb: S.loudness().gainDb };
-}"""
 
 
 def pieces(sections: int) -> dict[str, str]:
@@ -83,12 +69,12 @@ def main() -> None:
         target = page.evaluate("window.__sound.loudness().targetDb")
         volume = 0.8  # the player's default
         for name, code in codes.items():
-            got = page.evaluate(MEASURE, [code, args.settle, 2.0])
+            got = page.evaluate(SETTLE, [code, args.settle, 2.0])
             raw = [x for x in got["raw"] if x is not None and x > -200]
             rows[name] = {
                 "before_db": round(statistics.median(raw), 2) if raw else None,
                 "after_db": None if (a := gated_db(got["out"], volume)) is None else round(a, 2),
-                "gain_db": round(got["gainDb"], 2),
+                "gain_db": round(got["state"]["gainDb"], 2),
             }
         page.evaluate("() => window.__sound.stop()")
         assert ctx.outside_requests == []
