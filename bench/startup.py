@@ -135,8 +135,9 @@ def ready_ratio(result: dict, name: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="the build to serve")
     args = parser.parse_args()
-    dist = ROOT / "dist"
+    dist = args.dist.resolve()
     with tempfile.TemporaryDirectory(prefix="bookmusic-bare-") as bare_dir:
         (Path(bare_dir) / "index.html").write_text(BARE_HTML)
         (Path(bare_dir) / "pyscript.toml").write_text(BARE_TOML)
