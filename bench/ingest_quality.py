@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -25,37 +24,15 @@ sys.path.insert(0, str(ROOT))
 
 from app.ingest.stream import read_book  # noqa: E402
 from app.segment import target_words  # noqa: E402
+from tests.unit import grade  # noqa: E402
 from tests.unit.bookgen import LAYOUTS, Chapter, fixture_chapters, typeset  # noqa: E402
-
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
-
-
-def norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return " ".join(text.split())
-
-
-def tokens(text: str) -> list[str]:
-    return [t.strip('.,;:!?"()\'*') for t in norm(text).split()]
+from tests.unit.grade import norm, rejoined, tokens  # noqa: E402
 
 
 def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes, seconds: float,
           pages: int) -> dict[str, Any]:
-    # A long paragraph cut at sentence ends for sectioning is one paragraph again here.
-    paragraphs: list[tuple[str, str]] = []
-    for p in book.paragraphs:
-        if p.continued and paragraphs:
-            paragraphs[-1] = (paragraphs[-1][0], paragraphs[-1][1] + " " + p.text)
-        else:
-            paragraphs.append((p.kind, p.text))
-    found = Counter(norm(text) for _, text in paragraphs)
-    exact: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for kind, text in truth:
-        total[kind] += 1
-        if found[norm(text)] > 0:
-            found[norm(text)] -= 1
-            exact[kind] += 1
+    paragraphs = rejoined(book)
+    exact, total = grade.exact(truth, paragraphs)
     want = Counter(t for _, text in truth for t in tokens(text))
     got = Counter(t for _, text in paragraphs for t in tokens(text))
     hyphenated = [t for t in want if "-" in t.strip("-")]
@@ -63,18 +40,14 @@ def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes,
     over_joined = sum(got[t.replace("-", "")] - want[t.replace("-", "")] for t in hyphenated
                       if got[t.replace("-", "")] > want[t.replace("-", "")])
     split = sum(n for t, n in got.items() if t.endswith("-") and t not in want)
-    folios = sum(got[t] - want[t] for t in got if t.isdigit() and got[t] > want[t])
     out_text = norm(" ".join(text for _, text in paragraphs))
-    head_leaks = sum(1 for h in set(heads) if h and norm(h) not in norm(" ".join(t for _, t in truth))
-                     and norm(h) in out_text)
-    lost = sum(n - got[t] for t, n in want.items() if n > got[t] and "-" not in t)
     report: dict[str, Any] = {
         "pages": pages,
         "paragraphs_exact": {k: f"{exact[k]}/{total[k]}" for k in total},
         "paragraphs_exact_pct": round(100 * sum(exact.values()) / max(1, sum(total.values())), 1),
-        "leaked_folios": folios,
-        "leaked_heads": head_leaks,
-        "lost_words": lost,
+        "leaked_folios": grade.leaked_folios(truth, paragraphs),
+        "leaked_heads": grade.leaked_heads(truth, paragraphs, heads),
+        "lost_words": grade.lost_words(truth, paragraphs),
         "hard_hyphens_kept_pct": round(100 * kept / max(1, sum(want[t] for t in hyphenated)), 1),
         "hyphen_over_joined": over_joined,
         "hyphen_split_left": split,
@@ -150,55 +123,18 @@ def run(pdf: bytes, truth: list[tuple[str, str]], heads: list[str]) -> dict[str,
     return score(truth, book, heads, pdf, time.perf_counter() - t0, pages)
 
 
-# ---- LaTeX (Debian texlive), bench only: the unit tests also run inside Pyodide --------------------
-
-_TEX_ESCAPE = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-                             "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}"})
-
-LATEX = {
-    # The default article: plain page style, the folio centred low on the page.
-    "latex/article": (r"\documentclass{article}", ""),
-    # Running heads that change with the section, folio in the head.
-    "latex/headings": (r"\documentclass[twoside]{article}", r"\pagestyle{headings}"),
-    "latex/two-column": (r"\documentclass[twocolumn]{article}", ""),
-    "latex/footnotes": (r"\documentclass{article}", ""),
-}
+# ---- LaTeX (Debian texlive): tests/unit/bookgen_latex.py, shared with the unit tests ----------
 
 
 def latex(chapters: list[Chapter]) -> dict[str, Any]:
-    if not shutil.which("pdflatex"):
-        return {"latex": "pdflatex not installed (apt-get install texlive-latex-base)"}
+    from tests.unit.bookgen_latex import LATEX_LAYOUTS, have_pdflatex, latex_typeset
+
+    if not have_pdflatex():
+        return {"latex": "pdflatex not installed (scripts/setup.sh --tests installs texlive-latex-base)"}
     out = {}
-    for name, (klass, style) in LATEX.items():
-        truth: list[tuple[str, str]] = []
-        heads: list[str] = []
-        body = []
-        notes = name.endswith("footnotes")
-        for chapter in chapters:
-            body.append(rf"\section*{{{chapter.title}}}\markboth{{{chapter.title.upper()}}}{{{chapter.title.upper()}}}")
-            truth.append(("heading", chapter.title))
-            heads.append(chapter.title.upper())
-            for k, text in enumerate(chapter.paragraphs):
-                tex = text.translate(_TEX_ESCAPE).replace("“", "``").replace("”", "''")
-                if notes and k % 5 == 2:
-                    note = f"A note on this paragraph: the editor's remark {k}."
-                    tex += rf"\footnote{{{note}}}"
-                    number = sum(1 for kind, _ in truth if kind == "footnote") + 1
-                    truth.append(("footnote", f"{number} {note}"))
-                    text += str(number)
-                truth.append(("text", text))
-                body.append(tex)
-        source = "\n".join([klass, r"\usepackage[utf8]{inputenc}",
-                            style, r"\begin{document}",
-                            "\n\n".join(body), r"\end{document}"])
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "book.tex").write_text(source, encoding="utf-8")
-            subprocess.run(["pdflatex", "-interaction=batchmode", "book.tex"], cwd=tmp, capture_output=True)
-            path = Path(tmp) / "book.pdf"
-            if not path.exists():
-                out[name] = {"error": "pdflatex failed"}
-                continue
-            out[name] = run(path.read_bytes(), truth, heads)
+    for layout in LATEX_LAYOUTS:
+        book = latex_typeset(chapters, layout)
+        out[f"latex/{layout.name}"] = run(book.pdf, book.truth, book.heads)
     return out
 
 

@@ -40,6 +40,7 @@ _SENTENCE_PUNCTUATION = ".!?…。！？"
 _CLOSERS = "\"'”’»」』)）"
 _HYPHENATED = re.compile(r"\w-")  # matched on the last two characters only: never a scan
 _HYPHENATED_WORD = re.compile(r"[^\W\d_]-")
+_DASHES = "—―"  # em dash, horizontal bar: set closed up in English books
 
 
 # Any character one of the rewrites below changes: most lines have none and skip them all.
@@ -75,6 +76,9 @@ def join_lines(previous: str, line: str) -> str:
         return previous + line
     if _CJK_EDGE.match(previous[-1]) and _CJK_EDGE.match(line[0]):
         return previous + line
+    # A closed-up dash ("answer,—nothing") broken after it: TeX and word processors break there.
+    if previous[-1] in _DASHES and len(previous) > 1 and not previous[-2].isspace() and line[0].isalnum():
+        return previous + line
     if previous.endswith(" "):
         return previous + line.lstrip()
     return previous + " " + line.lstrip()
@@ -98,11 +102,15 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.words: Counter[str] = Counter()
+        self._cut = False  # the line before ended in a hyphen: this line's first word is a half
 
     def add_line(self, line: str) -> None:
-        """Count a line's words; its first and last may be halves of a word cut at a line end."""
+        """Count a line's words, lines given in reading order: its first word is a half when the
+        line before ended in a hyphen, its last when it ends in one itself."""
         found = _WORD.findall(line.lower())
-        self.words.update(found[1:-1])
+        cut = _HYPHENATED.fullmatch(line[-2:]) is not None
+        self.words.update(found[1 if self._cut else 0 : len(found) - 1 if cut else len(found)])
+        self._cut = cut
 
     def keeps_hyphen(self, head: str, tail: str) -> bool:
         """`head-` ended a line and `tail` starts the next: is the hyphen part of the word?
@@ -110,7 +118,7 @@ class Vocabulary:
         joined word seen elsewhere drops it, and two real words on either side keep it."""
         head, tail = head.lower(), tail.lower()
         words = self.words
-        if words[f"{head}-{tail}"]:
+        if words[f"{head}-{tail}"] or "-" in tail:  # "half-" "a-dozen": a compound already
             return True
         if words[head + tail]:
             return False

@@ -21,6 +21,9 @@ from app.ingest.cleanup import clean_text, is_chapter_heading, join_lines, split
         ("Le café", "était fermé", "Le café était fermé"),
         ("pages 12-", "13 of it", "pages 12-13 of it"),
         ("a pause -", "then more", "a pause - then more"),  # a spaced dash is not a hyphen
+        ("No answer,\u2014", "nothing done.", "No answer,\u2014nothing done."),  # closed-up dash
+        ("a pause \u2014", "then more", "a pause \u2014 then more"),  # a spaced one keeps its space
+        ("ran thus:\u2014", "\u201cMost", "ran thus:\u2014 \u201cMost"),  # a quote opens after a space
     ],
 )
 def test_join_lines(previous, line, joined):
