@@ -87,13 +87,19 @@ def join_lines(previous: str, line: str) -> str:
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
-def _word_before_hyphen(text: str) -> str | None:
+def _word_before_hyphen(text: str) -> re.Match[str] | None:
     """The word a line-end hyphen follows ("well-" -> "well"), found by a forward scan (a pattern
     anchored at the end would retry from every position of a long word: quadratic)."""
     if not text.endswith("-"):
         return None
     words = list(_WORD.finditer(text, 0, len(text) - 1))
-    return words[-1].group() if words and words[-1].end() == len(text) - 1 else None
+    return words[-1] if words and words[-1].end() == len(text) - 1 else None
+
+
+def _mid_sentence(text: str, at: int) -> bool:
+    """Something other than a sentence end (or nothing known) comes before position `at`."""
+    before = text[:at].rstrip().rstrip("\"'“‘«(")
+    return bool(before) and not ends_sentence(before)
 
 
 class Vocabulary:
@@ -112,15 +118,17 @@ class Vocabulary:
         self.words.update(found[1 if self._cut else 0 : len(found) - 1 if cut else len(found)])
         self._cut = cut
 
-    def keeps_hyphen(self, head: str, tail: str) -> bool:
+    def keeps_hyphen(self, head: str, tail: str, name: bool = False) -> bool:
         """`head-` ended a line and `tail` starts the next: is the hyphen part of the word?
         Decided from the book's own words: the hyphenated word seen elsewhere keeps it, the
-        joined word seen elsewhere drops it, and two real words on either side keep it."""
+        joined word seen elsewhere drops it, a name (`name`: a capital inside a sentence) whose
+        rest is in small letters is one word (Corn-/hill, Wild-/man), and two real words on
+        either side keep it."""
         head, tail = head.lower(), tail.lower()
         words = self.words
         if words[f"{head}-{tail}"] or "-" in tail:  # "half-" "a-dozen": a compound already
             return True
-        if words[head + tail]:
+        if words[head + tail] or name:
             return False
         first = head.rsplit("-", 1)[-1]
         return len(first) >= 2 and len(tail) >= 2 and words[first] > 0 and words[tail] > 0
@@ -153,8 +161,10 @@ class LineJoiner:
             # A hyphen was dropped: keep it when the book's own words say it is a real one.
             head = _word_before_hyphen(self.tail)
             tail = _WORD.match(line)
-            if head and tail and self.vocabulary.keeps_hyphen(head, tail.group()):
-                joined = self.tail + line
+            if head and tail:
+                name = head.group()[0].isupper() and _mid_sentence(self.tail, head.start())
+                if self.vocabulary.keeps_hyphen(head.group(), tail.group(), name):
+                    joined = self.tail + line
         # join_lines keeps all of `previous` but (at most) its last character.
         keep = len(self.tail) - 1
         self._parts[-1] = self._parts[-1][:-1]
