@@ -190,6 +190,58 @@ def latex(chapters: list[Chapter]) -> dict[str, Any]:
     return out
 
 
+# ---- Real PDFs nobody here wrote: the documentation Debian's texlive-base installs --------------
+# (setup.sh --tests installs it), made by pdfTeX, LuaTeX, XeTeX, dvipdfm, Ghostscript, Acrobat
+# Distiller, Skia and Quartz. No truth to grade against: line recall against pdftotext, speed.
+
+REAL_DIR = Path("/usr/share/doc/texlive-doc")
+REAL = [
+    "bibtex/base/btxdoc.pdf",  # pdfTeX, a LaTeX article
+    "texlive/texlive-en/texlive-en.pdf",  # pdfTeX, a guide with running heads
+    "kpathsea/kpathsea.pdf",  # pdfTeX, a Texinfo manual
+    "dvipdfmx/dvipdfmx.pdf",  # XeTeX
+    "generic/hyph-utf8/hyph-utf8.pdf",  # LuaTeX
+    "etex/base/etex_man.pdf",  # dvipdfm
+    "dvips/dvips.pdf",  # Ghostscript
+    "support/makeindex/makeindex.pdf",  # Acrobat Distiller
+    "luatex/base/graphics/luaharfbuzz.pdf",  # Skia
+    "dvipdfmx/tug2005.pdf",  # Quartz, slides
+]
+
+
+def real() -> dict[str, Any]:
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "fontTools is required..." once per font
+    out: dict[str, Any] = {}
+    for name in REAL:
+        path = REAL_DIR / name
+        if not path.exists():
+            out[f"real/{name}"] = "not installed (texlive-base's documentation)"
+            continue
+        from pypdf import PdfReader
+
+        pdf = path.read_bytes()
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        clock = Clock()
+        try:
+            for _ in range(READS):
+                with clock:
+                    book = read_book(pdf, path.name)
+        except Exception as err:  # a real file may be refused: say why, go on
+            out[f"real/{name}"] = {"pages": pages, "error": str(err)}
+            continue
+        text = norm(" ".join(p.text for p in book.paragraphs))
+        out[f"real/{name}"] = {
+            "pages": pages,
+            "paragraphs": len(book.paragraphs),
+            "pages_per_s": round(pages / clock.wall, 1),
+            "pages_per_cpu_s": round(pages / clock.cpu, 1),
+            **pdftotext_side(pdf, text, [], pages),
+        }
+    return out
+
+
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 LICENCE = "This eBook is for the use of anyone anywhere in the United States and most other parts"
 
@@ -237,7 +289,7 @@ def section_lengths(book: Any) -> dict[str, int]:
 
 def quality() -> dict[str, Any]:
     chapters = fixture_chapters(chapters=4)
-    return {**generated(chapters), **latex(chapters), **plain(chapters)}
+    return {**generated(chapters), **latex(chapters), **plain(chapters), **real()}
 
 
 if __name__ == "__main__":
