@@ -42,20 +42,33 @@ _HYPHENATED = re.compile(r"\w-")  # matched on the last two characters only: nev
 _HYPHENATED_WORD = re.compile(r"[^\W\d_]-")
 _DASHES = "—―"  # em dash, horizontal bar: set closed up in English books
 
+# A spacing accent before a letter: TeX's old (OT1) fonts have no "ü", so \"u is drawn as an
+# accent glyph over a "u" and read back as "¨u" (M¨unchen): put together again. The ASCII ` ^ ~
+# are left alone (code is full of them).
+_SPACING_ACCENTS = {
+    "\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u02c7": "\u030c",
+    "\u02d8": "\u0306", "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304", "\u02dd": "\u030b",
+}
+_ACCENT_BEFORE_LETTER = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])([^\W\d_])")
 
 # Any character one of the rewrites below changes: most lines have none and skip them all.
-_UNCLEAN = re.compile("|".join(p.pattern for p in (_LIGATURE_RE, _ODD_SPACES, _CONTROL, _INVISIBLE)))
+_UNCLEAN = re.compile("|".join(p.pattern for p in (_LIGATURE_RE, _ODD_SPACES, _CONTROL, _INVISIBLE,
+                                                      _ACCENT_BEFORE_LETTER)))
 _SPACE_RUNS = re.compile(r"[ \n]+")
 
 
 def clean_text(text: str) -> str:
-    """One line or paragraph: NFC, ligatures spelled out, odd spaces plain, invisibles gone."""
+    """One line or paragraph: NFC, ligatures spelled out, odd spaces plain, invisibles gone,
+    accents drawn apart from their letter put back on it."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _UNCLEAN.search(text):
         text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
         text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
         text = _CONTROL.sub("", text)
+        if _ACCENT_BEFORE_LETTER.search(text):
+            text = unicodedata.normalize(
+                "NFC", _ACCENT_BEFORE_LETTER.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text))
     if "  " in text or "\n" in text:  # else every run of spaces is one space already
         text = _SPACE_RUNS.sub(" ", text)
     return text.strip()

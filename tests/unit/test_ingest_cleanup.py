@@ -35,6 +35,10 @@ def test_clean_text_normalizes_without_touching_cjk_punctuation():
     assert clean_text(raw) == "été fin de l\u2019fleur"
     assert clean_text("「こんにちは」、世界！") == "「こんにちは」、世界！"
     assert clean_text("tab\there\x07") == "tab here"
+    # Accents drawn as glyphs of their own by TeX's OT1 fonts: back on their letters.
+    assert clean_text("Max-Planck-Institut f\u00a8ur Physik, M\u00a8unchen, caf\u00b4e") == (
+        "Max-Planck-Institut für Physik, München, café")
+    assert clean_text("a \u00b4 alone, x^2 and `code`") == "a \u00b4 alone, x^2 and `code`"
 
 
 @pytest.mark.parametrize(
