@@ -9,14 +9,14 @@ import sys
 
 import pytest
 
+if sys.platform == "emscripten":  # the same tests run inside Pyodide, which cannot run pdflatex
+    pytest.skip("pdflatex cannot run inside Pyodide", allow_module_level=True)
+
 from app.ingest.stream import read_book
 
 from . import grade
 from .bookgen import fixture_chapters
 from .bookgen_latex import LATEX_LAYOUTS, LatexLayout, have_pdflatex, latex_typeset
-
-if sys.platform == "emscripten":  # the same tests run inside Pyodide, which cannot run pdflatex
-    pytest.skip("pdflatex cannot run inside Pyodide", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
