@@ -32,7 +32,7 @@ export default [
     languageOptions: { globals: globals.serviceworker },
   },
   {
-    files: ["tests/**/*.mjs", "scripts/**/*.{js,mjs}", "eslint.config.js"],
+    files: ["tests/**/*.mjs", "scripts/**/*.{js,mjs}", "bench/**/*.mjs", "eslint.config.js"],
     languageOptions: { globals: globals.node },
   },
 ];

@@ -1,21 +1,24 @@
 """Reading quality on a ground-truth corpus: known paragraphs typeset in the layouts that damage
-PDF reading (tests/unit/bookgen.typeset, and LaTeX from Debian's texlive when `pdflatex` is
-installed), read by app.ingest and scored against the truth and against `pdftotext`.
+PDF reading (tests/unit/bookgen.typeset, and real LaTeX: tests/unit/bookgen_latex.py, Debian's
+pdflatex), read by app.ingest and scored against the truth and against `pdftotext`.
 
 Per layout: paragraphs exactly right, line recall against pdftotext, leaked heads and folios,
-hyphen errors (hard hyphens lost, soft splits left), headings found, section lengths, pages/s.
+hyphen errors (hard hyphens lost, soft splits left), headings found, section lengths, pages/s of
+ours, pdftotext's and pdf.js's (pdfjs-dist in node, bench/pdfjs_text.mjs) on the same file.
 Plain-text novels: chapters found, Gutenberg licence text left in.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import math
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -25,37 +28,41 @@ sys.path.insert(0, str(ROOT))
 
 from app.ingest.stream import read_book  # noqa: E402
 from app.segment import target_words  # noqa: E402
+from tests.unit import grade  # noqa: E402
 from tests.unit.bookgen import LAYOUTS, Chapter, fixture_chapters, typeset  # noqa: E402
+from tests.unit.grade import norm, rejoined, tokens  # noqa: E402
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
-
-
-def norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return " ".join(text.split())
+READS = 3  # every speed is the best of three reads, ours, pdftotext's and pdf.js's alike
+# Speeds are given in wall-clock time and in CPU time (this process's, pdftotext's and node's own):
+# the machine is shared, and CPU time is what the others' load disturbs least.
 
 
-def tokens(text: str) -> list[str]:
-    return [t.strip('.,;:!?"()\'*') for t in norm(text).split()]
+class Clock:
+    """The least wall and CPU time of several runs of one thing."""
+
+    def __init__(self, children: bool = False) -> None:
+        self.children = children  # pdftotext runs as a child process: its CPU time is the child's
+        self.wall = self.cpu = math.inf
+
+    def _cpu(self) -> float:
+        if self.children:
+            use = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return use.ru_utime + use.ru_stime
+        return time.process_time()
+
+    def __enter__(self) -> Clock:
+        self._t0, self._c0 = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = min(self.wall, time.perf_counter() - self._t0)
+        self.cpu = min(self.cpu, self._cpu() - self._c0)
 
 
-def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes, seconds: float,
+def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes, clock: Clock,
           pages: int) -> dict[str, Any]:
-    # A long paragraph cut at sentence ends for sectioning is one paragraph again here.
-    paragraphs: list[tuple[str, str]] = []
-    for p in book.paragraphs:
-        if p.continued and paragraphs:
-            paragraphs[-1] = (paragraphs[-1][0], paragraphs[-1][1] + " " + p.text)
-        else:
-            paragraphs.append((p.kind, p.text))
-    found = Counter(norm(text) for _, text in paragraphs)
-    exact: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for kind, text in truth:
-        total[kind] += 1
-        if found[norm(text)] > 0:
-            found[norm(text)] -= 1
-            exact[kind] += 1
+    paragraphs = rejoined(book)
+    exact, total = grade.exact(truth, paragraphs)
     want = Counter(t for _, text in truth for t in tokens(text))
     got = Counter(t for _, text in paragraphs for t in tokens(text))
     hyphenated = [t for t in want if "-" in t.strip("-")]
@@ -63,25 +70,22 @@ def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes,
     over_joined = sum(got[t.replace("-", "")] - want[t.replace("-", "")] for t in hyphenated
                       if got[t.replace("-", "")] > want[t.replace("-", "")])
     split = sum(n for t, n in got.items() if t.endswith("-") and t not in want)
-    folios = sum(got[t] - want[t] for t in got if t.isdigit() and got[t] > want[t])
     out_text = norm(" ".join(text for _, text in paragraphs))
-    head_leaks = sum(1 for h in set(heads) if h and norm(h) not in norm(" ".join(t for _, t in truth))
-                     and norm(h) in out_text)
-    lost = sum(n - got[t] for t, n in want.items() if n > got[t] and "-" not in t)
     report: dict[str, Any] = {
         "pages": pages,
         "paragraphs_exact": {k: f"{exact[k]}/{total[k]}" for k in total},
         "paragraphs_exact_pct": round(100 * sum(exact.values()) / max(1, sum(total.values())), 1),
-        "leaked_folios": folios,
-        "leaked_heads": head_leaks,
-        "lost_words": lost,
+        "leaked_folios": grade.leaked_folios(truth, paragraphs),
+        "leaked_heads": grade.leaked_heads(truth, paragraphs, heads),
+        "lost_words": grade.lost_words(truth, paragraphs),
         "hard_hyphens_kept_pct": round(100 * kept / max(1, sum(want[t] for t in hyphenated)), 1),
         "hyphen_over_joined": over_joined,
         "hyphen_split_left": split,
         "headings_found": sum(1 for k, _ in paragraphs if k == "heading"),
         "headings_true": total["heading"],
         "section_words": section_lengths(book),
-        "pages_per_s": round(pages / seconds, 1),
+        "pages_per_s": round(pages / clock.wall, 1),
+        "pages_per_cpu_s": round(pages / clock.cpu, 1),
     }
     report.update(pdftotext_side(pdf, out_text, heads, pages))
     return report
@@ -89,16 +93,18 @@ def score(truth: list[tuple[str, str]], book: Any, heads: list[str], pdf: bytes,
 
 def pdftotext_side(pdf: bytes, out_text: str, heads: list[str], pages: int) -> dict[str, Any]:
     """Line recall: pdftotext's lines of three words or more (its heads and folios left out)
-    whose inner words appear in our text; and pdftotext's own speed on the file."""
+    whose inner words appear in our text; pdftotext's and pdf.js's speed on the same file."""
     if not shutil.which("pdftotext"):
         return {"pdftotext": "not installed"}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "book.pdf"
         path.write_bytes(pdf)
-        t0 = time.perf_counter()
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                              check=True).stdout.decode()
-        seconds = time.perf_counter() - t0
+        clock = Clock(children=True)
+        for _ in range(READS):
+            with clock:
+                text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                                      check=True).stdout.decode()
+        pdfjs = pdfjs_seconds(path)
     head_set = {norm(h) for h in heads}
     lines = [norm(line) for line in text.splitlines()]
     # The first and last word of a line may be halves of a hyphenated word: only inner words count.
@@ -108,8 +114,23 @@ def pdftotext_side(pdf: bytes, out_text: str, heads: list[str], pages: int) -> d
     return {
         "line_recall_vs_pdftotext_pct": round(100 * (len(inner) - len(missing)) / max(1, len(inner)), 1),
         "lines_missing": missing[:3],
-        "pdftotext_pages_per_s": round(pages / seconds, 1),
+        "pdftotext_pages_per_s": round(pages / clock.wall, 1),
+        "pdftotext_pages_per_cpu_s": round(pages / clock.cpu, 1),
+        **({"pdfjs_pages_per_s": round(pages / pdfjs[0], 1),
+            "pdfjs_pages_per_cpu_s": round(pages / pdfjs[1], 1)}
+           if pdfjs else {"pdfjs": "pdfjs-dist not installed (npm ci)"}),
     }
+
+
+def pdfjs_seconds(path: Path) -> tuple[float, float] | None:
+    """pdf.js's wall and CPU time to read every page's text of the file (node,
+    bench/pdfjs_text.mjs), best of three; None without node or pdfjs-dist."""
+    if not shutil.which("node") or not (ROOT / "node_modules/pdfjs-dist").is_dir():
+        return None
+    done = subprocess.run(["node", str(ROOT / "bench/pdfjs_text.mjs"), str(path)], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    result = json.loads(done.stdout.splitlines()[-1])
+    return float(result["seconds"]), float(result["cpu_seconds"])
 
 
 def generated(chapters: list[Chapter]) -> dict[str, Any]:
@@ -132,73 +153,92 @@ def cjk_speed(pages: int = 60) -> dict[str, Any]:
               for k in range(40)])
         for n in range(pages)
     ])
-    t0 = time.perf_counter()
-    book = read_book(pdf, "cjk.pdf")
-    seconds = time.perf_counter() - t0
+    clock = Clock()
+    for _ in range(READS):
+        with clock:
+            book = read_book(pdf, "cjk.pdf")
     text = "".join(p.text for p in book.paragraphs)
     side = pdftotext_side(pdf, text, [], pages)
-    return {"pages": pages, "pages_per_s": round(pages / seconds, 1),
-            "pdftotext_pages_per_s": side.get("pdftotext_pages_per_s")}
+    return {"pages": pages, "pages_per_s": round(pages / clock.wall, 1),
+            "pages_per_cpu_s": round(pages / clock.cpu, 1),
+            **{k: v for k, v in side.items() if "pages_per" in k}}
 
 
 def run(pdf: bytes, truth: list[tuple[str, str]], heads: list[str]) -> dict[str, Any]:
     from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    t0 = time.perf_counter()
-    book = read_book(pdf, "book.pdf")
-    return score(truth, book, heads, pdf, time.perf_counter() - t0, pages)
+    clock = Clock()
+    for _ in range(READS):  # the least of three: the machine is shared
+        with clock:
+            book = read_book(pdf, "book.pdf")
+    return score(truth, book, heads, pdf, clock, pages)
 
 
-# ---- LaTeX (Debian texlive), bench only: the unit tests also run inside Pyodide --------------------
-
-_TEX_ESCAPE = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-                             "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}"})
-
-LATEX = {
-    # The default article: plain page style, the folio centred low on the page.
-    "latex/article": (r"\documentclass{article}", ""),
-    # Running heads that change with the section, folio in the head.
-    "latex/headings": (r"\documentclass[twoside]{article}", r"\pagestyle{headings}"),
-    "latex/two-column": (r"\documentclass[twocolumn]{article}", ""),
-    "latex/footnotes": (r"\documentclass{article}", ""),
-}
+# ---- LaTeX (Debian texlive): tests/unit/bookgen_latex.py, shared with the unit tests ----------
 
 
 def latex(chapters: list[Chapter]) -> dict[str, Any]:
-    if not shutil.which("pdflatex"):
-        return {"latex": "pdflatex not installed (apt-get install texlive-latex-base)"}
+    from tests.unit.bookgen_latex import LATEX_LAYOUTS, have_pdflatex, latex_typeset
+
+    if not have_pdflatex():
+        return {"latex": "pdflatex not installed (scripts/setup.sh --tests installs texlive-latex-base)"}
     out = {}
-    for name, (klass, style) in LATEX.items():
-        truth: list[tuple[str, str]] = []
-        heads: list[str] = []
-        body = []
-        notes = name.endswith("footnotes")
-        for chapter in chapters:
-            body.append(rf"\section*{{{chapter.title}}}\markboth{{{chapter.title.upper()}}}{{{chapter.title.upper()}}}")
-            truth.append(("heading", chapter.title))
-            heads.append(chapter.title.upper())
-            for k, text in enumerate(chapter.paragraphs):
-                tex = text.translate(_TEX_ESCAPE).replace("“", "``").replace("”", "''")
-                if notes and k % 5 == 2:
-                    note = f"A note on this paragraph: the editor's remark {k}."
-                    tex += rf"\footnote{{{note}}}"
-                    number = sum(1 for kind, _ in truth if kind == "footnote") + 1
-                    truth.append(("footnote", f"{number} {note}"))
-                    text += str(number)
-                truth.append(("text", text))
-                body.append(tex)
-        source = "\n".join([klass, r"\usepackage[utf8]{inputenc}",
-                            style, r"\begin{document}",
-                            "\n\n".join(body), r"\end{document}"])
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "book.tex").write_text(source, encoding="utf-8")
-            subprocess.run(["pdflatex", "-interaction=batchmode", "book.tex"], cwd=tmp, capture_output=True)
-            path = Path(tmp) / "book.pdf"
-            if not path.exists():
-                out[name] = {"error": "pdflatex failed"}
-                continue
-            out[name] = run(path.read_bytes(), truth, heads)
+    for layout in LATEX_LAYOUTS:
+        book = latex_typeset(chapters, layout)
+        out[f"latex/{layout.name}"] = run(book.pdf, book.truth, book.heads)
+    return out
+
+
+# ---- Real PDFs nobody here wrote: the documentation Debian's texlive-base installs --------------
+# (setup.sh --tests installs it), made by pdfTeX, LuaTeX, XeTeX, dvipdfm, Ghostscript, Acrobat
+# Distiller, Skia and Quartz. No truth to grade against: line recall against pdftotext, speed.
+
+REAL_DIR = Path("/usr/share/doc/texlive-doc")
+REAL = [
+    "bibtex/base/btxdoc.pdf",  # pdfTeX, a LaTeX article
+    "texlive/texlive-en/texlive-en.pdf",  # pdfTeX, a guide with running heads
+    "kpathsea/kpathsea.pdf",  # pdfTeX, a Texinfo manual
+    "dvipdfmx/dvipdfmx.pdf",  # XeTeX
+    "generic/hyph-utf8/hyph-utf8.pdf",  # LuaTeX
+    "etex/base/etex_man.pdf",  # dvipdfm
+    "dvips/dvips.pdf",  # Ghostscript
+    "support/makeindex/makeindex.pdf",  # Acrobat Distiller
+    "luatex/base/graphics/luaharfbuzz.pdf",  # Skia
+    "dvipdfmx/tug2005.pdf",  # Quartz, slides
+]
+
+
+def real() -> dict[str, Any]:
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "fontTools is required..." once per font
+    out: dict[str, Any] = {}
+    for name in REAL:
+        path = REAL_DIR / name
+        if not path.exists():
+            out[f"real/{name}"] = "not installed (texlive-base's documentation)"
+            continue
+        from pypdf import PdfReader
+
+        pdf = path.read_bytes()
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        clock = Clock()
+        try:
+            for _ in range(READS):
+                with clock:
+                    book = read_book(pdf, path.name)
+        except Exception as err:  # a real file may be refused: say why, go on
+            out[f"real/{name}"] = {"pages": pages, "error": str(err)}
+            continue
+        text = norm(" ".join(p.text for p in book.paragraphs))
+        out[f"real/{name}"] = {
+            "pages": pages,
+            "paragraphs": len(book.paragraphs),
+            "pages_per_s": round(pages / clock.wall, 1),
+            "pages_per_cpu_s": round(pages / clock.cpu, 1),
+            **pdftotext_side(pdf, text, [], pages),
+        }
     return out
 
 
@@ -249,7 +289,7 @@ def section_lengths(book: Any) -> dict[str, int]:
 
 def quality() -> dict[str, Any]:
     chapters = fixture_chapters(chapters=4)
-    return {**generated(chapters), **latex(chapters), **plain(chapters)}
+    return {**generated(chapters), **latex(chapters), **plain(chapters), **real()}
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ if [ "$need_tests" = "--tests" ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
-# bench/ingest.py's LaTeX layouts and pdftotext side by side (bench only: about 345 MB, 50 s).
-if [ "$need_tests" = "--bench" ] && ! command -v pdflatex >/dev/null; then
-  echo "== installing Debian texlive (LaTeX) and poppler-utils (pdftotext) for the ingest benchmark"
+# The LaTeX layouts of the reading tests (tests/unit/test_layout_latex.py) and pdftotext side by side
+# in bench/ingest_quality.py: pdflatex with US English hyphenation, poppler-utils (about 123 MB, 80 s).
+if [ "$need_tests" = "--tests" ] && { ! command -v pdflatex >/dev/null || ! command -v pdftotext >/dev/null; }; then
+  echo "== installing Debian texlive-latex-base (pdflatex) and poppler-utils (pdftotext) for the tests"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    texlive-latex-base texlive-latex-recommended poppler-utils >/dev/null
+    texlive-latex-base poppler-utils >/dev/null
 fi
 
 # The General MIDI instruments are converted at build time from Debian's free (MIT) SoundFont.

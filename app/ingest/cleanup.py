@@ -40,21 +40,35 @@ _SENTENCE_PUNCTUATION = ".!?…。！？"
 _CLOSERS = "\"'”’»」』)）"
 _HYPHENATED = re.compile(r"\w-")  # matched on the last two characters only: never a scan
 _HYPHENATED_WORD = re.compile(r"[^\W\d_]-")
+_DASHES = "—―"  # em dash, horizontal bar: set closed up in English books
 
+# A spacing accent before a letter: TeX's old (OT1) fonts have no "ü", so \"u is drawn as an
+# accent glyph over a "u" and read back as "¨u" (M¨unchen): put together again. The ASCII ` ^ ~
+# are left alone (code is full of them).
+_SPACING_ACCENTS = {
+    "\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u02c7": "\u030c",
+    "\u02d8": "\u0306", "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304", "\u02dd": "\u030b",
+}
+_ACCENT_BEFORE_LETTER = re.compile("([" + "".join(_SPACING_ACCENTS) + r"])([^\W\d_])")
 
 # Any character one of the rewrites below changes: most lines have none and skip them all.
-_UNCLEAN = re.compile("|".join(p.pattern for p in (_LIGATURE_RE, _ODD_SPACES, _CONTROL, _INVISIBLE)))
+_UNCLEAN = re.compile("|".join(p.pattern for p in (_LIGATURE_RE, _ODD_SPACES, _CONTROL, _INVISIBLE,
+                                                      _ACCENT_BEFORE_LETTER)))
 _SPACE_RUNS = re.compile(r"[ \n]+")
 
 
 def clean_text(text: str) -> str:
-    """One line or paragraph: NFC, ligatures spelled out, odd spaces plain, invisibles gone."""
+    """One line or paragraph: NFC, ligatures spelled out, odd spaces plain, invisibles gone,
+    accents drawn apart from their letter put back on it."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _UNCLEAN.search(text):
         text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
         text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
         text = _CONTROL.sub("", text)
+        if _ACCENT_BEFORE_LETTER.search(text):
+            text = unicodedata.normalize(
+                "NFC", _ACCENT_BEFORE_LETTER.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text))
     if "  " in text or "\n" in text:  # else every run of spaces is one space already
         text = _SPACE_RUNS.sub(" ", text)
     return text.strip()
@@ -75,6 +89,9 @@ def join_lines(previous: str, line: str) -> str:
         return previous + line
     if _CJK_EDGE.match(previous[-1]) and _CJK_EDGE.match(line[0]):
         return previous + line
+    # A closed-up dash ("answer,—nothing") broken after it: TeX and word processors break there.
+    if previous[-1] in _DASHES and len(previous) > 1 and not previous[-2].isspace() and line[0].isalnum():
+        return previous + line
     if previous.endswith(" "):
         return previous + line.lstrip()
     return previous + " " + line.lstrip()
@@ -83,13 +100,19 @@ def join_lines(previous: str, line: str) -> str:
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
-def _word_before_hyphen(text: str) -> str | None:
+def _word_before_hyphen(text: str) -> re.Match[str] | None:
     """The word a line-end hyphen follows ("well-" -> "well"), found by a forward scan (a pattern
     anchored at the end would retry from every position of a long word: quadratic)."""
     if not text.endswith("-"):
         return None
     words = list(_WORD.finditer(text, 0, len(text) - 1))
-    return words[-1].group() if words and words[-1].end() == len(text) - 1 else None
+    return words[-1] if words and words[-1].end() == len(text) - 1 else None
+
+
+def _mid_sentence(text: str, at: int) -> bool:
+    """Something other than a sentence end (or nothing known) comes before position `at`."""
+    before = text[:at].rstrip().rstrip("\"'“‘«(")
+    return bool(before) and not ends_sentence(before)
 
 
 class Vocabulary:
@@ -98,21 +121,27 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.words: Counter[str] = Counter()
+        self._cut = False  # the line before ended in a hyphen: this line's first word is a half
 
     def add_line(self, line: str) -> None:
-        """Count a line's words; its first and last may be halves of a word cut at a line end."""
+        """Count a line's words, lines given in reading order: its first word is a half when the
+        line before ended in a hyphen, its last when it ends in one itself."""
         found = _WORD.findall(line.lower())
-        self.words.update(found[1:-1])
+        cut = _HYPHENATED.fullmatch(line[-2:]) is not None
+        self.words.update(found[1 if self._cut else 0 : len(found) - 1 if cut else len(found)])
+        self._cut = cut
 
-    def keeps_hyphen(self, head: str, tail: str) -> bool:
+    def keeps_hyphen(self, head: str, tail: str, name: bool = False) -> bool:
         """`head-` ended a line and `tail` starts the next: is the hyphen part of the word?
         Decided from the book's own words: the hyphenated word seen elsewhere keeps it, the
-        joined word seen elsewhere drops it, and two real words on either side keep it."""
+        joined word seen elsewhere drops it, a name (`name`: a capital inside a sentence) whose
+        rest is in small letters is one word (Corn-/hill, Wild-/man), and two real words on
+        either side keep it."""
         head, tail = head.lower(), tail.lower()
         words = self.words
-        if words[f"{head}-{tail}"]:
+        if words[f"{head}-{tail}"] or "-" in tail:  # "half-" "a-dozen": a compound already
             return True
-        if words[head + tail]:
+        if words[head + tail] or name:
             return False
         first = head.rsplit("-", 1)[-1]
         return len(first) >= 2 and len(tail) >= 2 and words[first] > 0 and words[tail] > 0
@@ -145,8 +174,10 @@ class LineJoiner:
             # A hyphen was dropped: keep it when the book's own words say it is a real one.
             head = _word_before_hyphen(self.tail)
             tail = _WORD.match(line)
-            if head and tail and self.vocabulary.keeps_hyphen(head, tail.group()):
-                joined = self.tail + line
+            if head and tail:
+                name = head.group()[0].isupper() and _mid_sentence(self.tail, head.start())
+                if self.vocabulary.keeps_hyphen(head.group(), tail.group(), name):
+                    joined = self.tail + line
         # join_lines keeps all of `previous` but (at most) its last character.
         keep = len(self.tail) - 1
         self._parts[-1] = self._parts[-1][:-1]

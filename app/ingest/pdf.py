@@ -96,7 +96,7 @@ class PdfSource:
         """The page objects in order, each with the attributes it inherits, read one at a time;
         a cycle or a tree nested absurdly deep is a damaged file."""
         from pypdf import PageObject
-        from pypdf.generic import IndirectObject
+        from pypdf.generic import IndirectObject, NameObject
 
         trailer: Any = self.reader.trailer
         root = trailer["/Root"]["/Pages"]
@@ -121,8 +121,8 @@ class PdfSource:
             page = PageObject(self.reader, ref if isinstance(ref, IndirectObject) else None)
             page.update(node)
             for name, value in inherited.items():
-                if name not in page:
-                    page[name] = value
+                if name not in page:  # pypdf's dictionaries take only PDF names as keys
+                    page[NameObject(name)] = value
             yield page
 
     def _more(self, number: int) -> bool:

@@ -21,6 +21,9 @@ from app.ingest.cleanup import clean_text, is_chapter_heading, join_lines, split
         ("Le café", "était fermé", "Le café était fermé"),
         ("pages 12-", "13 of it", "pages 12-13 of it"),
         ("a pause -", "then more", "a pause - then more"),  # a spaced dash is not a hyphen
+        ("No answer,\u2014", "nothing done.", "No answer,\u2014nothing done."),  # closed-up dash
+        ("a pause \u2014", "then more", "a pause \u2014 then more"),  # a spaced one keeps its space
+        ("ran thus:\u2014", "\u201cMost", "ran thus:\u2014 \u201cMost"),  # a quote opens after a space
     ],
 )
 def test_join_lines(previous, line, joined):
@@ -32,6 +35,10 @@ def test_clean_text_normalizes_without_touching_cjk_punctuation():
     assert clean_text(raw) == "été fin de l\u2019fleur"
     assert clean_text("「こんにちは」、世界！") == "「こんにちは」、世界！"
     assert clean_text("tab\there\x07") == "tab here"
+    # Accents drawn as glyphs of their own by TeX's OT1 fonts: back on their letters.
+    assert clean_text("Max-Planck-Institut f\u00a8ur Physik, M\u00a8unchen, caf\u00b4e") == (
+        "Max-Planck-Institut für Physik, München, café")
+    assert clean_text("a \u00b4 alone, x^2 and `code`") == "a \u00b4 alone, x^2 and `code`"
 
 
 @pytest.mark.parametrize(

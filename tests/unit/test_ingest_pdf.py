@@ -168,3 +168,20 @@ def test_a_huge_pdf_is_capped_with_a_message():
     assert source.page_count == MAX_PAGES + 5
     assert source.pages_to_read == MAX_PAGES
     assert str(MAX_PAGES + 5) in source.warnings[0]
+
+
+def test_pages_that_inherit_resources_and_size_from_the_page_tree_are_read():
+    """dvipdfm(x) and others put /Resources and /MediaBox on the /Pages node, once for all pages
+    (texlive's own manuals were refused as "damaged" for it)."""
+    from .bookgen import write_pdf
+
+    data = b"BT /F1 11 Tf 72 700 Td (A page whose font is inherited from the page tree.) Tj ET"
+    pdf = write_pdf([
+        b"<</Type /Catalog /Pages 2 0 R>>",
+        b"<</Type /Pages /Kids [4 0 R] /Count 1 /MediaBox [0 0 612 792]"
+        b" /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>>>>",
+        b"<</Length %d>>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<</Type /Page /Parent 2 0 R /Contents 3 0 R>>",
+    ], 1)
+    (para,) = read_book(pdf, "inherited.pdf").paragraphs
+    assert para.text == "A page whose font is inherited from the page tree."

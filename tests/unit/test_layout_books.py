@@ -111,11 +111,21 @@ def test_the_books_own_words_decide_a_hyphen():
     assert words.keeps_hyphen("well", "known")  # both halves are words of the book: kept
     assert not words.keeps_hyphen("break", "water")  # the joined word is one
     assert not words.keeps_hyphen("asse", "mbled")  # neither: a soft hyphen
+    assert words.keeps_hyphen("half", "a-dozen")  # the rest is hyphenated itself: a compound
     joiner = LineJoiner(words)
     joiner.add("a breakwa-")
     joiner.add("ter and the drawing-")
     joiner.add("room")
     assert joiner.text == "a breakwater and the drawing-room"
+
+
+def test_whole_words_at_line_ends_count_but_halves_of_a_split_do_not():
+    words = Vocabulary()
+    words.add_line("digested reports of the gaming-")
+    words.add_line("house fellows")  # "house" is the second half of "gaming-house"
+    words.add_line("increasing")
+    assert words.words["digested"] == words.words["fellows"] == words.words["increasing"] == 1
+    assert words.words["gaming"] == words.words["house"] == 0
 
 
 def test_chinese_glyphs_placed_one_by_one_get_no_spaces_and_no_second_column():
