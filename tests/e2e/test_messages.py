@@ -46,7 +46,8 @@ def test_a_message_is_seen_after_scrolling_and_nothing_moves(open_at, viewport):
     top = page.evaluate("document.querySelector('#s-3').getBoundingClientRect().top")
     height = page.evaluate("document.querySelector('#messages').offsetHeight")
     page.evaluate("""async () => { const ui = await import(new URL('ui/index.js', location.href));
-        ui.set_status('This code cannot play: ' + 'a layer starts with n(...) or s(...); '.repeat(6), 'problem'); }""")
+        ui.set_status('This code cannot play: ' + 'a layer starts with n(...) or s(...); '.repeat(6),
+                      'problem'); }""")
     assert page.evaluate("document.querySelector('#messages').offsetHeight") == height
     assert page.evaluate("document.querySelector('#s-3').getBoundingClientRect().top") == top
     assert seen(page, "#status") and seen(page, "#message-close")

@@ -78,7 +78,7 @@ def test_ctrl_enter_plays_the_edit_and_an_error_in_a_string_is_placed_inside_it(
 
 def test_the_code_view_wraps_and_colours_the_subsets_words(app):
     app.wait_for_selector(EDITOR)
-    long_line = 'n("' + " ".join(["0 2 4 7"] * 12) + '").scale("C3:minor").sound("gm_piano").lpf(800).gain(0.2)'
+    long_line = 'n("' + " ".join(["0 2 4 7"] * 12) + '").scale("C3:minor").sound("gm_piano").lpf(800)'
     type_code(app, f"setcpm(20)\nstack(\n  {long_line},\n  fetch(1)\n)")
     # Wrapped: nothing runs past the editor's right edge, and the long line takes several rows.
     assert app.evaluate("(() => { const s = document.querySelector('#code-view .cm-scroller');"
@@ -92,7 +92,7 @@ def test_the_code_view_wraps_and_colours_the_subsets_words(app):
         return out; })()""")
     words = code_words()
     assert coloured["tok-program"] == ["setcpm", "stack"]
-    assert set(coloured["tok-method"]) == {"scale", "sound", "lpf", "gain"} <= set(words["methods"])
+    assert set(coloured["tok-method"]) == {"scale", "sound", "lpf"} <= set(words["methods"])
     assert coloured["tok-sound"] == ["gm_piano"] and "gm_piano" in words["sounds"]
     assert coloured["tok-mode"] == ["minor"]
     assert coloured["tok-unknown"] == ["fetch"]  # outside the subset
@@ -114,7 +114,8 @@ def test_the_notes_sounding_now_are_marked_in_the_code(app):
                           timeout=20_000)
     seen = set()
     for _ in range(40):
-        marked = app.evaluate("[...document.querySelectorAll('#code-view .tok-playing')].map((e) => e.textContent)")
+        marked = app.evaluate("[...document.querySelectorAll('#code-view .tok-playing')]"
+                              ".map((e) => e.textContent)")
         seen.update(marked)
         app.wait_for_timeout(100)
     # Each marked span is a degree of the pattern (or its scale): the atoms Strudel reports.
