@@ -35,7 +35,12 @@ function clear() {
 /** A message of `kind` "notice" (clears itself) or "problem" (stays until dismissed; so does one
  * with an `action` {label, run}, shown as a button). `lasting`: work under way, it stays. */
 export function say(text, { kind, action = null, lasting = false } = {}) {
-  if (!lasting && !KINDS.has(kind)) throw new Error(`message kind ${JSON.stringify(kind)} is not one of ${[...KINDS]}`);
+  if (!lasting && !KINDS.has(kind)) {
+    // A sender that names no kind is a bug: reported (the tests fail on page errors), and its
+    // message is shown as a problem, so it is seen rather than lost.
+    reportError(new Error(`message kind ${JSON.stringify(kind)} is not one of ${[...KINDS]}`));
+    kind = "problem";
+  }
   const problem = Boolean(text) && !lasting && (kind === "problem" || Boolean(action));
   show(text, { problem, action });
   if (!problem && !lasting && text) timer = setTimeout(clear, NOTICE_MS);

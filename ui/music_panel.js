@@ -19,12 +19,24 @@ export function initMusicPanel({ player }) {
   const apply = () => emit("edit-code", state.current, getCode());
   document.getElementById("apply-code").addEventListener("click", apply);
 
-  // The editor loads once the page has painted (the textarea serves until then, or if it fails).
+  // The editor loads once the code is on screen, after the first paint (a phone's drawer: when it
+  // opens); the textarea serves until then, or if it cannot load.
   const mount = () => mountCodeEditor({ apply, sounding: () => player.sounding() })
     .catch((err) => status(`The code editor could not load (${err?.message || err}); the plain box stays.`, "problem"));
-  (window.requestIdleCallback || setTimeout)(mount);
+  whenShown(document.getElementById("code-view"), () => (window.requestIdleCallback || setTimeout)(mount));
 
   // Once the page has settled, load the player so pressing Play sounds within a moment.
   const warm = () => player.prepare().catch(() => {});
   window.addEventListener("bookmusic:ready", () => (window.requestIdleCallback || setTimeout)(warm), { once: true });
+}
+
+/** Run `fn` once, the first time `node` is on screen. */
+function whenShown(node, fn) {
+  if (!("IntersectionObserver" in window)) return fn();
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    seen.disconnect();
+    fn();
+  });
+  seen.observe(node);
 }
