@@ -236,11 +236,13 @@ def test_tab_order_starts_at_play_then_a_skip_link_and_focus_is_visible(open_at)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     assert in_viewport(page, ".skip")  # shown while focused
-    # Every stop shows where focus is (its own outline, or its label's for the file input).
+    # Every stop shows where focus is (its own outline, its label's for the file input, the
+    # whole editor's for the code editor's text).
     seen = []
     for _ in range(12):
         ring = page.evaluate("""() => { const n = document.activeElement;
-            const ringed = n.matches('.file-button input') ? n.closest('label') : n;
+            const ringed = n.matches('.file-button input') ? n.closest('label')
+              : n.matches('.cm-content') ? n.closest('.cm-editor') : n;
             const s = getComputedStyle(ringed);
             return {id: n.id || n.className, style: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
         seen.append(ring["id"])
