@@ -265,6 +265,11 @@ def build(dist: Path) -> dict:
 
     build_music_assets(dist)
 
+    # The code view's editor (CodeMirror 6): one ES module, imported by ui/code_editor.js after
+    # the first paint, so the page and Python do not wait for it.
+    editor = vendor / "codemirror" / "index.js"
+    esbuild(ROOT / "scripts" / "codemirror.js", editor, "--format=esm", "--minify")
+
     # In-memory IndexedDB for browsers that refuse storage (storage/boot.js loads it only then).
     esbuild(NODE / "fake-indexeddb/auto/index.mjs", vendor / "fake-indexeddb" / "auto.js", "--format=esm")
 
@@ -275,7 +280,8 @@ def build(dist: Path) -> dict:
     download_wheels(ROOT / "requirements/pyodide-test-wheels.txt", BUILD / "test-wheels")
 
     files = [p for p in dist.rglob("*") if p.is_file()]
-    return {"dist": str(dist), "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    return {"dist": str(dist), "files": len(files), "bytes": sum(p.stat().st_size for p in files),
+            "code_editor_bytes": editor.stat().st_size}
 
 
 def main() -> None:

@@ -1,13 +1,14 @@
 // The facts the page shares with Python, read once: sounds, drum keys, MIDI channels, tempo and
-// reading-pace ranges, engine names, intensity presets. scripts/build.py writes them to
-// sound/facts.json from app/seam.py `page_facts()` (plus `gm`: the shipped instruments' and drums'
-// sample map, the sustained ones' loop points and release times), so nothing here is typed twice.
+// reading-pace ranges, engine names, intensity presets, message kinds, the code subset's words.
+// scripts/build.py writes them to sound/facts.json from app/seam.py `page_facts()` (plus `gm`: the
+// shipped instruments' and drums' sample map, the sustained ones' loop points and release times),
+// so nothing here is typed twice.
 //
 // A test can hand in its own facts: set `globalThis.bookmusicFacts` before this module loads.
 
 const REQUIRED = [
   "sounds", "drums", "drum_keys", "drum_channel", "melodic_channels", "default_cpm", "cpm_range",
-  "default_wpm", "wpm_range", "engine_names", "intensity", "default_intensity",
+  "default_wpm", "wpm_range", "engine_names", "intensity", "default_intensity", "message_kinds", "syntax",
 ];
 
 /** Check a parsed facts record and freeze it; throws naming the first missing key. */

@@ -461,6 +461,25 @@ export function isPlaying() {
   return playing;
 }
 
+/**
+ * The notes sounding now in the piece the reader hears (the newest one that has started), for
+ * the code view's highlight: its code and the places in it ([start, end) character offsets) of
+ * those notes. Strudel keeps the place of every mini-notation atom on its notes
+ * (`hap.context.locations`); one query of an instant, cheap enough for a few frames a second.
+ */
+export function sounding() {
+  if (!repl || !playing) return null;
+  const now = repl.scheduler.now();
+  const voice = voices.findLast((v) => v.start <= now && now < v.end);
+  if (!voice) return null;
+  const places = new Set();
+  for (const hap of voice.pattern.queryArc(now, now + 1e-3)) {
+    if (!hap.whole || hap.whole.begin.valueOf() > now) continue;
+    for (const { start, end } of hap.context?.locations || []) places.add(`${start}:${end}`);
+  }
+  return { code: voice.code, spans: [...places].map((p) => p.split(":").map(Number)) };
+}
+
 /** The clock position in seconds (0 when stopped) and the pieces that sound. */
 export function position() {
   if (!repl) return { now: 0, voices: [] };

@@ -34,7 +34,7 @@ export function emit(name, ...args) {
 }
 
 function failed(err) {
-  status(`Something went wrong: ${err?.message || err}`);
+  status(`Something went wrong: ${err?.message || err}`, "problem");
 }
 
 let statusWriter = (text) => {
@@ -42,9 +42,10 @@ let statusWriter = (text) => {
   if (line) line.textContent = text;
 };
 
-/** Write the one status line under the toolbar. */
-export function status(text) {
-  statusWriter(String(text));
+/** Write the one message line under the toolbar; `kind` is "notice" (clears itself) or
+ * "problem" (stays until dismissed): the sender knows which. */
+export function status(text, kind) {
+  statusWriter(String(text), kind);
 }
 
 /** For tests: where status() writes (returns the previous writer). */

@@ -15,6 +15,7 @@ import { option } from "./dom.js";
 import * as reader from "./reader.js";
 import * as ingest from "./ingest.js";
 import { initMusicPanel } from "./music_panel.js";
+import { markError, setCode } from "./code_editor.js";
 import { pieceShown, wireKeeping } from "./keeping.js";
 import { wireOffline } from "./offline_panel.js";
 import { keep, setting } from "./settings.js";
@@ -53,8 +54,14 @@ export function set_ready() {
   window.dispatchEvent(new CustomEvent("bookmusic:ready"));
 }
 
-export function set_status(text) {
-  say(String(text), { action: retryFor(String(text)) });
+/** A message from Python, with its kind (app/messages.py: a notice clears itself, a problem stays). */
+export function set_status(text, kind) {
+  say(String(text), { kind: String(kind), action: retryFor(String(text)) });
+}
+
+/** The validator refused the reader's edit: the code view marks the place (JSON, see UIPort). */
+export function mark_code_error(payloadJson) {
+  markError(JSON.parse(payloadJson));
 }
 
 // A model that failed to load (the bridge says so, and the message quotes its cause) can be tried
@@ -103,7 +110,7 @@ export function show_error(text) {
   const box = $("error");
   box.querySelector(".error-text").textContent = text;
   box.hidden = false;
-  say(""); // the box, hanging from the message area, says it: not twice
+  say("", { kind: "notice" }); // the box, hanging from the message area, says it: not twice
 }
 
 const settableWpm = (wpm) => Number.isFinite(wpm) && wpm >= MIN_WPM && wpm <= MAX_WPM;
@@ -128,7 +135,7 @@ export function show_code(payloadJson) {
   const piece = JSON.parse(payloadJson);
   state.piece = piece;
   pieceShown(piece);
-  $("code").value = piece.code;
+  setCode(piece.code);
   $("now-meta").textContent = `Section ${piece.section + 1} · ${piece.style} · by ${piece.source}`;
   // Why the passage was read this way: the words or cues that made its mood.
   $("now-why").textContent = `Mood ${piece.why || piece.mood}`;
@@ -150,13 +157,13 @@ async function togglePlay() {
     state.playing = false;
     $("play").textContent = "Play";
     if (state.ready) emit("pause");
-    else status(STARTING);
+    else status(STARTING, "notice");
   } else {
     state.playing = true;
     $("play").textContent = "Pause";
     await sound.unlock(); // inside the click: browsers only start audio on a user gesture
     if (state.ready) emit("play");
-    else status("The music starts in a moment, as soon as it is ready…");
+    else status("The music starts in a moment, as soon as it is ready…", "notice");
   }
 }
 
@@ -165,7 +172,7 @@ const pythonReady = new Promise((resolve) => window.addEventListener("bookmusic:
 async function openFile(file) {
   $("error").hidden = true;
   if (!state.ready) {
-    status(`“${file.name}” opens as soon as Python has started…`);
+    status(`“${file.name}” opens as soon as Python has started…`, "notice");
     await pythonReady; // Python must be listening before the worker's events arrive
   }
   ingest.openFile(file);
@@ -191,7 +198,7 @@ function wirePaste() {
 
 function wire() {
   wireMessages();
-  setStatusWriter((text) => say(text)); // every module's status() goes to the message area
+  setStatusWriter((text, kind) => say(text, { kind })); // every module's status() goes to the message area
   reader.initReader({ reader: $("reader"), overview: $("overview"), emit });
   ingest.initIngest({ emit, status });
   showWpm(facts.default_wpm, "");

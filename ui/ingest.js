@@ -69,7 +69,7 @@ export async function openBytes(name, bytes) {
   const id = ++state.current;
   state.busy = true;
   if (!state.worker) bootWorker();
-  state.status?.(`Opening “${name}”…`);
+  state.status?.(`Opening “${name}”…`, "notice");
   let worker;
   try {
     worker = await state.ready;

@@ -54,7 +54,7 @@ export function pieceShown(piece) {
 
 function currentPiece() {
   const piece = state.piece;
-  if (!piece) status("Press Play first: there is no code for this section yet.");
+  if (!piece) status("Press Play first: there is no code for this section yet.", "notice");
   return piece;
 }
 
@@ -79,13 +79,13 @@ async function renderSection() {
   const seconds = Number(piece.seconds);
   const button = $("render-wav");
   button.disabled = true;
-  status(`Rendering section ${piece.section + 1} (${seconds} s of music) to WAV…`);
+  status(`Rendering section ${piece.section + 1} (${seconds} s of music) to WAV…`, "notice");
   try {
     const wav = await renderWav(piece.code, seconds);
     saveBlob(wav, `${piece.file}.wav`);
-    status(`Rendered section ${piece.section + 1}: ${(wav.size / 1e6).toFixed(1)} MB WAV.`);
+    status(`Rendered section ${piece.section + 1}: ${(wav.size / 1e6).toFixed(1)} MB WAV.`, "notice");
   } catch (err) {
-    status(`Could not render this section: ${err.message || err}`);
+    status(`Could not render this section: ${err.message || err}`, "problem");
   } finally {
     button.disabled = false;
   }

@@ -1,17 +1,17 @@
 // The one message area: a line pinned under the header (so it is seen wherever the reader is),
 // its space kept from the first paint. A notice clears itself after a few seconds; a problem
 // stays until the reader dismisses it or the next message replaces it; progress stays while it
-// runs and says how long it has run. A problem may carry one action (Retry).
+// runs and says how long it has run. A problem may carry one action (Retry). Whoever sends a
+// message names its kind (Python: app/messages.py, whose names facts.message_kinds carries).
+import { facts } from "../sound/facts.js";
+
 const $ = (id) => document.getElementById(id);
 
 export const NOTICE_MS = 6000;
 
-// Problems as the app words them (Python's and the page's messages): they must not vanish unread.
-const PROBLEM = /could not|cannot|can't|refused|failed|stopped:|went wrong|no readable text|not a BookMusic|belongs to another|needs WebGPU|needs WebAssembly|Unknown model/i;
+const KINDS = new Set(facts.message_kinds); // "notice", "problem"
 
 let timer = null;
-
-export const isProblem = (text) => PROBLEM.test(text);
 
 function show(text, { problem = false, action = null } = {}) {
   clearTimeout(timer);
@@ -32,9 +32,16 @@ function clear() {
   show("");
 }
 
-/** A message: a problem stays, a notice clears itself; `action` {label, run} adds a button. */
-export function say(text, { action = null, lasting = false } = {}) {
-  const problem = Boolean(text) && !lasting && (isProblem(text) || Boolean(action));
+/** A message of `kind` "notice" (clears itself) or "problem" (stays until dismissed; so does one
+ * with an `action` {label, run}, shown as a button). `lasting`: work under way, it stays. */
+export function say(text, { kind, action = null, lasting = false } = {}) {
+  if (!lasting && !KINDS.has(kind)) {
+    // A sender that names no kind is a bug: reported (the tests fail on page errors), and its
+    // message is shown as a problem, so it is seen rather than lost.
+    reportError(new Error(`message kind ${JSON.stringify(kind)} is not one of ${[...KINDS]}`));
+    kind = "problem";
+  }
+  const problem = Boolean(text) && !lasting && (kind === "problem" || Boolean(action));
   show(text, { problem, action });
   if (!problem && !lasting && text) timer = setTimeout(clear, NOTICE_MS);
 }
@@ -55,7 +62,7 @@ export function sayProgress(label, running) {
   if (!running) {
     clearInterval(progress.ticker);
     Object.assign(progress, { label: "", started: null, ticker: null });
-    if (label) say(label);
+    if (label) say(label, { kind: "notice" });
     return;
   }
   progress.started ??= performance.now();

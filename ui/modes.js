@@ -132,7 +132,7 @@ async function connectMidi() {
   } catch (err) {
     $("midi-out").hidden = true;
     line.textContent = err.message || String(err);
-    status(line.textContent);
+    status(line.textContent, "problem");
   }
 }
 
@@ -166,7 +166,7 @@ function wire() {
   midiOut.onError((message) => {
     $("midi-enable").checked = false;
     $("midi-status").textContent = message;
-    status(message);
+    status(message, "problem");
     reflectMute();
   });
   $("export-midi")?.addEventListener("click", () => emit("export-midi"));

@@ -177,7 +177,7 @@ async function refresh() {
     const action = removable
       ? button("Remove", async () => {
           await removeStored(item.kind, item.name);
-          status(`Removed ${item.name} (${mb(item.bytes)}).`);
+          status(`Removed ${item.name} (${mb(item.bytes)}).`, "notice");
           refresh();
         })
       : null;

@@ -10,7 +10,7 @@ Talks to the page through two ports so it runs in CPython tests with fakes:
   llm_generate(request, on_token), llm_abort(), llm_unload() — awaitables answer JSON strings.
 - `ui` (ui/model_picker.js via ui/index.js): set_models(json) -> {"id", "consent"} (JSON),
   set_engine(text),
-  set_section_music(index, state), set_status(text), set_progress(fraction, label).
+  set_section_music(index, state), set_status(text, kind), set_progress(fraction, label).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from app.llm.catalog import Capabilities, ModelEntry
 from app.llm.finish import check_piece
 from app.llm.prompt import GenerationRequest, build_request, warmup_request
 from app.llm.schedule import next_job, should_cancel
+from app.messages import PROBLEM, MessageKind
 from app.models import Piece, Section
 from app.music.ensemble import Ensemble, validate_for, voice_for
 from app.music.mood import score_mood
@@ -49,7 +50,7 @@ class ComposerUIPort(Protocol):
     def set_models(self, picker_json: str) -> Any: ...
     def set_engine(self, text: str) -> Any: ...
     def set_section_music(self, index: int, state: str) -> Any: ...
-    def set_status(self, text: str) -> Any: ...
+    def set_status(self, text: str, kind: MessageKind) -> Any: ...
     def set_progress(self, fraction: float, label: str) -> Any: ...
 
 
@@ -171,7 +172,7 @@ class ComposerService:
         if resolved.entry is None:
             self.state = "refused"
             self.ui.set_engine(resolved.refusal)
-            self.ui.set_status(f"{resolved.refusal} The instant composer plays meanwhile.")
+            self.ui.set_status(f"{resolved.refusal} The instant composer plays meanwhile.", PROBLEM)
             return
         entry = resolved.entry
         if entry.engine == "none":
@@ -207,7 +208,7 @@ class ComposerService:
                 self.ui.set_progress(1.0, "")
                 self.ui.set_engine(f"{entry.label} could not load: {message}.")
                 self.ui.set_status(f"{entry.label} could not load: {message}. "
-                                   "The instant composer plays meanwhile.")
+                                   "The instant composer plays meanwhile.", PROBLEM)
             return
         finally:
             _release(callback)

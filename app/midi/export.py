@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from app.messages import NOTICE, PROBLEM
 from app.midi.render import midi_file_from_json
 from app.strudel.program import ValidProgram
 
@@ -53,8 +54,8 @@ async def download_midi(player: Any, ui: Any, spans: list[Span], name: str) -> b
     try:
         data = await midi_file_for(player, spans)
     except Exception as err:  # bad code or an empty span: tell the reader, keep playing
-        ui.set_status(f"Could not export MIDI: {err}")
+        ui.set_status(f"Could not export MIDI: {err}", PROBLEM)
         return b""
     ui.download_file(name, MIDI_MIME, base64.b64encode(data).decode("ascii"))
-    ui.set_status(f"Exported {name} ({len(data)} bytes).")
+    ui.set_status(f"Exported {name} ({len(data)} bytes).", NOTICE)
     return data

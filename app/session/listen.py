@@ -18,6 +18,7 @@ from typing import Any
 
 from app.compose.drift import DEFAULT_SECONDS, Endless, State, Step
 from app.files import file_stem
+from app.messages import NOTICE, PROBLEM, MessageKind
 from app.midi.export import Span, download_midi
 from app.models import Piece
 from app.music.ensemble import Ensemble, EnsembleError, load_ensembles, make_ensemble, validate_for, voice_for
@@ -112,10 +113,10 @@ class Listen:
             else:
                 ensemble = make_ensemble(choice.split(","))
         except EnsembleError as err:
-            self.session.ui.set_status(f"That ensemble cannot play: {err}.")
+            self.session.ui.set_status(f"That ensemble cannot play: {err}.", PROBLEM)
             return
         label = ensemble.label if ensemble else "any instruments"
-        self.session.ui.set_status(f"Ensemble: {label}.")
+        self.session.ui.set_status(f"Ensemble: {label}.", NOTICE)
         if self.endless:
             self.endless.ensemble = ensemble
             self.session.ensemble = ensemble  # the book's music follows when it plays again
@@ -134,7 +135,7 @@ class Listen:
             seconds=float(seconds) if seconds and seconds > 0 else DEFAULT_SECONDS,
         )
         self.endless = session
-        self.session.ui.set_status(f"Endless mode: {session.mood}.")
+        self.session.ui.set_status(f"Endless mode: {session.mood}.", NOTICE)
         while self.endless is session:
             step = await self._play_next()
             if step is None:
@@ -157,7 +158,7 @@ class Listen:
             await self.player.play(piece.program)
             session.played(piece)  # for export and the next brief
         except Exception as err:  # a refused piece or a player error: say so, stop cleanly
-            self.session.ui.set_status(f"Endless mode stopped: {err}")
+            self.session.ui.set_status(f"Endless mode stopped: {err}", PROBLEM)
             await self.stop_endless()
             return None
         by = "model" if written else "drift"  # the language model's piece, or the drift's own
@@ -174,7 +175,9 @@ class Listen:
         try:
             text = await self.writer(session.brief(step), previous, steer_for(step.state))
         except Exception as err:  # the engine failed: the instant piece plays, the reader is told
-            self.session.ui.set_status(f"The model could not write this piece ({err}); playing the drift.")
+            self.session.ui.set_status(
+                f"The model could not write this piece ({err}); playing the drift.", PROBLEM
+            )
             return None
         result = validate_for(str(text or ""), session.ensemble)  # the model kept to the ensemble
         if result.program is not None and session.ensemble is not None:
@@ -189,7 +192,7 @@ class Listen:
         self.endless = None
         await self.player.stop()
         self.modes.set_endless(json.dumps({"on": False}))
-        self.session.ui.set_status("Endless mode stopped.")
+        self.session.ui.set_status("Endless mode stopped.", NOTICE)
 
     # ---- MIDI export -------------------------------------------------------------------------
 
@@ -202,7 +205,7 @@ class Listen:
             return await download_midi(self.player, self._midi_ui(), spans, f"{stem}.mid")
         book = self.session.book
         if not book or not book.sections:
-            self.session.ui.set_status("Nothing to export yet: open a book or start endless mode.")
+            self.session.ui.set_status("Nothing to export yet: open a book or start endless mode.", NOTICE)
             return b""
         piece, stem, seconds = self.session.export_info(self.session.current)
         span = Span(piece.program, seconds)
@@ -218,8 +221,8 @@ class _Both:
     ui: Any
     modes: Any
 
-    def set_status(self, text: str) -> Any:
-        return self.ui.set_status(text)
+    def set_status(self, text: str, kind: MessageKind) -> Any:
+        return self.ui.set_status(text, kind)
 
     def download_file(self, name: str, mime: str, b64: str) -> Any:
         return self.modes.download_file(name, mime, b64)

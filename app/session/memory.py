@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.messages import NOTICE
 from app.models import Book, Piece
 from app.persistence import SavedBook, book_from_json, book_key, piece_to_json
 from app.session.ports import StorePort
@@ -83,7 +84,8 @@ async def restore(session: ReadingSession) -> None:
         session.ui.set_current(index)
         session.ui.scroll_to(index)
     if saved.paragraph or saved.pieces or saved.edits:
-        session.ui.set_status(f"{book.title}: back at section {session.current + 1} of {len(book.sections)}")
+        where = f"back at section {session.current + 1} of {len(book.sections)}"
+        session.ui.set_status(f"{book.title}: {where}", NOTICE)
         await session.show_and_play(play=False)  # the panel shows what will play here
 
 
@@ -96,7 +98,7 @@ async def forget_book(session: ReadingSession) -> None:
         session.forget_music([s.id for s in session.book.sections])
     title = session.book.title if session.book else "the book"
     await session.stop_and_open_sample()
-    session.ui.set_status(f"Forgot “{title}”: its text, place, music and edits are gone.")
+    session.ui.set_status(f"Forgot “{title}”: its text, place, music and edits are gone.", NOTICE)
 
 
 async def clear_everything(session: ReadingSession) -> None:
@@ -104,7 +106,7 @@ async def clear_everything(session: ReadingSession) -> None:
         session.memory.store.clear_all()
     session.forget_music()
     await session.stop_and_open_sample()
-    session.ui.set_status("Cleared everything this browser kept for BookMusic.")
+    session.ui.set_status("Cleared everything this browser kept for BookMusic.", NOTICE)
 
 
 def section_at(book: Book, paragraph: int) -> int:

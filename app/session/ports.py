@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
+from app.messages import MessageKind
 from app.strudel.program import ValidProgram
 
 
@@ -19,7 +20,10 @@ class UIPort(Protocol):
     def set_current(self, index: int) -> Any: ...
     # {section, id, style, mood, why, source, edited, code, file (a file-name stem), seconds}
     def show_code(self, payload_json: str) -> Any: ...
-    def set_status(self, text: str) -> Any: ...
+    def set_status(self, text: str, kind: MessageKind) -> Any: ...  # app/messages.py: notice or problem
+    # The validator refused the reader's edit of `section`: {section, code, where, message} with
+    # `where` the character offset of the error in `code` (null: no place); "{}" clears the mark.
+    def mark_code_error(self, payload_json: str) -> Any: ...
     def set_playing(self, playing: bool) -> Any: ...  # the Play button follows the session
     def scroll_to(self, index: int) -> Any: ...  # bring a section into view (restored position)
     def download(self, filename: str, mime: str, text: str) -> Any: ...

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from app.compose.instant import compose
 from app.files import section_seconds, section_stem
 from app.ingest.assemble import BookAssembler
+from app.messages import NOTICE, PROBLEM
 from app.models import Book, Piece, Section
 from app.music.ensemble import Ensemble, validate_for, voice_for
 from app.pace import SETTABLE_WPM, PaceTracker
@@ -73,7 +74,7 @@ class ReadingSession:
         self.pace.pause()  # time spent before this book opened is not reading it
         self.ui.render_book(json.dumps(book.to_json()))
         self.ui.set_current(0)
-        self.ui.set_status(f"{book.title}: {count(len(book.sections), 'section')}")
+        self.ui.set_status(f"{book.title}: {count(len(book.sections), 'section')}", NOTICE)
         if self.composer:
             self.composer.set_book(book.sections)
         if not self._still_arriving(book):  # a book still arriving is remembered once complete
@@ -85,7 +86,7 @@ class ReadingSession:
     def open_text(self, title: str, text: str, markdown: bool = False) -> None:
         book = book_from_text(title, text, markdown=markdown, wpm=self.wpm)
         if not book.sections:
-            self.ui.set_status(f"“{title}” has no readable text.")
+            self.ui.set_status(f"“{title}” has no readable text.", PROBLEM)
             return
         self.open_book(book)
 
@@ -233,7 +234,7 @@ class ReadingSession:
         if name not in subset.INTENSITY or name == self.intensity:
             return
         self.intensity = name
-        self.ui.set_status(f"Intensity: {subset.INTENSITY[name].label}.")
+        self.ui.set_status(f"Intensity: {subset.INTENSITY[name].label}.", NOTICE)
         if self.book and self.book.sections:
             await self.show_and_play(play=self.playing)
 
@@ -265,7 +266,7 @@ class ReadingSession:
         except Exception as err:  # the page's own check refused it: fall back, never stay silent
             if piece.source == "instant":
                 raise
-            self.ui.set_status(f"The page refused this music ({err}); playing the instant piece.")
+            self.ui.set_status(f"The page refused this music ({err}); playing the instant piece.", PROBLEM)
             self._refused(section, [str(err)])
             await self.player.play(self.playable(self.current).program)
         last = min(self.current + self.prefetch, len(self.book.sections) - 1)
@@ -285,12 +286,17 @@ class ReadingSession:
             return False
         result = validate(code)
         if result.program is None:
-            self.ui.set_status("This code cannot play: " + "; ".join(result.errors))
+            why = "; ".join(result.errors)
+            self.ui.set_status(f"This code cannot play: {why}", PROBLEM)
+            # The code view marks the place (when the error has one) with the reason beside it.
+            error = {"section": index, "code": code, "where": result.where, "message": why}
+            self.ui.mark_code_error(json.dumps(error))
             return False
+        self.ui.mark_code_error("{}")
         self.apply_edit(index, result.program)
         self.memory.keep_edit(self.book.sections[index].id, result.program.code)
         note = f" ({'; '.join(result.notes)})" if result.notes else ""
-        self.ui.set_status(f"Your edit plays for section {index + 1}{note}")
+        self.ui.set_status(f"Your edit plays for section {index + 1}{note}", NOTICE)
         if index == self.current:
             await self.show_and_play(play=self.playing)
         return True
@@ -324,7 +330,7 @@ class ReadingSession:
             self.composed[section_id] = original
         else:
             self.composed.pop(section_id, None)
-        self.ui.set_status(f"Section {index + 1} plays its composed piece again.")
+        self.ui.set_status(f"Section {index + 1} plays its composed piece again.", NOTICE)
         if index == self.current:
             await self.show_and_play(play=self.playing)
 
@@ -378,7 +384,7 @@ class ReadingSession:
             # Durable before the reader is told it is open: a reload now brings this book back.
             await _settled(self._remember_arrived(book))
             self.ui.set_progress(None, None)
-            self.ui.set_status(arrival.label)
+            self.ui.set_status(arrival.label, NOTICE)
             await restore(self)  # what was kept for this book (its place, music and edits) returns
         elif arrival.kind == "error":
             self.arriving = None
@@ -421,7 +427,7 @@ class ReadingSession:
         self.ui.render_book(json.dumps(book.to_json()))
         self.ui.set_current(self.current)
         sections = count(len(book.sections), "section")
-        self.ui.set_status(f"{book.title}: {sections} at {self.wpm} words a minute")
+        self.ui.set_status(f"{book.title}: {sections} at {self.wpm} words a minute", NOTICE)
         if self.composer:  # new sections, new ids: the model writes for these from here on
             self.composer.set_book(book.sections)
             self.composer.reader_at(self.current)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.files import file_stem
+from app.messages import NOTICE, PROBLEM
 from app.persistence import ScoreError, parse_score, score_json
 from app.wording import count
 
@@ -28,12 +29,12 @@ async def import_score(session: ReadingSession, text: str) -> None:
     try:
         entries = parse_score(text)
     except ScoreError as err:
-        session.ui.set_status(str(err))
+        session.ui.set_status(str(err), PROBLEM)
         return
     by_id = {s.id: s for s in book.sections}
     matched = [e for e in entries if e.section_id in by_id]
     if not matched:
-        session.ui.set_status("This score belongs to another book: none of its sections match.")
+        session.ui.set_status("This score belongs to another book: none of its sections match.", PROBLEM)
         return
     refused = 0
     for entry in matched:
@@ -45,5 +46,6 @@ async def import_score(session: ReadingSession, text: str) -> None:
         session.memory.keep_edit(entry.section_id, session.composed[entry.section_id].code)
     note = f" {refused} could not play and were left out." if refused else ""
     total = len(book.sections)
-    session.ui.set_status(f"Imported the score: {len(matched) - refused} of {count(total, 'section')}.{note}")
+    imported = f"{len(matched) - refused} of {count(total, 'section')}"
+    session.ui.set_status(f"Imported the score: {imported}.{note}", NOTICE)
     await session.show_and_play(play=session.playing)

@@ -28,6 +28,9 @@ class Validation:
     errors: list[str]
     sounds: list[str]  # distinct sound names used, sorted
     notes: list[str] = field(default_factory=list)  # what was clamped or filled in
+    # Where in the code (a character offset) the first error is, when it has a place: the code
+    # view marks it there. None for a whole-program verdict (empty, too many notes...).
+    where: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -47,12 +50,20 @@ class Validation:
         return self.program.layers if self.program else 0
 
 
-def refused(errors: list[str], sounds: list[str] | None = None, notes: list[str] | None = None) -> Validation:
-    return Validation(None, errors, sounds or [], notes or [])
+def refused(
+    errors: list[str], sounds: list[str] | None = None, notes: list[str] | None = None,
+    where: int | None = None,
+) -> Validation:
+    return Validation(None, errors, sounds or [], notes or [], where)
 
 
 class RefusedError(ValueError):
-    """The code is outside the subset; the message says where and why."""
+    """The code is outside the subset; the message says where and why, `pos` is the character
+    offset in the code (set by whoever knows it: a mini-notation string knows only its own)."""
+
+    def __init__(self, message: str, pos: int | None = None):
+        super().__init__(message)
+        self.pos = pos
 
 
 # ---- Tokens ------------------------------------------------------------------------------------
@@ -80,18 +91,18 @@ def tokenize(code: str) -> list[Token]:
     while pos < len(code):
         ch = code[pos]
         if not (ch.isascii() and (ch.isprintable() or ch in "\t\r\n")):
-            raise RefusedError(f"character {ch!r} at {pos} is not allowed (plain ASCII only)")
+            raise RefusedError(f"character {ch!r} at {pos} is not allowed (plain ASCII only)", pos)
         if code.startswith(("//", "/*"), pos):
-            raise RefusedError(f"comments are not allowed (at {pos})")
+            raise RefusedError(f"comments are not allowed (at {pos})", pos)
         if ch in "'`":
-            raise RefusedError(f"only double-quoted strings are allowed (at {pos})")
+            raise RefusedError(f"only double-quoted strings are allowed (at {pos})", pos)
         if ch == "\\":
-            raise RefusedError(f"escapes are not allowed (at {pos})")
+            raise RefusedError(f"escapes are not allowed (at {pos})", pos)
         match = _TOKEN.match(code, pos)
         if not match:
             if ch == '"':
-                raise RefusedError(f"string at {pos} is unterminated or holds a forbidden character")
-            raise RefusedError(f"{ch!r} at {pos} is not part of the music subset")
+                raise RefusedError(f"string at {pos} is unterminated or holds a forbidden character", pos)
+            raise RefusedError(f"{ch!r} at {pos} is not part of the music subset", pos)
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append(Token(kind, match.group(), pos))
@@ -145,7 +156,7 @@ class Mini:
         self.depth = 0  # groups open at the current position
 
     def fail(self, why: str) -> RefusedError:
-        return RefusedError(f'in "{self.text}" at {self.pos}: {why}')
+        return RefusedError(f'in "{self.text}" at {self.pos}: {why}', self.pos)
 
     def parse(self) -> str:
         self.skip()
@@ -235,6 +246,7 @@ class Mini:
             return match.group()
         match = self.take(_SCALE_ATOM, 'a scale like "C3:minor"')
         if match.group(2) not in MODES:
+            self.pos = match.start(2)  # the mode's own place, for the code view's mark
             raise self.fail(f"unknown mode {match.group(2)!r}")
         self.values.append(match.group())
         return match.group()
@@ -409,6 +421,9 @@ class Program:
 
 
 _SOURCE_KINDS = {"note": "note", "n": "note", "s": "sound", "sound": "sound"}
+SOURCE_NAMES: frozenset[str] = frozenset(_SOURCE_KINDS)  # the calls a layer may start with
+PROGRAM_CALLS = ("setcpm", "stack")  # the tempo, then the layers stacked
+SIGNAL_METHODS = ("range", "slow", "fast", "segment")  # what a signal may be shaped with
 
 
 class Parser:
@@ -422,7 +437,12 @@ class Parser:
     def fail(self, why: str) -> RefusedError:
         tok = self.peek()
         found = tok.text or "end of code"
-        return RefusedError(f"{why} at {tok.pos} (found {found!r})")
+        return RefusedError(f"{why} at {tok.pos} (found {found!r})", tok.pos)
+
+    def fail_on_previous(self, why: str) -> RefusedError:
+        """A refusal of the name just read: placed on that name, not on what follows it."""
+        tok = self.tokens[self.i - 1]
+        return RefusedError(f"{why} at {tok.pos}", tok.pos)
 
     def expect(self, text: str) -> Token:
         tok = self.peek()
@@ -439,7 +459,7 @@ class Parser:
 
     def program(self) -> Program:
         cpm = None
-        if self.peek().text == "setcpm":
+        if self.peek().text == PROGRAM_CALLS[0]:
             self.i += 1
             self.expect("(")
             cpm = self.number()
@@ -450,7 +470,7 @@ class Parser:
                 cpm /= divisor
             self.expect(")")
             self.accept(";")
-        if self.peek().text == "stack" and self.peek(1).text == "(":
+        if self.peek().text == PROGRAM_CALLS[1] and self.peek(1).text == "(":
             self.i += 2
             layers = [self.layer()]
             while self.accept(","):
@@ -491,15 +511,20 @@ class Parser:
 
     def mini(self, kind: str) -> Call:
         self.expect("(")
+        opening = self.peek().pos + 1  # the string's first character, after its quote
         parser = Mini(self.string(), kind)
-        text = parser.parse()
+        try:
+            text = parser.parse()
+        except RefusedError as err:
+            # The string's parser counts from its own start: place the error in the whole code.
+            raise RefusedError(str(err), None if err.pos is None else opening + err.pos) from None
         self.expect(")")
         return Call(kind, text, parser.atoms, parser.values, parser.density)
 
     def layer(self) -> Layer:
         start = self.name()
         if start not in _SOURCE_KINDS:
-            raise self.fail(f"a layer starts with note(, n(, s( or sound(, not {start!r}")
+            raise self.fail_on_previous(f"a layer starts with note(, n(, s( or sound(, not {start!r}")
         source = self.mini(_SOURCE_KINDS[start])
         source.name = {"note": "note", "n": "n", "s": "s", "sound": "s"}[start]
         methods: list[Call] = []
@@ -516,7 +541,7 @@ class Parser:
         if name in ("s", "sound"):
             return self.mini("sound")
         if name not in EFFECTS:
-            raise self.fail(f".{name}(...) is not an allowed method")
+            raise self.fail_on_previous(f".{name}(...) is not an allowed method")
         self.expect("(")
         arg: float | Signal = self.signal() if self.peek().kind == "name" else self.number()
         self.expect(")")
@@ -525,10 +550,12 @@ class Parser:
     def signal(self) -> Signal:
         name = self.name()
         if name not in SIGNALS:
-            raise self.fail(f"{name!r} is not an allowed signal")
+            raise self.fail_on_previous(f"{name!r} is not an allowed signal")
         sig = Signal(name)
         while self.accept("."):
             method = self.name()
+            if method not in SIGNAL_METHODS:
+                raise self.fail_on_previous(f"signal method .{method}(...) is not allowed here")
             self.expect("(")
             if method == "range" and sig.range is None:
                 low = self.number()
@@ -680,7 +707,7 @@ def validate(
     try:
         program = Parser(code).program()
     except RefusedError as err:
-        return refused([str(err)])
+        return refused([str(err)], where=err.pos)
     except RecursionError:
         return refused(["the code is nested too deeply"])
 
@@ -706,7 +733,8 @@ def validate(
         if name not in allowed:
             errors.append(f'sound "{name}" is not allowed')
     if errors:
-        return refused(errors, sounds, notes)
+        first = next((name for name in sounds if name not in allowed), None)
+        return refused(errors, sounds, notes, None if first is None else _place_of_word(code, first))
 
     events = sum(ly.density().events for ly in layers)
     if layers and not any(ly.source.density.events for ly in layers):
@@ -734,6 +762,13 @@ def validate(
     out = f"setcpm({cpm})\nstack(\n  {body}\n)"
     made = ValidProgram(out, tuple(sounds), float(cpm), len(layers), key=_program._KEY)
     return Validation(made, [], sounds, notes)
+
+
+def _place_of_word(code: str, word: str) -> int | None:
+    """The offset of `word` standing alone in the code (a sound name is written as a word of a
+    string); None when it is not written there (a sound the validator filled in)."""
+    match = re.search(rf"(?<![A-Za-z0-9_]){re.escape(word)}(?![A-Za-z0-9_])", code)
+    return match.start() if match else None
 
 
 def _has_sound(layer: Layer) -> bool:

@@ -11,6 +11,11 @@ import pytest
 from tests.conftest import LAPTOP, PHONE, ROOT, SETTLED
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+EDITOR = "#code-view .cm-content"
+# Code that shows every colour of the code view, refused for its last word (not in the subset).
+ALL_COLOURS = ('setcpm(20)\nstack(\n'
+               '  n("0 2").scale("C3:minor").sound("gm_piano").lpf(sine.range(300, 900)),\n'
+               '  n("0").sound("sine").wobble(2)\n)')
 RUN_AXE = """async () => {
   const result = await axe.run(document, { resultTypes: ['violations'] });
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
@@ -56,6 +61,8 @@ def show_error(page, text):
 def test_axe_finds_no_violation(open_with_axe, viewport, scheme):
     page = open_with_axe(viewport, scheme)
     assert background_is_dark(page) == (scheme == "dark")
+    if viewport is LAPTOP:
+        page.wait_for_selector(EDITOR)  # the code editor has taken the textarea's place
     assert violations(page) == [], "as the page opens"
 
     if viewport is PHONE:
@@ -66,6 +73,7 @@ def test_axe_finds_no_violation(open_with_axe, viewport, scheme):
         page.click("#panel-toggle")
         page.wait_for_function("getComputedStyle(document.querySelector('#side')).transform === 'none'")
         assert page.is_visible("#apply-code")
+        page.wait_for_selector(EDITOR)  # the code editor loads once the drawer shows it
         assert violations(page) == [], "with the music drawer open"
         page.click("#panel-toggle")
     else:
@@ -73,6 +81,20 @@ def test_axe_finds_no_violation(open_with_axe, viewport, scheme):
         page.select_option("#ensemble", "custom")
         assert page.is_visible("#ensemble-custom")
         assert violations(page) == [], "with the instrument pick open"
+        # The code view with every colour it uses, a refused edit's mark and reason, and a
+        # note marked as sounding (the player's own highlight class on one span).
+        page.focus(EDITOR)
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(ALL_COLOURS)
+        page.click("#apply-code")
+        page.wait_for_selector("#code-view .code-error")
+        page.evaluate("document.querySelector('#code-view .tok-number').classList.add('tok-playing')")
+        kinds = page.evaluate("""[...new Set([...document.querySelectorAll('#code-view [class*="tok-"]')]
+            .flatMap((e) => [...e.classList].filter((c) => c.startsWith('tok-'))))].sort()""")
+        every = ("program", "source", "method", "string", "sound", "mode", "number", "signal", "unknown",
+                 "playing")
+        assert kinds == sorted(f"tok-{k}" for k in every)
+        assert violations(page) == [], "with the code view's colours and a refused edit marked"
 
     show_error(page, "This file could not be read as a book.")
     assert page.is_visible("#error")
@@ -81,7 +103,8 @@ def test_axe_finds_no_violation(open_with_axe, viewport, scheme):
 
     # A problem on the message line, with its Retry and dismiss buttons.
     page.evaluate("""async () => { const m = await import(new URL('ui/messages.js', location.href));
-        m.say('The model could not load: you are offline.', {action: {label: 'Retry', run: () => {}}}); }""")
+        m.say('The model could not load: you are offline.',
+              {kind: 'problem', action: {label: 'Retry', run: () => {}}}); }""")
     assert page.is_visible("#message-action") and page.is_visible("#message-close")
     assert violations(page) == [], "with a problem and Retry on the message line"
     page.click("#message-close")

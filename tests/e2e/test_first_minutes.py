@@ -50,11 +50,11 @@ def test_the_page_fits_and_the_player_and_panel_are_reachable(open_at, viewport)
     page.evaluate("scrollTo(0, document.scrollingElement.scrollHeight / 2)")
     assert in_viewport(page, "#play") and not_covered(page, "#play")
     if viewport is PHONE:
-        assert not page.is_visible("#code")
+        assert not page.is_visible("#code-view")
         page.click("#panel-toggle")
         page.wait_for_function("getComputedStyle(document.querySelector('#side')).transform === 'none'")
     # The music panel: its code and the model picker are on screen and usable.
-    for selector in ("#code", "#model", "#model-load"):
+    for selector in ("#code-view", "#model", "#model-load"):
         assert in_viewport(page, selector), selector
     assert not_covered(page, "#model-load") and not_covered(page, "#model")
     assert no_sideways_scroll(page)
@@ -219,7 +219,7 @@ def test_arrows_step_one_section_per_press_without_hopping_back(open_at):
     page.wait_for_timeout(2000)
     assert page.evaluate("window.__current") == [1]
     # In a control the arrows are the control's: the code box keeps them, the section stays.
-    page.focus("#code")
+    page.focus("#code-view .cm-content")  # the code editor (ui/code_editor.js)
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(500)
     assert page.evaluate("window.__current") == [1]
@@ -236,11 +236,13 @@ def test_tab_order_starts_at_play_then_a_skip_link_and_focus_is_visible(open_at)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     assert in_viewport(page, ".skip")  # shown while focused
-    # Every stop shows where focus is (its own outline, or its label's for the file input).
+    # Every stop shows where focus is (its own outline, its label's for the file input, the
+    # whole editor's for the code editor's text).
     seen = []
     for _ in range(12):
         ring = page.evaluate("""() => { const n = document.activeElement;
-            const ringed = n.matches('.file-button input') ? n.closest('label') : n;
+            const ringed = n.matches('.file-button input') ? n.closest('label')
+              : n.matches('.cm-content') ? n.closest('.cm-editor') : n;
             const s = getComputedStyle(ringed);
             return {id: n.id || n.className, style: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
         seen.append(ring["id"])

@@ -46,7 +46,8 @@ def test_a_message_is_seen_after_scrolling_and_nothing_moves(open_at, viewport):
     top = page.evaluate("document.querySelector('#s-3').getBoundingClientRect().top")
     height = page.evaluate("document.querySelector('#messages').offsetHeight")
     page.evaluate("""async () => { const ui = await import(new URL('ui/index.js', location.href));
-        ui.set_status('This code cannot play: ' + 'a layer starts with n(...) or s(...); '.repeat(6)); }""")
+        ui.set_status('This code cannot play: ' + 'a layer starts with n(...) or s(...); '.repeat(6),
+                      'problem'); }""")
     assert page.evaluate("document.querySelector('#messages').offsetHeight") == height
     assert page.evaluate("document.querySelector('#s-3').getBoundingClientRect().top") == top
     assert seen(page, "#status") and seen(page, "#message-close")
@@ -59,13 +60,34 @@ def test_notices_clear_themselves_and_problems_stay_until_dismissed(open_at):
     page.wait_for_function("document.querySelector('#status').textContent.includes('280')")
     assert page.is_hidden("#message-close")  # a notice: nothing to dismiss, it goes by itself
     page.wait_for_function("document.querySelector('#status').textContent === ''", timeout=15_000)
-    page.fill("#code", "fetch('x')")
+    page.focus("#code-view .cm-content")  # the code editor: select all, type
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text("fetch('x')")
     page.click("#apply-code")
     page.wait_for_function("document.querySelector('#status').textContent.includes('cannot play')")
     page.wait_for_timeout(8000)  # longer than a notice lives
     assert "cannot play" in status(page) and page.is_visible("#message-close")
     page.click("#message-close")
     assert status(page) == "" and page.is_hidden("#message-close")
+
+
+def test_the_sender_names_the_kind_not_the_wording(open_at):
+    """A problem worded calmly still stays; a notice that says "could not" still clears itself."""
+    page = open_at(LAPTOP, wait_for=PICKER_FILLED)
+    say = """async ([text, kind]) => { const ui = await import(new URL('ui/index.js', location.href));
+        ui.set_status(text, kind); }"""
+    page.evaluate(say, ["Heads up: the book ends here.", "problem"])
+    page.wait_for_timeout(7000)  # longer than a notice lives
+    assert status(page) == "Heads up: the book ends here." and page.is_visible("#message-close")
+    page.evaluate(say, ["Could not matter less: all is well.", "notice"])
+    assert page.is_hidden("#message-close")
+    page.wait_for_function("document.querySelector('#status').textContent === ''", timeout=15_000)
+    # A kind the page does not know is a bug in the sender: reported as a page error, and the
+    # message stays (seen, not lost).
+    page.evaluate(say, ["Hello", "shout"])
+    page.wait_for_timeout(500)
+    assert any('message kind "shout" is not one of notice,problem' in e for e in page.console_errors)
+    assert status(page) == "Hello" and page.is_visible("#message-close")
 
 
 def test_a_model_that_cannot_load_says_why_in_plain_words_and_retry_tries_again(open_at):

@@ -16,7 +16,7 @@ test("emit calls every subscriber in order with the event's arguments; off stops
 
 test("a failing subscriber is reported on the one status line, the others still run", async () => {
   const lines = [];
-  const previous = setStatusWriter((text) => lines.push(text));
+  const previous = setStatusWriter((text, kind) => lines.push([text, kind]));
   try {
     let reached = false;
     on("play", () => {
@@ -31,9 +31,10 @@ test("a failing subscriber is reported on the one status line, the others still 
     emit("play");
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.ok(reached);
-    assert.deepEqual(lines, ["Something went wrong: boom", "Something went wrong: later"]);
-    status(42);
-    assert.equal(lines.at(-1), "42");
+    // A failure is a problem: it stays on the line until the reader dismisses it.
+    assert.deepEqual(lines, [["Something went wrong: boom", "problem"], ["Something went wrong: later", "problem"]]);
+    status(42, "notice");
+    assert.deepEqual(lines.at(-1), ["42", "notice"]);
   } finally {
     setStatusWriter(previous);
   }

@@ -17,6 +17,11 @@ export const FACTS = {
     soft: { label: "Soft", drums: false, ceiling: 0.15 },
   },
   default_intensity: "full",
+  message_kinds: ["notice", "problem"],
+  syntax: {
+    program: ["setcpm", "stack"], sources: ["n", "note", "s", "sound"], methods: ["gain", "s", "scale", "sound"],
+    signals: ["sine"], signal_methods: ["range", "slow", "fast", "segment"], sounds: ["sine", "sbd"], modes: ["minor"],
+  },
 };
 
 globalThis.bookmusicFacts = FACTS;

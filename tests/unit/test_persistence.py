@@ -327,7 +327,7 @@ def test_a_streamed_book_is_durable_before_the_page_says_it_is_open():
     store = SlowStore()
     ctl, ui, _ = fresh(store)
     statuses = []
-    ui.set_status = lambda text: statuses.append((text, store.last))
+    ui.set_status = lambda text, kind: statuses.append((text, store.last))
     for event in book_events(BOOK.encode(), "storm.md", ctl.wpm):
         run(ctl.receive_book_event(json.dumps(event)))
     done = [(text, last) for text, last in statuses if "sections." in text or text.endswith("sections")]

@@ -28,7 +28,7 @@ def test_empty_text_gets_a_message_not_a_book():
     ctl = ReadingSession(ui, player)
     ctl.open_text("empty", "   \n\n ")
     assert ctl.book is None
-    assert ui.calls == [("set_status", "“empty” has no readable text.")]
+    assert ui.calls == [("set_status", "“empty” has no readable text.", "problem")]
 
 
 def test_an_edit_is_validated_kept_and_played_for_its_section():
@@ -43,8 +43,14 @@ def test_an_edit_is_validated_kept_and_played_for_its_section():
     run(ctl.reader_at(1))
     run(ctl.reader_at(0))
     assert player.played[-1] == edited.replace("gain(0.9)", "gain(0.6)")  # kept for its section
+    assert ui.named("mark_code_error")[-1] == ("{}",)  # a good edit clears the mark
     assert not run(ctl.edit_code(0, 'fetch("https://example.com")'))
-    assert "cannot play" in ui.calls[-1][1]
+    assert ui.named("set_status")[-1] == (
+        "This code cannot play: a layer starts with note(, n(, s( or sound(, not 'fetch' at 0", "problem")
+    # The code view gets the place of the error in the code, and the reason to show beside it.
+    mark = json.loads(ui.named("mark_code_error")[-1][0])
+    assert mark == {"section": 0, "code": 'fetch("https://example.com")', "where": 0,
+                    "message": "a layer starts with note(, n(, s( or sound(, not 'fetch' at 0"}
 
 
 def test_prefetch_composes_sections_ahead():
