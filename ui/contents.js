@@ -2,6 +2,7 @@
 // (the last heading at or before the section in view), a click or Enter takes the reader there. A column beside the text on a wide screen; below WIDE a drawer
 // opened by the header's Contents button (in the ⋯ menu on a phone).
 import { el } from "./dom.js";
+import { focusBack } from "./layout.js";
 
 const $ = (id) => document.getElementById(id);
 const WIDE = "(min-width: 1200px)"; // navigation.css shows the column from this width
@@ -123,7 +124,7 @@ export function initContents({ goto, closeMenu }) {
     if (e.key !== "Escape" || !$("contents").classList.contains("open")) return;
     const inside = $("contents").contains(document.activeElement);
     setOpen(false);
-    if (inside) toggle.focus();
+    if (inside) focusBack(toggle);
   });
   document.addEventListener("click", (e) => {
     if ($("contents").classList.contains("open") && !$("contents").contains(e.target)) setOpen(false);

@@ -26,6 +26,12 @@ export function closeMoreMenu() {
   closeMenu(false);
 }
 
+/** Give focus back to `button`, or to the ⋯ button when `button` is folded away in the closed menu. */
+export function focusBack(button) {
+  const shown = button?.isConnected && button.offsetParent !== null;
+  (shown ? button : $("more").offsetParent !== null ? $("more") : $("reader")).focus({ preventScroll: true });
+}
+
 export function wireLayout() {
   const bar = document.querySelector(".bar");
   closeMenu = fold($("more"), $("more-controls"), "more-open", bar);

@@ -6,6 +6,7 @@
 import { state } from "./bus.js";
 import { el } from "./dom.js";
 import { takesKey } from "./keys.js";
+import { focusBack } from "./layout.js";
 import { TextIndex, context } from "./search_text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -177,8 +178,10 @@ export function close() {
   clearMarks();
   const back = find.opener;
   find.opener = null;
-  // Focus returns where it was (the text if that was nowhere in particular).
-  if (back && back !== document.body && back.isConnected && back.offsetParent) back.focus({ preventScroll: true });
+  // Focus returns where it was (the text if that was nowhere in particular; the ⋯ button if it
+  // was the Find button folded away in the phone's menu).
+  if (back === $("find-open")) focusBack(back);
+  else if (back && back !== document.body && back.isConnected && back.offsetParent) back.focus({ preventScroll: true });
   else $("reader").focus({ preventScroll: true });
 }
 
