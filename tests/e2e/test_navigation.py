@@ -154,10 +154,12 @@ window.__shifts = [];
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
 }).observe({ type: "layout-shift", buffered: true });
-requestAnimationFrame(() => {
-  const s = getComputedStyle(document.querySelector('#reader'));
-  window.__firstFont = parseFloat(s.fontSize);
-});
+const firstFrame = () => {
+  const reader = document.querySelector('#reader');
+  if (!reader) return requestAnimationFrame(firstFrame);  // a frame before the body arrived
+  window.__firstFont = parseFloat(getComputedStyle(reader).fontSize);
+};
+requestAnimationFrame(firstFrame);
 """
 
 
