@@ -51,6 +51,7 @@ function schedule() {
 /** Search for what is in the box; the listed results and the marks follow. */
 export function run() {
   clearTimeout(find.timer);
+  find.timer = null;
   const query = $("find-input").value;
   const result = index().find(query, Infinity);
   find.needle = result.needle;
@@ -173,6 +174,7 @@ export function open() {
 
 export function close() {
   clearTimeout(find.timer);
+  find.timer = null;
   $("find").hidden = true;
   $("find-open").setAttribute("aria-expanded", "false");
   clearMarks();

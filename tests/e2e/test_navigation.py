@@ -246,7 +246,7 @@ def test_find_counts_lists_and_steps_through_matches_on_the_reading_line(open_at
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("/")
     assert page.is_visible("#find") and page.evaluate("document.activeElement.id") == "find-input"
-    query = "the sea"
+    query = "mara"
     total = count_in(texts, query)
     assert total >= 3
     search(page, query)
@@ -308,7 +308,7 @@ def test_find_folds_case_accents_ligatures_and_quotes(open_at, tmp_path):
     page.click("#find-open")
     assert in_viewport(page, "#find") and no_sideways_scroll(page)
     for query, found in (("cafe", ["Café", "CAFÉ", "cafe"]), ("STRASSE", ["Straße", "STRASSE", "strasse"]),
-                         ("don't", ["don’t"]), ("finally", ["ﬁnally"]), ("connait", ["connaît"])):
+                         ("don't", ["don’t"]), ("connait", ["connaît"]), ("finally", ["ﬁnally"])):
         search(page, query)
         assert page.eval_on_selector_all(".find-result mark", "ns => ns.map((n) => n.textContent)") == found, query
     # On a phone the list folds away after a jump, so the match on the reading line is not covered.
@@ -332,7 +332,7 @@ def test_find_in_a_300_page_novel(open_at, tmp_path):
     texts = page.evaluate("window.bookmusic.ui.state.book.paragraphs.map((p) => p.text)")
     assert len(texts) > 1400
     page.keyboard.press("Control+f")
-    for query in ("Lantern harbour", "whispered distant"):
+    for query in ("Window Letter", "storm shadow"):
         search(page, query)
         total = count_in(texts, query)
         assert total > 100
@@ -343,7 +343,7 @@ def test_find_in_a_300_page_novel(open_at, tmp_path):
     page.keyboard.press("Shift+Enter")  # from the start, back round to the book's last match
     last = current_match(page)
     assert last["para"] > 0.9 * len(texts)
-    assert fold(last["text"]) == "whispered distant"
+    assert fold(last["text"]) == "storm shadow"
     assert 0 <= last["top"] < page.viewport_size["height"]
     # The chapter list has all 102 chapters and marks the one the match is in.
     assert page.locator(".contents-item").count() == 102
