@@ -377,7 +377,7 @@ def test_the_library_lists_opens_and_forgets_kept_books_offline_too(open_at, tmp
     assert "open now" in rows[0][1] and "% read" in rows[0][1] and "last read just now" in rows[0][1]
     assert "open now" not in rows[1][1]
     # The open book has no Open button; the other one does, and it opens where it was left.
-    assert page.locator(".library-book >> nth=0 >> text=Open").count() == 0
+    assert page.locator(".library-book >> nth=0 >> button:text-is('Open')").count() == 0
     page.click(".library-book >> nth=1 >> button:text-is('Open')")
     assert not page.is_visible("#library")
     page.wait_for_function("(t) => window.bookmusic.ui.state.book.title === t", arg=sample)
@@ -395,13 +395,13 @@ def test_the_library_lists_opens_and_forgets_kept_books_offline_too(open_at, tmp
 
     # Forget asks first; Keep leaves it, Forget removes it.
     page.click("#library-open")
-    row = f".library-book:has-text('{sample}')"
-    page.click(f"{row} >> button:text-is('Forget…')")
+    row = page.locator(".library-book", has_text=sample)
+    row.get_by_role("button", name="Forget…", exact=True).click()
     assert page.evaluate("document.activeElement.textContent") == "Keep"
     page.keyboard.press("Enter")
-    assert page.locator(row).count() == 1
-    page.click(f"{row} >> button:text-is('Forget…')")
-    page.click(f"{row} >> button:text-is('Forget')")
+    assert row.count() == 1 and page.evaluate("document.activeElement.textContent") == "Forget…"
+    row.get_by_role("button", name="Forget…", exact=True).click()
+    row.get_by_role("button", name="Forget", exact=True).click()
     page.wait_for_function("(t) => ![...document.querySelectorAll('.library-title')].some((n) => n.textContent === t)", arg=sample)
     assert "Forgot" in page.inner_text("#library-note")
     assert [title for title, _ in library_rows(page)] == ["harbour"]
