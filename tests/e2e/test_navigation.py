@@ -22,7 +22,8 @@ OFFLINE_READY = "document.documentElement.dataset.offlineReady === '1'"
 def box(page, selector):
     return page.evaluate(
         """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
-        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height, width: r.width}; }""",
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                height: r.height, width: r.width}; }""",
         selector,
     )
 
@@ -30,8 +31,13 @@ def box(page, selector):
 def in_viewport(page, selector):
     b = box(page, selector)
     size = page.viewport_size
-    return (b["height"] > 0 and b["top"] >= 0 and b["left"] >= 0
-            and b["bottom"] <= size["height"] and b["right"] <= size["width"])
+    return (
+        b["height"] > 0
+        and b["top"] >= 0
+        and b["left"] >= 0
+        and b["bottom"] <= size["height"]
+        and b["right"] <= size["width"]
+    )
 
 
 def not_covered(page, selector):
@@ -56,12 +62,18 @@ def open_book(page, tmp_path, name, text):
     page.wait_for_function("(t) => document.title.startsWith(t)", arg=stem, timeout=SLOW)
     page.wait_for_function("document.getElementById('progress').hidden", timeout=SLOW)
     page.wait_for_function(
-        """async (t) => (await (await import('./storage/book_store.js')).listBooks()).some((b) => b.title === t)""",
-        arg=stem, timeout=SLOW, polling=200)
+        """async (t) => { const store = await import('./storage/book_store.js');
+        return (await store.listBooks()).some((b) => b.title === t); }""",
+        arg=stem,
+        timeout=SLOW,
+        polling=200,
+    )
 
 
 def headings(page):
-    return page.evaluate("window.bookmusic.ui.state.book.paragraphs.filter((p) => p.kind === 'heading').map((p) => p.text)")
+    return page.evaluate(
+        "window.bookmusic.ui.state.book.paragraphs.filter((p) => p.kind === 'heading').map((p) => p.text)"
+    )
 
 
 def marked_chapter(page):
@@ -70,8 +82,11 @@ def marked_chapter(page):
 
 def section_of_heading(page, text):
     return page.evaluate(
-        """(t) => { const b = window.bookmusic.ui.state.book; const i = b.paragraphs.findIndex((p) => p.text === t);
-        return b.sections.find((s) => s.first <= i && i <= s.last).index; }""", text)
+        """(t) => { const b = window.bookmusic.ui.state.book;
+        const i = b.paragraphs.findIndex((p) => p.text === t);
+        return b.sections.find((s) => s.first <= i && i <= s.last).index; }""",
+        text,
+    )
 
 
 # ---- Chapters ----------------------------------------------------------------------------
@@ -91,13 +106,16 @@ def test_the_chapter_list_marks_where_the_reader_is_and_takes_them_anywhere(open
     page.click(f".contents-item:text-is('{target}')")
     section = section_of_heading(page, target)
     page.wait_for_function(f"{CURRENT} === {section}")
-    page.wait_for_function("(t) => document.querySelector('.contents-item[aria-current]')?.textContent === t", arg=target)
+    page.wait_for_function(
+        "(t) => document.querySelector('.contents-item[aria-current]')?.textContent === t", arg=target
+    )
     assert page.evaluate("document.activeElement.id") == "reader"  # the keyboard goes on from the text
     # Scrolling (here: the section map's last mark) moves the mark to the last chapter.
     last = page.evaluate("window.bookmusic.ui.state.book.sections.length - 1")
     page.click(f".overview-item[data-index='{last}']")
-    page.wait_for_function("(t) => document.querySelector('.contents-item[aria-current]')?.textContent === t",
-                           arg=titles[-1])
+    page.wait_for_function(
+        "(t) => document.querySelector('.contents-item[aria-current]')?.textContent === t", arg=titles[-1]
+    )
     # The keyboard: Tab reaches an entry, Enter jumps.
     page.focus(f".contents-item:text-is('{titles[2]}')")
     page.keyboard.press("Enter")
@@ -131,14 +149,19 @@ def test_on_a_phone_the_chapters_are_a_drawer_from_the_menu(open_at):
     page.wait_for_function(f"{CURRENT} === {section_of_heading(page, titles[-1])}")
     page.wait_for_function("getComputedStyle(document.querySelector('#contents')).visibility === 'hidden'")
     # The chapter's section comes to the top part of the screen (a smooth scroll).
-    page.wait_for_function("(s) => { const t = document.querySelector(s).getBoundingClientRect().top;"
-                           " return t >= 0 && t < innerHeight / 2; }", arg=f"#s-{section_of_heading(page, titles[-1])}")
+    page.wait_for_function(
+        "(s) => { const t = document.querySelector(s).getBoundingClientRect().top;"
+        " return t >= 0 && t < innerHeight / 2; }",
+        arg=f"#s-{section_of_heading(page, titles[-1])}",
+    )
     assert page.console_errors == []
 
 
 def test_a_book_without_headings_says_so_quietly(open_at, tmp_path):
     page = open_at(LAPTOP)
-    open_book(page, tmp_path, "plain.md", "\n\n".join(["The river ran on through the long quiet valley. " * 20] * 4))
+    open_book(
+        page, tmp_path, "plain.md", "\n\n".join(["The river ran on through the long quiet valley. " * 20] * 4)
+    )
     assert page.locator(".contents-item").count() == 0
     assert page.is_visible("#contents-empty")
     assert "no chapter headings" in page.inner_text("#contents-empty")
@@ -170,7 +193,10 @@ def test_text_size_and_spacing_are_kept_and_restored_before_the_first_paint(open
     assert page.is_visible("#text-prefs") and page.evaluate("document.activeElement.id") == "text-larger"
     # The paragraph at the reading line stays there when the text grows.
     anchor = "#reader [data-para='3']"
-    page.evaluate(f"document.querySelector(\"{anchor}\").scrollIntoView({{block: 'start'}}); scrollBy(0, -innerHeight / 3)")
+    page.evaluate(
+        f"document.querySelector(\"{anchor}\").scrollIntoView({{block: 'start'}});"
+        " scrollBy(0, -innerHeight / 3)"
+    )
     before = box(page, anchor)["top"]
     page.keyboard.press("Enter")  # the keyboard works the panel: Larger, then Larger again
     page.click("#text-larger")
@@ -183,7 +209,9 @@ def test_text_size_and_spacing_are_kept_and_restored_before_the_first_paint(open
     page.keyboard.press("Escape")
     assert not page.is_visible("#text-prefs")
     page.wait_for_function(
-        """async () => (await (await import('./storage/book_store.js')).getSetting('reading'))?.scale === 1.17""")
+        """async () => { const store = await import('./storage/book_store.js');
+        return (await store.getSetting('reading'))?.scale === 1.17; }"""
+    )
 
     # Next visit: the text is at the reader's size from the first frame, and nothing moved.
     page.reload()
@@ -205,7 +233,14 @@ def test_on_a_phone_text_size_is_in_the_menu(open_at):
     page = open_at(PHONE)
     size = page.evaluate(READ_STYLE)["size"]
     page.click("#more")
-    for selector in ("#text-smaller", "#text-larger", "#line-spacing", "#text-reset", "#library-open", "#find-open"):
+    for selector in (
+        "#text-smaller",
+        "#text-larger",
+        "#line-spacing",
+        "#text-reset",
+        "#library-open",
+        "#find-open",
+    ):
         assert in_viewport(page, selector) and not_covered(page, selector), selector
     page.click("#text-smaller")
     assert page.evaluate(READ_STYLE)["size"] < size
@@ -252,7 +287,10 @@ def test_find_counts_lists_and_steps_through_matches_on_the_reading_line(open_at
     search(page, query)
     assert page.inner_text("#find-count") == f"{total} matches"
     assert page.locator(".find-result").count() == total
-    assert all(fold(query) in fold(t) for t in page.eval_on_selector_all(".find-result mark", "ns => ns.map((n) => n.textContent)"))
+    assert all(
+        fold(query) in fold(t)
+        for t in page.eval_on_selector_all(".find-result mark", "ns => ns.map((n) => n.textContent)")
+    )
     assert page.evaluate("CSS.highlights.get('find').size") == total
     # Enter: the first match, marked, its line brought to the reading line (a third down).
     page.keyboard.press("Enter")
@@ -274,7 +312,9 @@ def test_find_counts_lists_and_steps_through_matches_on_the_reading_line(open_at
     # The music follows: the section in view is the match's.
     para = last["para"]
     page.wait_for_function(
-        f"(() => {{ const s = window.bookmusic.ui.state.book.sections[{CURRENT}]; return s.first <= {para} && {para} <= s.last; }})()")
+        f"(() => {{ const s = window.bookmusic.ui.state.book.sections[{CURRENT}];"
+        f" return s.first <= {para} && {para} <= s.last; }})()"
+    )
     # A listed result takes the reader to its match.
     page.click(".find-result >> nth=1")
     assert page.inner_text("#find-count") == f"2 of {total}"
@@ -307,10 +347,17 @@ def test_find_folds_case_accents_ligatures_and_quotes(open_at, tmp_path):
     page.click("#more")
     page.click("#find-open")
     assert in_viewport(page, "#find") and no_sideways_scroll(page)
-    for query, found in (("cafe", ["Café", "CAFÉ", "cafe"]), ("STRASSE", ["Straße", "STRASSE", "strasse"]),
-                         ("don't", ["don’t"]), ("connait", ["connaît"]), ("finally", ["ﬁnally"])):
+    for query, found in (
+        ("cafe", ["Café", "CAFÉ", "cafe"]),
+        ("STRASSE", ["Straße", "STRASSE", "strasse"]),
+        ("don't", ["don’t"]),
+        ("connait", ["connaît"]),
+        ("finally", ["ﬁnally"]),
+    ):
         search(page, query)
-        assert page.eval_on_selector_all(".find-result mark", "ns => ns.map((n) => n.textContent)") == found, query
+        assert (
+            page.eval_on_selector_all(".find-result mark", "ns => ns.map((n) => n.textContent)") == found
+        ), query
     # On a phone the list folds away after a jump, so the match on the reading line is not covered.
     page.keyboard.press("Enter")
     assert not page.is_visible("#find-results")
@@ -348,8 +395,13 @@ def test_find_in_a_300_page_novel(open_at, tmp_path):
     # The chapter list has all 102 chapters and marks the one the match is in.
     assert page.locator(".contents-item").count() == 102
     para = last["para"]
-    chapter = page.evaluate(f"window.bookmusic.ui.state.book.paragraphs.slice(0, {para} + 1).filter((p) => p.kind === 'heading').at(-1).text")
-    page.wait_for_function("(t) => document.querySelector('.contents-item[aria-current]')?.textContent === t", arg=chapter)
+    chapter = page.evaluate(
+        f"window.bookmusic.ui.state.book.paragraphs.slice(0, {para} + 1)"
+        ".filter((p) => p.kind === 'heading').at(-1).text"
+    )
+    page.wait_for_function(
+        "(t) => document.querySelector('.contents-item[aria-current]')?.textContent === t", arg=chapter
+    )
     assert page.console_errors == []
 
 
@@ -360,7 +412,10 @@ BOOK = "# One\n\n" + "\n\n".join(["The harbour lights came on one by one along t
 
 def library_rows(page):
     return page.eval_on_selector_all(
-        ".library-book", "ns => ns.map((n) => [n.querySelector('.library-title').textContent, n.querySelector('.library-meta').textContent])")
+        ".library-book",
+        "ns => ns.map((n) => [n.querySelector('.library-title').textContent,"
+        " n.querySelector('.library-meta').textContent])",
+    )
 
 
 def test_the_library_lists_opens_and_forgets_kept_books_offline_too(open_at, tmp_path):
@@ -402,7 +457,10 @@ def test_the_library_lists_opens_and_forgets_kept_books_offline_too(open_at, tmp
     assert row.count() == 1 and page.evaluate("document.activeElement.textContent") == "Forget…"
     row.get_by_role("button", name="Forget…", exact=True).click()
     row.get_by_role("button", name="Forget", exact=True).click()
-    page.wait_for_function("(t) => ![...document.querySelectorAll('.library-title')].some((n) => n.textContent === t)", arg=sample)
+    page.wait_for_function(
+        "(t) => ![...document.querySelectorAll('.library-title')].some((n) => n.textContent === t)",
+        arg=sample,
+    )
     assert "Forgot" in page.inner_text("#library-note")
     assert [title for title, _ in library_rows(page)] == ["harbour"]
     page.keyboard.press("Escape")

@@ -27,7 +27,7 @@ def two_books():
 
 
 def test_a_kept_book_opens_where_the_reader_left_it_with_its_edit():
-    store, ctl, ui, player, sample_key = two_books()
+    store, ctl, ui, _, sample_key = two_books()
     storm_key = ctl.memory.key
     run(ctl.reader_at(1))
     assert run(ctl.edit_code(1, EDIT))
@@ -44,7 +44,7 @@ def test_a_kept_book_opens_where_the_reader_left_it_with_its_edit():
 
 
 def test_the_music_follows_the_opened_book_when_it_was_playing():
-    store, ctl, ui, player, sample_key = two_books()
+    _, ctl, _, player, sample_key = two_books()
     run(ctl.play())
     played = len(player.played)
     assert run(library.open_kept(ctl, sample_key))
@@ -53,7 +53,7 @@ def test_the_music_follows_the_opened_book_when_it_was_playing():
 
 
 def test_a_forgotten_or_damaged_book_gets_a_message_and_the_open_book_stays():
-    store, ctl, ui, _, sample_key = two_books()
+    store, ctl, ui, _, _ = two_books()
     assert not run(library.open_kept(ctl, "no-such-key"))
     assert ui.named("set_status")[-1] == (library.GONE,)
     store.books["broken"] = '{"title": "Broken", "paragraphs": [{"nope": 1}]}'
@@ -67,7 +67,7 @@ def test_a_forgotten_or_damaged_book_gets_a_message_and_the_open_book_stays():
 
 
 def test_no_book_opens_while_another_is_still_arriving():
-    store, ctl, ui, _, sample_key = two_books()
+    _, ctl, ui, _, sample_key = two_books()
     ctl.arriving = object()  # type: ignore[assignment]
     assert not run(library.open_kept(ctl, sample_key))
     assert ui.named("set_status")[-1] == (library.BUSY,)
