@@ -215,7 +215,7 @@ export function initSearch({ closeMenu }) {
   document.addEventListener("keydown", (e) => {
     const ctrlF = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "f";
     const slash = e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !takesKey(e.target, "/");
-    if (ctrlF || slash) {
+    if ((ctrlF || slash) && !document.querySelector("dialog[open]")) { // a modal dialog has the page
       e.preventDefault();
       open();
     } else if (e.key === "Escape" && isOpen() && !e.defaultPrevented) {
