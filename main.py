@@ -9,7 +9,7 @@ from pyscript import window
 from pyscript.js_modules import bridge, modes, sound, store, ui
 
 from app.llm.service import ComposerService
-from app.session import memory, score
+from app.session import library, memory, score
 from app.session.listen import Listen, ListeningPlayer
 from app.session.reading import ReadingSession, segment_text
 
@@ -40,6 +40,7 @@ on_event("export-score", lambda *_: score.export_score(session))
 on_event("import-score", lambda text, *_: score.import_score(session, str(text)))
 on_event("forget-book", lambda *_: memory.forget_book(session))
 on_event("clear-all", lambda *_: memory.clear_everything(session))
+on_event("open-kept", lambda key, *_: library.open_kept(session, str(key)))
 
 ui.on_model_change(
     create_proxy(lambda model_id, load_now=False, *_: composer.choose(str(model_id), bool(load_now)))

@@ -140,6 +140,7 @@ export function remember_book(key, bookJson) {
   return write(tx(["books", "settings"], "readwrite", async ({ books, settings }) => {
     const old = await books.get(key);
     await books.put({ key, title: book.title, source: book.source, book: bookJson,
+      paragraphs: book.paragraphs.length, // the library's "how far read", without parsing the book
       firstOpened: old?.firstOpened || Date.now(), lastOpened: Date.now() });
     await settings.put(key, LAST_BOOK);
   }));
@@ -152,6 +153,16 @@ export async function last_book() {
       const record = key && (await books.get(key));
       return record ? `{"key":${JSON.stringify(key)},"book":${record.book}}` : undefined;
     });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A kept book's JSON, for the library (Python opens it); undefined when it is not kept. */
+export async function kept_book(key) {
+  try {
+    const record = await tx(["books"], "readonly", ({ books }) => books.get(key));
+    return record?.book;
   } catch {
     return undefined;
   }
@@ -227,19 +238,31 @@ export function setSetting(name, value) {
   return write(tx(["settings"], "readwrite", ({ settings }) => settings.put(value, SETTING_PREFIX + name)));
 }
 
-/** Books kept in this browser, newest first (for the storage panel). */
+/** Books kept in this browser, newest first (for the storage panel and the library): `open` marks
+ * the one on the page, `lastRead` is when it was last opened or read in. */
 export async function listBooks() {
   try {
-    const [books, states] = await tx(["books", "state"], "readonly", ({ books, state }) =>
-      Promise.all([books.getAll(), state.getAll()]));
+    const [books, states, last] = await tx(["books", "state", "settings"], "readonly", ({ books, state, settings }) =>
+      Promise.all([books.getAll(), state.getAll(), settings.get(LAST_BOOK)]));
     const byKey = new Map(states.map((s) => [s.key, s]));
     return books
       .map((b) => ({ key: b.key, title: b.title, source: b.source, bytes: b.book.length,
         lastOpened: b.lastOpened, paragraph: byKey.get(b.key)?.paragraph || 0,
+        paragraphs: b.paragraphs ?? paragraphCount(b.book), open: b.key === last,
+        lastRead: Math.max(b.lastOpened || 0, byKey.get(b.key)?.updatedAt || 0),
         edits: Object.keys(byKey.get(b.key)?.edits || {}).length }))
       .sort((a, b) => b.lastOpened - a.lastOpened);
   } catch {
     return [];
+  }
+}
+
+// Books kept before records counted their paragraphs.
+function paragraphCount(bookJson) {
+  try {
+    return JSON.parse(bookJson).paragraphs.length;
+  } catch {
+    return 0;
   }
 }
 

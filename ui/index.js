@@ -23,6 +23,7 @@ import { wireKeys } from "./keys.js";
 import { wireLayout } from "./layout.js";
 import { showMood, showWhere } from "./player_bar.js";
 import { say, sayProgress, wireMessages } from "./messages.js";
+import { navAt, navBookGrew, navBookShown, wireNavigation } from "./navigation.js";
 
 // Port additions owned by the keeping module.
 export { download, scroll_to } from "./keeping.js";
@@ -89,19 +90,23 @@ export function render_book(bookJson) {
   state.book = book;
   state.current = 0;
   reader.renderBook(book);
+  navBookShown(book);
   showMood("");
   showPosition();
 }
 
 // Paragraphs and sections of a book still arriving from the parse worker.
 export function append_book(deltaJson) {
-  reader.appendBook(JSON.parse(deltaJson));
+  const delta = JSON.parse(deltaJson);
+  reader.appendBook(delta);
+  navBookGrew(delta.paragraphs.length);
   showPosition();
 }
 
 export function set_current(index) {
   state.current = index;
   reader.setCurrent(index);
+  navAt(index);
   showPosition();
   if (state.piece?.section !== index) showMood("");
 }
@@ -254,6 +259,7 @@ function wire() {
 
 wire();
 wireLayout();
+wireNavigation();
 initMusicPanel({ player: sound });
 wireKeeping();
 wireOffline();

@@ -19,9 +19,22 @@ function fold(button, target, openClass, host = target) {
   return set;
 }
 
+let closeMenu = () => {};
+
+/** Close the phone's ⋯ menu (a control in it opened a panel of its own). */
+export function closeMoreMenu() {
+  closeMenu(false);
+}
+
+/** Give focus back to `button`, or to the ⋯ button when `button` is folded away in the closed menu. */
+export function focusBack(button) {
+  const shown = button?.isConnected && button.offsetParent !== null;
+  (shown ? button : $("more").offsetParent !== null ? $("more") : $("reader")).focus({ preventScroll: true });
+}
+
 export function wireLayout() {
   const bar = document.querySelector(".bar");
-  const closeMenu = fold($("more"), $("more-controls"), "more-open", bar);
+  closeMenu = fold($("more"), $("more-controls"), "more-open", bar);
   // A click outside the open menu closes it (a phone has no other way to dismiss it).
   document.addEventListener("click", (e) => {
     if (bar.classList.contains("more-open") && !bar.contains(e.target)) closeMenu(false);

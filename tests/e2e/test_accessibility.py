@@ -134,3 +134,52 @@ def test_axe_is_the_locked_version():
     installed = json.loads((AXE.parent / "package.json").read_text())["version"]
     assert installed == pinned
     assert f'"axe-core": "{pinned}"' in (ROOT / "package.json").read_text()  # exact, no range
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_in_the_navigation_panels(open_with_axe, viewport, scheme):
+    """The chapter list (a column, or the phone's drawer), find with its results and marks, text
+    size and spacing, and the library (a book's row asking before it forgets)."""
+    page = open_with_axe(viewport, scheme)
+    phone = viewport is PHONE
+
+    if phone:
+        page.click("#more")
+        page.click("#contents-toggle")
+        page.wait_for_function("getComputedStyle(document.querySelector('#contents')).transform === 'none'")
+    assert page.is_visible(".contents-item[aria-current]")
+    assert violations(page) == [], "with the chapter list shown"
+    page.keyboard.press("Escape")
+
+    if phone:
+        page.click("#more")
+        page.click("#find-open")
+    else:
+        page.keyboard.press("Control+f")
+    page.fill("#find-input", "the")
+    page.wait_for_selector(".find-result")
+    page.keyboard.press("Enter")  # a current match, marked in the list and the text
+    if phone:
+        page.click("#find-input")  # the list folded after the jump: open it again
+    assert page.is_visible(".find-result[aria-current]")
+    assert violations(page) == [], "with find and its results open"
+    page.keyboard.press("Escape")
+
+    if phone:
+        page.click("#more")
+    else:
+        page.click("#text-prefs-toggle")
+    assert page.is_visible("#text-larger")
+    assert violations(page) == [], "with text size and spacing shown"
+    page.keyboard.press("Escape")
+
+    page.click("#more" if phone else "#library-open")
+    if phone:
+        page.click("#library-open")
+    page.wait_for_selector(".library-book")
+    assert violations(page) == [], "with the library open"
+    page.locator(".library-book").first.get_by_role("button", name="Forget…").click()
+    assert violations(page) == [], "with the library asking before it forgets a book"
+    page.keyboard.press("Escape")
+    assert page.console_errors == []
