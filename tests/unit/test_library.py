@@ -40,7 +40,7 @@ def test_a_kept_book_opens_where_the_reader_left_it_with_its_edit():
     assert ctl.book.title == "storm" and ctl.current == 1
     assert ("scroll_to", 1) in ui.calls
     assert ctl.piece_for(1).code == EDITED
-    assert any("back at section 2" in text for (text,) in ui.named("set_status"))
+    assert any("back at section 2" in text for (text, _kind) in ui.named("set_status"))
 
 
 def test_the_music_follows_the_opened_book_when_it_was_playing():
@@ -55,10 +55,10 @@ def test_the_music_follows_the_opened_book_when_it_was_playing():
 def test_a_forgotten_or_damaged_book_gets_a_message_and_the_open_book_stays():
     store, ctl, ui, _, _ = two_books()
     assert not run(library.open_kept(ctl, "no-such-key"))
-    assert ui.named("set_status")[-1] == (library.GONE,)
+    assert ui.named("set_status")[-1] == (library.GONE, "problem")
     store.books["broken"] = '{"title": "Broken", "paragraphs": [{"nope": 1}]}'
     assert not run(library.open_kept(ctl, "broken"))
-    assert ui.named("set_status")[-1] == ("The kept copy of “Broken” is damaged: open its file again.",)
+    assert ui.named("set_status")[-1] == ("The kept copy of “Broken” is damaged: open its file again.", "problem")
     store.books["empty"] = json.dumps({"title": "Empty", "paragraphs": [], "sections": []})
     assert not run(library.open_kept(ctl, "empty"))
     store.books["junk"] = "not json"
@@ -70,5 +70,5 @@ def test_no_book_opens_while_another_is_still_arriving():
     _, ctl, ui, _, sample_key = two_books()
     ctl.arriving = object()  # type: ignore[assignment]
     assert not run(library.open_kept(ctl, sample_key))
-    assert ui.named("set_status")[-1] == (library.BUSY,)
+    assert ui.named("set_status")[-1] == (library.BUSY, "notice")
     assert ctl.book.title == "storm"
