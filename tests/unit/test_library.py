@@ -58,7 +58,7 @@ def test_a_forgotten_or_damaged_book_gets_a_message_and_the_open_book_stays():
     assert ui.named("set_status")[-1] == (library.GONE, "problem")
     store.books["broken"] = '{"title": "Broken", "paragraphs": [{"nope": 1}]}'
     assert not run(library.open_kept(ctl, "broken"))
-    assert ui.named("set_status")[-1] == ("The kept copy of “Broken” is damaged: open its file again.", "problem")
+    assert ui.named("set_status")[-1] == (library.DAMAGED.format(title="Broken"), "problem")
     store.books["empty"] = json.dumps({"title": "Empty", "paragraphs": [], "sections": []})
     assert not run(library.open_kept(ctl, "empty"))
     store.books["junk"] = "not json"
