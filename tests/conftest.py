@@ -120,6 +120,18 @@ SETTLED = (READY + " && document.querySelectorAll('#model option').length > 1"
            " && document.querySelector('#engine').textContent")
 
 
+
+EDITOR = "#code-view .cm-content"  # the code editor (ui/code_editor.js) over the first paint's textarea
+
+
+def type_code(page, text: str) -> None:
+    """Replace the code the way a reader does: select all in the editor and type."""
+    page.click(EDITOR)
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
 @pytest.fixture
 def open_at(browser, site):
     """Opens the app in a browser context of its own: `viewport` and any other context option

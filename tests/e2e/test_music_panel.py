@@ -6,17 +6,9 @@ import json
 
 from app.seam import code_words
 from app.strudel.validate import validate
+from tests.conftest import EDITOR, type_code
 
 EDIT = 'setcpm(24)\nstack(\n  n("0 2 4 7").scale("D3:dorian").sound("sine").gain(0.9)\n)'
-EDITOR = "#code-view .cm-content"
-
-
-def type_code(page, text):
-    """Replace the code the way a reader does: select all in the editor and type."""
-    page.click(EDITOR)
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(text)
 
 
 def code(page):

@@ -5,6 +5,7 @@ import json
 from test_sound import wait_level
 
 from app.strudel.validate import validate
+from tests.conftest import type_code
 
 READY = "document.documentElement.dataset.pyReady === '1'"
 EDIT = 'note("c3 g3").sound("triangle").release(0.4).gain(0.4)'
@@ -68,7 +69,7 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('Section 2')")
     composed_second = app.input_value("#code")
     # The reader rewrites section 2's code and keeps it: it plays at once.
-    app.fill("#code", EDIT)
+    type_code(app, EDIT)
     app.click("#apply-code")
     app.wait_for_function("document.querySelector('#now-meta').textContent.includes('by edited')")
     wait_kept(app, at_section(1, "&& Object.keys(s.pieces).length >= 2 && Object.keys(s.edits).length == 1"))

@@ -15,6 +15,7 @@ import random
 from app.strudel import subset
 from app.strudel.grammar import rules
 from app.strudel.validate import validate
+from tests.conftest import type_code
 from tests.e2e.test_midi import FAKE_MIDI
 from tests.unit.grammar_sample import draw
 
@@ -78,7 +79,7 @@ def test_the_loudest_and_busiest_accepted_programs_stay_under_full_scale(app):
 def test_what_the_validator_refuses_the_page_never_plays(app):
     busy = 'n("0*16*16").sound("sine")' + ".fast(4)" * 8
     assert not validate(busy).ok and subset.MAX_EVENTS_PER_CYCLE < 16 * 16 * 4**8
-    app.fill("#code", busy)
+    type_code(app, busy)
     app.focus("#code")
     app.keyboard.press("Control+Enter")
     app.wait_for_function("document.querySelector('#status').textContent.includes('cannot play')")
@@ -93,7 +94,7 @@ def test_midi_out_follows_what_python_played_not_the_code_box(page, site):
     page.wait_for_function("document.querySelector('#code').value.includes('stack(')", timeout=20_000)
     played = page.input_value("#code")
     # Unsent text in the box: a note no composed piece plays (MIDI 127 = g9).
-    page.fill("#code", 'note("g9*16").sound("sine").gain(0.6)')
+    type_code(page, 'note("g9*16").sound("sine").gain(0.6)')
     page.click("#midi-connect")
     page.wait_for_selector("#midi-out:not([hidden])")
     page.uncheck("#midi-mute")

@@ -14,6 +14,7 @@ import pytest
 from app.music.styles import load_styles
 from app.strudel.grammar import SOUNDS
 from app.strudel.subset import GM_DRUMS, GM_SOUNDS
+from tests.conftest import type_code
 
 STYLES = load_styles()
 SOUND = "window.bookmusic.sound"
@@ -139,7 +140,7 @@ def test_intensity_cap_is_told_to_python_which_plays_the_piece_again_under_it(ap
     )
     app.click("#play")
     app.wait_for_function(f"{SOUND}.level() > 0.005", timeout=20_000, polling=50)
-    app.fill("#code", STYLES["anger"].example)
+    type_code(app, STYLES["anger"].example)
     app.click("#apply-code")
     app.wait_for_function(f"{SOUND}.position().voices.at(-1).cpm === 34", timeout=20_000)
     app.wait_for_function(ALONE, timeout=30_000, polling=200)
