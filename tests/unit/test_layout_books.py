@@ -10,16 +10,7 @@ from app.ingest.cleanup import LineJoiner, Vocabulary
 from app.ingest.stream import read_book
 
 from .bookgen import LAYOUTS, Chapter, Layout, Page, Run, fixture_chapters, make_pdf, typeset
-
-
-def paragraphs(book) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for p in book.paragraphs:
-        if p.continued and out:
-            out[-1] = (out[-1][0], out[-1][1] + " " + p.text)
-        else:
-            out.append((p.kind, p.text))
-    return out
+from .grade import rejoined as paragraphs
 
 
 @pytest.fixture(scope="module")
