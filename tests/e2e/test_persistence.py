@@ -77,7 +77,8 @@ def test_compose_edit_reload_brings_back_position_music_and_edit(app):
     wait_level(app, below=0.001, timeout=15_000)
 
     reload(app)
-    assert app.evaluate("window.bookmusic.ui.state.current") == 1
+    # The place comes back (a scroll observer may report the top for a moment while it lands).
+    app.wait_for_function("window.bookmusic.ui.state.current === 1", timeout=10_000)
     assert "back at section 2" in app.inner_text("#status")
     assert app.locator("#s-1.current").count() == 1
     # The edit is what shows, and what plays, for section 2.
