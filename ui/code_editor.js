@@ -151,9 +151,8 @@ function followPlaying(sounding) {
   let shown = "";
   setInterval(() => {
     if (document.hidden || !view) return;
-    const now = sounding();
-    const doc = view.state.doc.toString();
-    const places = now && now.code === doc ? now.spans : [];
+    const now = sounding(); // null while paused: no need to read the editor's text then
+    const places = now && now.code === view.state.doc.toString() ? now.spans : [];
     const key = places.map((p) => p.join(":")).join(",");
     if (key === shown) return;
     shown = key;
