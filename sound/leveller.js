@@ -122,12 +122,16 @@ export function createLeveller(ctx) {
       // From silence: a piece after a quiet (boosted) one must not start boosted.
       const g = Math.min(1, output.gain.value);
       output.gain.cancelScheduledValues(ctx.currentTime);
-      output.gain.setValueAtTime(g, ctx.currentTime);
+      // The value setter, not only setValueAtTime: the getter reads the new gain at once, where
+      // an automation event shows only after the audio thread's next quantum (a busy machine read
+      // the old boost right after start).
+      output.gain.value = g;
     },
     hold() {
       held = true;
       output.gain.cancelScheduledValues(ctx.currentTime);
-      output.gain.setValueAtTime(output.gain.value, ctx.currentTime);
+      const g = output.gain.value;
+      output.gain.value = g; // freeze where it is (the setter, as in start)
     },
     setOffset(db) {
       offsetDb = Math.min(0, Number(db) || 0);
