@@ -26,9 +26,9 @@ BUILD = ROOT / "build"
 DIST = ROOT / "dist"
 
 # Source folders and files copied verbatim into dist/.
-APP_FILES = ["index.html", "pyscript.toml", "main.py", "LICENSE"]
-APP_DIRS = ["ui", "sound", "webllm_bridge", "prompts", "assets", "storage"]
-# Python that PyScript unpacks into the Pyodide filesystem (see pyscript.toml [files]).
+APP_FILES = ["index.html", "main.py", "LICENSE"]
+APP_DIRS = ["ui", "sound", "webllm_bridge", "prompts", "assets", "storage", "python_worker"]
+# Python that the worker (python_worker/worker.js) unpacks into its Pyodide filesystem.
 PY_PACKAGES = ["app", "prompts"]
 
 # The service worker: source bundled with Workbox into dist/sw.js, with the precache manifest.
@@ -38,14 +38,6 @@ SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # WebGPU, wllama 9.1 MB for the CPU; a reader who loads a model has it offline from then on) and
 # the in-memory IndexedDB for browsers that refuse storage.
 LAZY_PREFIXES = ("vendor/web-llm/", "vendor/wllama/", "vendor/fake-indexeddb/")
-
-# PyScript chunks for features the app never uses (the py-editor's CodeMirror, the py-terminal's
-# xterm, MicroPython, py-game's TOML parser): 0.8 MB the service worker would otherwise precache.
-# They are only ever imported dynamically by those features; the build checks that no chunk it
-# ships imports one of them statically.
-PYSCRIPT_UNUSED = re.compile(
-    r"^(codemirror.*|index-.*|xterm.*|mpy-.*|py-[A-Za-z0-9_-]{8}|toml-Blg7Izee)\.(js|css)$"
-)
 
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 
@@ -138,7 +130,7 @@ def localize_lock(lock_src: Path, wheels: list[Path], out_dir: Path) -> None:
 
 
 def zip_python(dest: Path) -> None:
-    """One zip of the app's Python and data; PyScript unpacks it into the Pyodide cwd."""
+    """One zip of the app's Python and data; the Python worker unpacks it into its Pyodide."""
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
         for pkg in PY_PACKAGES:
             for path in sorted((ROOT / pkg).rglob("*")):
@@ -156,24 +148,6 @@ def esbuild(entry: Path, out: Path, *options: str) -> None:
         ],
         check=True,
     )
-
-
-STATIC_IMPORT = re.compile(r'from\s*"\./([^"]+)"')
-
-
-def copy_pyscript(src_dir: Path, out_dir: Path) -> list[str]:
-    """PyScript's chunks less those of features the app never uses; returns the names left out."""
-    kept, dropped = [], []
-    for src in sorted(src_dir.iterdir()):
-        if src.suffix in {".js", ".css"}:
-            (dropped if PYSCRIPT_UNUSED.match(src.name) else kept).append(src)
-    for src in kept:
-        missing = [m for m in STATIC_IMPORT.findall(src.read_text()) if not (src_dir / m).exists()
-                   or PYSCRIPT_UNUSED.match(m)]
-        if missing:
-            sys.exit(f"PyScript chunk {src.name} imports {missing}, which the build leaves out")
-        copy(src, out_dir / src.name)
-    return [p.name for p in dropped]
 
 
 def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
@@ -243,9 +217,6 @@ def build(dist: Path) -> dict:
         copy(NODE / "pyodide" / name, pyodide_dir / name)
     wheels = download_wheels(ROOT / "requirements/pyodide-wheels.txt", BUILD / "wheels")
     localize_lock(NODE / "pyodide/pyodide-lock.json", wheels, pyodide_dir)
-
-    # PyScript: its code-split chunks are loaded on demand, source maps are not shipped.
-    copy_pyscript(NODE / "@pyscript/core/dist", vendor / "pyscript")
 
     # Strudel: one self-contained ES module plus its clock worker. Its audio worklets come inlined as
     # data: URLs, which the page's Content-Security-Policy (script-src 'self') refuses: every

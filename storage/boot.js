@@ -1,7 +1,6 @@
-// Starts PyScript once browser storage is known to work. PyScript itself keeps a small cache in
-// IndexedDB and will not start when the browser refuses it (site data blocked, some private
-// modes). Then an in-memory IndexedDB (npm fake-indexeddb) stands in: the app runs for this
-// visit, and the reader is told that nothing will be kept.
+// Starts the app's Python (python_worker/) once browser storage is known to work. When the browser
+// refuses IndexedDB (site data blocked, some private modes), an in-memory one (npm fake-indexeddb)
+// stands in: the app runs for this visit, and the reader is told that nothing will be kept.
 import { reportRefused } from "./book_store.js";
 
 const PROBE = "bookmusic-probe";
@@ -29,4 +28,5 @@ if (!(await indexedDBWorks())) {
   await import("../vendor/fake-indexeddb/auto.js");
   reportRefused("IndexedDB is not available");
 }
-await import("../vendor/pyscript/core.js");
+const { startPython } = await import("../python_worker/host.js");
+await startPython();

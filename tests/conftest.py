@@ -6,7 +6,9 @@ assert that record is empty (the `page` fixture does it after each test).
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -122,6 +124,24 @@ SETTLED = (READY + " && document.querySelectorAll('#model option').length > 1"
 
 
 EDITOR = "#code-view .cm-content"  # the code editor (ui/code_editor.js) over the first paint's textarea
+
+
+def composer_report(page) -> dict:
+    """What the language model did so far (app/llm/service.py report), asked of the Python worker."""
+    return json.loads(page.evaluate("window.bookmusic.composerReport()"))
+
+
+def wait_for_composer(page, state: str, timeout_s: float) -> dict:
+    """Poll the composer's report until its state is `state` (the report is asked of the worker,
+    so Playwright's wait_for_function, which does not await, cannot poll it)."""
+    end = time.monotonic() + timeout_s
+    while True:
+        report = composer_report(page)
+        if report["state"] == state:
+            return report
+        if time.monotonic() > end:
+            raise AssertionError(f"the composer stayed {report['state']!r}, not {state!r}: {report}")
+        page.wait_for_timeout(500)
 
 
 def type_code(page, text: str) -> None:

@@ -3,7 +3,7 @@
 //
 // Page events Python subscribes to (name: arguments), all on ui/bus.js:
 //   play, pause, open-sample; section: index; open-text: title, text, md;
-//   book-event: json (ui/ingest.js); wpm: words per minute; edit-code: index, code;
+//   book-event: json (an error the page met reading a file); wpm: words per minute; edit-code: index, code;
 //   revert-code: index; prefetch: depth; intensity: preset name, a key of facts.intensity
 //   (ui/music_panel.js); export-score; import-score: text; forget-book; clear-all
 //   (ui/keeping.js, ui/offline_panel.js); and the Listen panel's (ui/modes.js).
@@ -213,10 +213,9 @@ function wire() {
     ingest.setWpm(e.target.value);
     emit("wpm", Number(e.target.value));
   });
-  // The parse worker boots once Python is ready, so both do not fight over the CPU at start.
-  // The parse worker's start costs a few seconds of CPU: not while the page and its first music
-  // start, but as soon as the reader shows they are about to open a book, or after a while.
-  const boot = () => state.ready && ingest.bootWorker();
+  // Readying the PDF reader costs a second of Python's time: not while the page and its first
+  // music start, but as soon as the reader shows they are about to open a book, or after a while.
+  const boot = () => state.ready && ingest.warmReader();
   window.addEventListener("bookmusic:ready", () => setTimeout(boot, 6000), { once: true });
   document.addEventListener("dragenter", boot);
   for (const id of ["file", "paste"]) {

@@ -16,6 +16,7 @@ Talks to the page through two ports so it runs in CPython tests with fakes:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -118,7 +119,8 @@ class ComposerService:
     async def start(self) -> None:
         """Probe the browser, offer the models that fit, say which engine and why."""
         self.caps = Capabilities.from_json(str(await self.llm.llm_capabilities()))
-        picked = json.loads(str(self.ui.set_models(catalog.picker_json(self.caps))))
+        shown = self.ui.set_models(catalog.picker_json(self.caps))  # the page's reply: its pick
+        picked = json.loads(str(await shown if inspect.isawaitable(shown) else shown))
         found = catalog.find(str(picked.get("id") or ""), self.caps)
         self.selected = found.id if found else catalog.default_model(self.caps).id
         self.consent = bool(found and picked.get("consent"))

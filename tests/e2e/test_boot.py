@@ -45,7 +45,7 @@ def test_the_outside_request_guard_really_catches_requests(context, site):
 
 def test_the_page_reads_its_facts_from_python(app):
     """sound/facts.json is app/seam.py's page_facts() (plus the shipped instruments' sample map),
-    and the page's modules use it: the Python ports' JS modules are the ones pyscript.toml names."""
+    and the page's modules use it: the Python ports' JS modules are the ones python_worker/ports.js names."""
     from app.seam import page_facts
     from app.strudel.subset import GM_DRUMS, GM_SOUNDS
 

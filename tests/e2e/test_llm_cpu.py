@@ -16,6 +16,7 @@ from app.compose.sheet import sheet_grammars
 from app.strudel.complete import completion
 from app.strudel.grammar import gbnf, rules
 from app.strudel.validate import validate
+from tests.conftest import wait_for_composer
 from tests.unit.gbnf_match import accepts, parse_gbnf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,8 +141,7 @@ def test_endless_mode_plays_what_the_real_model_writes_within_the_drifts_tempo_a
     page.fill("#prefetch", "0")  # no book sections to write: the engine is free for endless mode
     page.dispatch_event("#prefetch", "change")
     page.click("#play")  # Play loads the model
-    page.wait_for_function("JSON.parse(window.bookmusic.composerReport()).state === 'ready'",
-                           timeout=300_000, polling=500)
+    wait_for_composer(page, "ready", 300)
     start_endless(page, 3, mood="a calm grey sea")
     page.wait_for_function("window.__pieces.some((p) => p.by === 'model')", timeout=300_000, polling=500)
     pieces = page.evaluate("window.__pieces")

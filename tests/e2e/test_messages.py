@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import LAPTOP, PHONE, READY
+from tests.conftest import LAPTOP, PHONE, READY, composer_report
 
 PICKER_FILLED = READY + " && document.querySelectorAll('#model option').length > 1"
 MISSING_MODEL = "models/no-such-model.gguf"  # served from localhost: a 404
@@ -108,7 +108,7 @@ def test_a_model_that_cannot_load_says_why_in_plain_words_and_retry_tries_again(
     page.wait_for_function("document.querySelector('#status').textContent.includes('could not load')"
                            " && !document.querySelector('#message-action').hidden", timeout=30_000)
     assert len(asked) > first
-    assert page.evaluate("JSON.parse(window.bookmusic.composerReport()).state") == "failed"
+    assert composer_report(page)["state"] == "failed"
 
 
 def test_one_section_is_one_section(open_at):

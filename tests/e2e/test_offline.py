@@ -30,7 +30,7 @@ def test_precache_manifest_lists_every_built_file_with_its_hash():
     urls = {entry["url"] for entry in manifest}
     built = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
     assert urls | set(lazy) == built - {"sw.js"}
-    assert {"index.html", "main.py", "pyscript.toml", "bookmusic_py.zip"} <= urls
+    assert {"index.html", "main.py", "python_worker/worker.js", "bookmusic_py.zip"} <= urls
     assert any(u.endswith("pyodide.asm.wasm") for u in urls)
     assert any(u.startswith("vendor/strudel/") for u in urls)
     # The engines and the stand-in IndexedDB are cached on first use, not by every visitor.
@@ -38,8 +38,8 @@ def test_precache_manifest_lists_every_built_file_with_its_hash():
         "vendor/fake-indexeddb/auto.js", "vendor/web-llm/index.js", "vendor/wllama/index.js",
         "vendor/wllama/wllama.wasm",
     ]
-    # PyScript's editor and terminal chunks (CodeMirror, xterm) are not shipped at all.
-    assert not [u for u in built if "/pyscript/" in u and ("codemirror" in u or "xterm" in u)]
+    # The app's Python runs in its own Pyodide worker: no PyScript is shipped at all.
+    assert not [u for u in built if "pyscript" in u]
     assert any(u.startswith("vendor/soundfont/gm_piano/") for u in urls)  # instruments work offline
     sw = (dist / "sw.js").read_text()
     assert version in sw and json.dumps(manifest) in sw

@@ -16,7 +16,7 @@ SLOW = 120_000  # ms; the machine is shared, so waits are generous and never fix
 def reader(app):
     """The app with its parse worker booted (it starts by itself once Python is ready)."""
     app.wait_for_function("window.bookmusic.ingest !== undefined", timeout=SLOW)
-    assert app.evaluate("window.bookmusic.ingest.workerReady()"), "the parse worker did not start"
+    assert app.evaluate("window.bookmusic.ingest.readerReady()"), "the parse worker did not start"
     return app
 
 

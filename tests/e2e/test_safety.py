@@ -105,15 +105,17 @@ def test_midi_out_follows_what_python_played_not_the_code_box(page, site):
     assert page.evaluate("window.bookmusic.modes.state.followed") == played
 
 
-def test_a_broken_parse_worker_is_replaced_and_the_next_file_opens(app, tmp_path):
-    assert app.evaluate("window.bookmusic.ingest.workerReady()")
+def test_a_broken_python_worker_is_replaced_and_the_next_file_opens(app, tmp_path):
+    assert app.evaluate("window.bookmusic.ingest.readerReady()")
     # The worker reports that Pyodide broke (as it does after a crash it could not catch).
     app.evaluate(
-        "() => { const w = window.bookmusic.ingest.state.worker;"
-        " w.dispatchEvent(new MessageEvent('message', { data: { type: 'crashed' } })); }"
+        "() => { const w = window.bookmusic.python.state.worker;"
+        " w.dispatchEvent(new MessageEvent('message', { data: { t: 'crashed', message: 'test' } })); }"
     )
-    assert app.evaluate("window.bookmusic.ingest.state.restarts") == 1
-    assert app.evaluate("window.bookmusic.ingest.workerReady()")
+    assert app.evaluate("window.bookmusic.python.state.restarts") == 1
+    # The fresh Python comes back with the book the reader had, and reads the next file.
+    app.wait_for_function("window.bookmusic.python.state.started", timeout=60_000)
+    assert app.evaluate("window.bookmusic.ingest.readerReady()")
     book = tmp_path / "after.md"
     book.write_text("# After\n\nThe harbour was calm again.\n", encoding="utf-8")
     app.set_input_files("#file", str(book))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,10 @@ from app.llm.service import ComposerUIPort, LLMPort
 from app.session.ports import ModesPort, PlayerPort, StorePort, UIPort
 
 ROOT = Path(__file__).resolve().parents[2]
-# The JS modules pyscript.toml hands main.py, by the name main.py imports them under.
-MODULES = (
-    {alias: path.removeprefix("./") for path, alias in tomllib.loads((ROOT / "pyscript.toml").read_text())
-     ["js_modules"]["main"].items()}
-    if (ROOT / "pyscript.toml").is_file() else {}
-)
+# The page's modules main.py reaches by message, by port name: python_worker/ports.js, the one table.
+_PORT_LINE = re.compile(r'^\s*(\w+):\s*"\.\./([^"]+)",?$', re.M)
+_PORTS_JS = ROOT / "python_worker" / "ports.js"
+MODULES = dict(_PORT_LINE.findall(_PORTS_JS.read_text())) if _PORTS_JS.is_file() else {}
 PORTS = {
     "ui": (UIPort, ComposerUIPort),
     "sound": (PlayerPort,),
