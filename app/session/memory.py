@@ -93,7 +93,8 @@ async def forget_book(session: ReadingSession) -> None:
     """Remove the open book and all that was kept for it; the sample takes its place."""
     memory = session.memory
     if memory.store and memory.key:
-        memory.store.forget_book(memory.key)
+        # Awaited: "Forgot" is said only once it is gone (a reload right after must not bring it back).
+        await _settled(memory.store.forget_book(memory.key))
     if session.book:
         session.forget_music([s.id for s in session.book.sections])
     title = session.book.title if session.book else "the book"
@@ -103,7 +104,7 @@ async def forget_book(session: ReadingSession) -> None:
 
 async def clear_everything(session: ReadingSession) -> None:
     if session.memory.store:
-        session.memory.store.clear_all()
+        await _settled(session.memory.store.clear_all())  # durable before "Cleared" is said
     session.forget_music()
     await session.stop_and_open_sample()
     session.ui.set_status("Cleared everything this browser kept for BookMusic.", NOTICE)
@@ -115,3 +116,9 @@ def section_at(book: Book, paragraph: int) -> int:
         if section.first <= paragraph <= section.last:
             return section.index
     return 0
+
+
+async def _settled(answer: Any) -> None:
+    """Wait for a store write when the store answers with something awaitable (the page does)."""
+    if hasattr(answer, "__await__"):
+        await answer

@@ -1,0 +1,138 @@
+"""Frames while reading: does anything of ours hold up the page while the model writes and the music plays?
+
+The real app with the real CPU model (wllama + the SmolLM2 test GGUF that `make test` fetches):
+Play, wait until the model has written its first piece, then scroll through the book for
+--seconds, as a reader does, while the model writes ahead and the music plays. The page records
+every animation frame's gap and every long task (> 50 ms) on its main thread.
+
+`--compare DIST` serves a second build beside this one and measures both interleaved in one run
+(the same machine noise for both), e.g. the build before the app's Python moved into a worker.
+Prints one JSON object: per build, the median over --runs of the worst frame gap, the frames over
+50 ms, the long tasks and their total blocking time (time past 50 ms), and how many model pieces
+were written during the window (so a quiet window cannot pass for a smooth one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from _browser import ROOT, new_context
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import sync_playwright
+from serve import serve_in_thread
+
+GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+READY = "document.documentElement.dataset.pyReady === '1'"
+SOUND = "window.bookmusic.sound.level() > 0.005"
+# Works with both designs: the report is a string (Python on the main thread) or a promise of one.
+REPORT = "async () => JSON.parse(await window.bookmusic.composerReport())"
+# A model piece has been written for some section (the overview marks it).
+WRITTEN = "document.querySelectorAll('.overview-item[data-music=\"model\"]').length"
+
+RECORDER = """(() => {
+  const rec = window.__frames = { on: false, gaps: [], tasks: [] };
+  let last = 0;
+  const frame = (t) => {
+    if (rec.on && last) rec.gaps.push(t - last);
+    last = t;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  new PerformanceObserver((list) => {
+    if (rec.on) rec.tasks.push(...list.getEntries().map((e) => e.duration));
+  }).observe({ type: "longtask" });
+})();"""
+
+# Scroll like a reader: a small step every 100 ms, through the book and back to the top at its end.
+SCROLL = """async (seconds) => {
+  const rec = window.__frames;
+  rec.on = true;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const bottom = window.scrollY + window.innerHeight >= document.body.scrollHeight - 2;
+    window.scrollBy(0, bottom ? -window.scrollY : 40);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  rec.on = false;
+  return rec;
+}"""
+
+
+def measure(browser, url: str, seconds: float) -> dict:
+    ctx = new_context(browser)
+    try:
+        page = ctx.new_page()
+        page.add_init_script(RECORDER)
+        page.goto(f"{url}?model-url=../models/{GGUF}")
+        page.wait_for_function(READY, timeout=120_000)
+        page.wait_for_function("document.documentElement.dataset.llmEngine === 'wllama'", timeout=60_000)
+        page.click("#play")
+        page.wait_for_function(SOUND, timeout=60_000)
+        end = time.monotonic() + 900
+        while page.evaluate(REPORT)["state"] != "ready" and time.monotonic() < end:
+            page.wait_for_timeout(1000)
+        before = page.evaluate(WRITTEN)
+        attempts_before = len(page.evaluate(REPORT).get("attempts", []))
+        rec = page.evaluate(SCROLL, seconds)
+        gaps, tasks = rec["gaps"], rec["tasks"]
+        report = page.evaluate(REPORT)
+        assert not ctx.outside_requests, ctx.outside_requests
+        return {
+            "worst_frame_ms": round(max(gaps, default=0.0), 1),
+            "frames": len(gaps),
+            "frames_over_50ms": sum(g > 50 for g in gaps),
+            "long_tasks": len(tasks),
+            "longest_task_ms": round(max(tasks, default=0.0), 1),
+            "blocking_ms": round(sum(t - 50 for t in tasks), 1),
+            "model_requests_in_window": len(report.get("attempts", [])) - attempts_before,
+            "model_pieces_before_window": before,
+            "model_state": report["state"],
+        }
+    finally:
+        ctx.close()
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {k: (statistics.median(r[k] for r in runs) if isinstance(runs[0][k], int | float) else runs[0][k])
+            for k in runs[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--compare", type=Path, help="a second build (dist folder) measured beside this one")
+    args = parser.parse_args()
+    builds = {"this": ROOT / "dist"}
+    if args.compare:
+        builds["compare"] = args.compare.resolve()
+    folders = {f"/{name}/": path for name, path in builds.items()} | {"/models/": ROOT / "build/models"}
+    server, base = serve_in_thread(folders)
+    results: dict[str, list[dict]] = {name: [] for name in builds}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                for _ in range(args.runs):
+                    for name in builds:  # interleaved: both see the same machine
+                        results[name].append(measure(browser, f"{base}/{name}/", args.seconds))
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    print(json.dumps({
+        "benchmark": "frames",
+        "seconds_scrolled": args.seconds,
+        "builds": {name: str(path) for name, path in builds.items()},
+        "median": {name: median_of(runs) for name, runs in results.items()},
+        "runs": results,
+        "target": {"frames_over_50ms_from_our_code": 0},
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
