@@ -216,7 +216,7 @@ def book_from_text(
     title: str, text: str, *, markdown: bool = True, wpm: int = DEFAULT_WPM, source: str = ""
 ) -> Book:
     """Text or Markdown to a book in one call: the same blocks, builder and sections as a text
-    file streamed by the parse worker, so every path gives the same section ids."""
+    file streamed by app/ingest/stream.py, so every path gives the same section ids."""
     builder = BookBuilder(wpm)
     for paragraphs in block_paragraphs(text_blocks(text), markdown):
         builder.add(paragraphs)

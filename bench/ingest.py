@@ -1,11 +1,10 @@
 """Ingest benchmark: a generated 300-page PDF novel, read in Pyodide in the browser (the real page:
-drop → parse worker → reader) and in CPython, side by side, and the reading quality on a
+drop → Python worker → reader) and in CPython, side by side, and the reading quality on a
 ground-truth corpus (bench/ingest_quality.py; `--quality-only` skips the browser). Prints one JSON
 object.
 
 Browser timings start at the drop event:
 - first_section_s: the new book's first section is on screen (what the reader waits for)
-- worker_first_chunk_s / worker_done_s: the parse worker's first section / last event arrives
 - whole_book_s: the progress bar is gone, every section is rendered
 CPython timings run the same pipeline (app.ingest.stream.book_events) in this process.
 """
@@ -31,16 +30,8 @@ MEASURE = """async ([name, b64]) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const dt = new DataTransfer();
   dt.items.add(new File([bytes], name, { type: "application/pdf" }));
-  const worker = window.bookmusic.ingest.state.worker;
   const t = { };
   const t0 = performance.now();
-  worker.addEventListener("message", (e) => {
-    if (e.data.type !== "event") return;
-    const ev = JSON.parse(e.data.json);
-    const now = performance.now() - t0;
-    if (ev.type === "chunk" && ev.sections.length && t.worker_first_chunk == null) t.worker_first_chunk = now;
-    if (ev.type === "done") t.worker_done = now;
-  });
   const title = name.replace(/\\.pdf$/, "");
   const seen = new Promise((resolve) => {
     const check = () => {
@@ -48,7 +39,7 @@ MEASURE = """async ([name, b64]) => {
       if (t.first_section == null && shown) {
         t.first_section = performance.now() - t0;
       }
-      if (t.first_section != null && t.worker_done != null && document.getElementById("progress").hidden) {
+      if (t.first_section != null && document.getElementById("progress").hidden) {
         t.whole_book = performance.now() - t0;
         t.sections = document.querySelectorAll("#reader .section").length;
         return resolve(t);
@@ -92,7 +83,7 @@ def browser_runs(pdf: bytes, runs: int) -> list[dict]:
             page.goto(url)
             page.wait_for_function("document.documentElement.dataset.pyReady === '1'", timeout=180_000)
             page.wait_for_function("window.bookmusic.ingest !== undefined", timeout=180_000)
-            assert page.evaluate("window.bookmusic.ingest.workerReady()"), "parse worker did not start"
+            assert page.evaluate("window.bookmusic.ingest.readerReady()"), "the PDF reader did not start"
             t = page.evaluate(MEASURE, [f"bench{n}-{PAGES}.pdf", b64])
             assert not ctx.outside_requests, ctx.outside_requests
             ctx.close()
@@ -130,7 +121,7 @@ def main() -> None:
                 "book": {"pages": PAGES, "bytes": len(pdf), "kind": "generated PDF novel"},
                 "unit": {"time": "s"},
                 "pyodide_browser": side(
-                    browser, ["first_section_s", "worker_first_chunk_s", "worker_done_s", "whole_book_s"]
+                    browser, ["first_section_s", "whole_book_s"]
                 ),
                 "cpython": side(cpython, ["first_section_s", "whole_book_s"]),
                 "targets": {"first_section_s": 1.0, "browser_whole_book_s": 10.0},

@@ -95,7 +95,7 @@ export function render_book(bookJson) {
   showPosition();
 }
 
-// Paragraphs and sections of a book still arriving from the parse worker.
+// Paragraphs and sections of a book still arriving (Python reads it as it shows it).
 export function append_book(deltaJson) {
   const delta = JSON.parse(deltaJson);
   reader.appendBook(delta);
@@ -178,7 +178,7 @@ async function openFile(file) {
   $("error").hidden = true;
   if (!state.ready) {
     status(`“${file.name}” opens as soon as Python has started…`, "notice");
-    await pythonReady; // Python must be listening before the worker's events arrive
+    await pythonReady; // Python must be listening before the book arrives
   }
   ingest.openFile(file);
 }

@@ -1,4 +1,5 @@
-"""Any file to a book, as a stream of small JSON events (what the parse worker posts to the page).
+"""Any file to a book, as a stream of small JSON events (app/session/opening.py hands them to the
+reading session).
 
 Events, in order:
 - {"type": "meta", "title", "source", "total", "unit", "warnings"}: the file opened; `total`

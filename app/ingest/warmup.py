@@ -1,5 +1,6 @@
-"""A tiny PDF read once when the parse worker starts, so the reader's first real page does not
-pay for pypdf's lazy imports and first-use setup (fonts, text extraction)."""
+"""A tiny PDF read once before the first book is dropped (the page asks when one is near), so the
+reader's first real page does not pay for pypdf's lazy imports and first-use setup (fonts, text
+extraction)."""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ class ReadingSession:
     ensemble: Ensemble | None = None  # the listener's instruments (None: any)
     intensity: str = subset.DEFAULT_INTENSITY  # the listener's cap, a key of subset.INTENSITY
     memory: Memory = field(init=False)
-    arriving: BookAssembler | None = None  # a book streaming in from the parse worker
+    arriving: BookAssembler | None = None  # a book streaming in (app/session/opening.py)
     arriving_wpm: int = DEFAULT_WPM  # the speed its sections are being cut at
     _rendered: dict[str, tuple[tuple[Any, ...], Piece]] = field(default_factory=dict, repr=False)
 
@@ -348,7 +348,7 @@ class ReadingSession:
             await self.pause()
         self.open_sample()
 
-    # ---- A book arriving from the parse worker (ui/ingest.js posts its events here) -----------
+    # ---- A book arriving (app/session/opening.py hands its events here) ------------------------
 
     async def receive_book_event(self, event_json: str) -> None:
         """One event of app.ingest.stream: meta, chunk, done or error."""
