@@ -46,14 +46,20 @@ RECORDER = """(() => {
   }).observe({ type: "longtask" });
 })();"""
 
-# Scroll like a reader: a small step every 100 ms, through the book and back to the top at its end.
+# Scroll like a reader: 6 px every 100 ms (a section every half minute or so, so the model is
+# asked for the next ones and is not cancelled by a reader racing past), back to the top at the
+# end. Also samples how often the engine line says the model is writing.
 SCROLL = """async (seconds) => {
   const rec = window.__frames;
   rec.on = true;
+  rec.samples = 0;
+  rec.writing = 0;
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
     const bottom = window.scrollY + window.innerHeight >= document.body.scrollHeight - 2;
-    window.scrollBy(0, bottom ? -window.scrollY : 40);
+    window.scrollBy(0, bottom ? -window.scrollY : 6);
+    rec.samples += 1;
+    if (/writing/.test(document.getElementById("engine")?.textContent || "")) rec.writing += 1;
     await new Promise((r) => setTimeout(r, 100));
   }
   rec.on = false;
@@ -86,7 +92,8 @@ def measure(browser, url: str, seconds: float) -> dict:
             "long_tasks": len(tasks),
             "longest_task_ms": round(max(tasks, default=0.0), 1),
             "blocking_ms": round(sum(t - 50 for t in tasks), 1),
-            "model_requests_in_window": len(report.get("attempts", [])) - attempts_before,
+            "model_pieces_in_window": len(report.get("attempts", [])) - attempts_before,
+            "model_writing_share": round(rec["writing"] / max(1, rec["samples"]), 2),
             "model_pieces_before_window": before,
             "model_state": report["state"],
         }
