@@ -34,10 +34,18 @@ PY_PACKAGES = ["app", "prompts"]
 # The service worker: source bundled with Workbox into dist/sw.js, with the precache manifest.
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # Needed only on some machines, so cached on first use instead of downloaded by every visitor up
-# front (the service worker still keeps them per version): the two LLM engines (web-llm 6.6 MB for
-# WebGPU, wllama 9.1 MB for the CPU; a reader who loads a model has it offline from then on) and
-# the in-memory IndexedDB for browsers that refuse storage.
-LAZY_PREFIXES = ("vendor/web-llm/", "vendor/wllama/", "vendor/fake-indexeddb/")
+# front (the service worker still keeps them, and keeps them across versions while unchanged):
+# the two LLM engines (web-llm 6.6 MB for WebGPU, wllama 9.1 MB for the CPU; a reader who loads a
+# model has it offline from then on), the in-memory IndexedDB for browsers that refuse storage,
+# and the General MIDI instruments (8.7 MB, a piece needs one to three of them; the drum kit, 0.4
+# MB, is precached). A reader keeps every instrument for offline use with one button
+# (ui/offline_panel.js); one never fetched plays as a synth stand-in offline (sound/).
+LAZY_PREFIXES = (
+    "vendor/web-llm/", "vendor/wllama/", "vendor/fake-indexeddb/", "vendor/soundfont/gm_",
+)
+# Precompressed copies (scripts/precompress.mjs) are for the host, never for the service worker.
+PRECOMPRESSED = (".br", ".gz")
+COMPRESS_CACHE = BUILD / "compressed"
 
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 
@@ -150,17 +158,20 @@ def esbuild(entry: Path, out: Path, *options: str) -> None:
     )
 
 
-def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
-    """Every file of the build with its content hash, the files cached on first use, a version."""
+def precache_manifest(dist: Path) -> tuple[list[dict], list[dict], str]:
+    """Every file of the build with its content hash: those precached, those cached on first use
+    ({url, revision}), and a version."""
     manifest, lazy = [], []
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         rel = path.relative_to(dist).as_posix()
-        if rel == "sw.js":
+        if rel == "sw.js" or rel.endswith(PRECOMPRESSED):
             continue
+        digest = hashlib.sha256(path.read_bytes())
         if rel.startswith(LAZY_PREFIXES):
-            lazy.append(rel)
+            # Lazy files are versioned too: a changed web-llm changes the version, and the
+            # service worker carries a kept file over to a new version only if its revision holds.
+            lazy.append({"url": rel, "revision": digest.hexdigest()[:16]})
         else:
-            digest = hashlib.sha256(path.read_bytes())
             manifest.append(
                 {
                     "url": rel,
@@ -169,10 +180,17 @@ def precache_manifest(dist: Path) -> tuple[list[dict], list[str], str]:
                     "integrity": "sha256-" + base64.b64encode(digest.digest()).decode(),
                 }
             )
-    # Lazy files are versioned too: a changed web-llm changes the version and its cache name.
-    lazy_hashes = [sha256(dist / rel)[:16] for rel in lazy]
-    version = hashlib.sha256(json.dumps([manifest, lazy, lazy_hashes]).encode()).hexdigest()[:12]
+    version = hashlib.sha256(json.dumps([manifest, lazy]).encode()).hexdigest()[:12]
     return manifest, lazy, version
+
+
+def precompress(dist: Path) -> dict:
+    """Brotli and gzip copies beside the files (scripts/precompress.mjs); returns its summary."""
+    done = subprocess.run(
+        ["node", str(ROOT / "scripts" / "precompress.mjs"), str(dist), str(COMPRESS_CACHE)],
+        check=True, capture_output=True, text=True,
+    )
+    return dict(json.loads(done.stdout))
 
 
 def build_service_worker(dist: Path) -> None:
@@ -244,14 +262,18 @@ def build(dist: Path) -> dict:
     # In-memory IndexedDB for browsers that refuse storage (storage/boot.js loads it only then).
     esbuild(NODE / "fake-indexeddb/auto/index.mjs", vendor / "fake-indexeddb" / "auto.js", "--format=esm")
 
-    # Last: the service worker's precache manifest lists everything built above.
+    # Last: the service worker's precache manifest lists everything built above, and every file
+    # (sw.js included) gets its precompressed copies.
     build_service_worker(dist)
+    compressed = precompress(dist)
 
     # Wheels that only the in-browser test runner needs live outside dist/.
     download_wheels(ROOT / "requirements/pyodide-test-wheels.txt", BUILD / "test-wheels")
 
     files = [p for p in dist.rglob("*") if p.is_file()]
-    return {"dist": str(dist), "files": len(files), "bytes": sum(p.stat().st_size for p in files),
+    plain = [p for p in files if not p.name.endswith(PRECOMPRESSED)]
+    return {"dist": str(dist), "files": len(plain), "bytes": sum(p.stat().st_size for p in plain),
+            "brotli_bytes": compressed["br_served_bytes"], "gzip_bytes": compressed["gz_served_bytes"],
             "code_editor_bytes": editor.stat().st_size}
 
 

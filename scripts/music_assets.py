@@ -41,4 +41,14 @@ def build_music_assets(dist: Path) -> dict:
     out = dist / "vendor" / "soundfont"
     converted = convert(out)
     (out / "LICENSE.md").write_text((ROOT / "prompts" / "SOUNDFONT-LICENSE.md").read_text())
-    return write_facts(dist, converted.facts("../vendor/soundfont/"))
+    gm = converted.facts("../vendor/soundfont/")
+    # What each instrument weighs: the page says what keeping them all for offline costs.
+    gm["bytes"] = {
+        name: sum((out / f).stat().st_size for f in files(bank)) for name, bank in gm["map"].items()
+    }
+    return write_facts(dist, gm)
+
+
+def files(bank: list[str] | dict[str, list[str]]) -> list[str]:
+    """The sample files of one sound in the map: a drum's list, or an instrument's note -> files."""
+    return list(bank) if isinstance(bank, list) else [f for group in bank.values() for f in group]

@@ -1,6 +1,8 @@
 """Serve a static folder on 127.0.0.1, optionally under a sub-path like GitHub Pages does.
 
-Plain static serving only (no special headers), so what works here works on GitHub Pages.
+Plain static serving only (no special headers), so what works here works on GitHub Pages. Like
+hosts that serve precompressed files (GitLab Pages, nginx gzip_static), it answers with a file's
+`.br` or `.gz` sibling (scripts/precompress.mjs writes them at build) when the browser accepts it.
 Extra mounts (`--mount /prefix/=folder`) let tests serve model files and test wheels beside dist/.
 """
 
@@ -10,6 +12,7 @@ import argparse
 import contextlib
 import functools
 import mimetypes
+import os
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +35,20 @@ for ext, kind in {
     mimetypes.add_type(kind, ext)
 
 
+# Precompressed siblings, best first: (Content-Encoding, file suffix).
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+def accepted_encodings(header: str) -> set[str]:
+    """The codings an Accept-Encoding header allows (a zero q-value refuses one)."""
+    out = set()
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            out.add(name.strip().lower())
+    return out
+
+
 class MountedHandler(SimpleHTTPRequestHandler):
     """Maps URL prefixes to folders; the longest matching prefix wins."""
 
@@ -41,6 +58,9 @@ class MountedHandler(SimpleHTTPRequestHandler):
     # benchmarks count what a visit moves, service-worker fetches included, which the page can't see.
     ledger: ClassVar[list[tuple[float, str, int]] | None] = None
     _status = 0
+    _encoding: str | None = None  # the Content-Encoding of the sibling being served
+    _plain = ""  # the file it stands for (its type is the response's type)
+    _has_sibling = False
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._status = code
@@ -52,6 +72,28 @@ class MountedHandler(SimpleHTTPRequestHandler):
         super().send_header(keyword, value)
 
     def translate_path(self, path: str) -> str:
+        target = self._mounted_path(path)
+        self._encoding, self._plain, self._has_sibling = None, target, False
+        if os.path.isfile(target):
+            accepted = accepted_encodings(self.headers.get("Accept-Encoding", ""))
+            chosen: tuple[str, str] | None = None
+            for coding, suffix in ENCODINGS:
+                # A sibling older than its file is stale (the file was edited after the build).
+                sibling = target + suffix
+                if os.path.isfile(sibling) and os.path.getmtime(sibling) >= os.path.getmtime(target):
+                    self._has_sibling = True
+                    if chosen is None and coding in accepted:
+                        chosen = (coding, sibling)
+            if chosen:
+                self._encoding = chosen[0]
+                return chosen[1]
+        return target
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # A sibling has the type of the file it stands for.
+        return super().guess_type(self._plain if self._encoding else path)
+
+    def _mounted_path(self, path: str) -> str:
         url_path = unquote(urlsplit(path).path)
         for prefix in sorted(self.mounts, key=len, reverse=True):
             if url_path.startswith(prefix):
@@ -76,6 +118,10 @@ class MountedHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         # Revalidate on every load so a rebuilt app is picked up; unchanged files answer 304.
         self.send_header("Cache-Control", "no-cache")
+        if self._encoding:
+            self.send_header("Content-Encoding", self._encoding)
+        if self._has_sibling:
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

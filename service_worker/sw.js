@@ -12,7 +12,7 @@ import { registerRoute } from "workbox-routing";
 import { CacheFirst } from "workbox-strategies";
 
 const MANIFEST = self.__BM_PRECACHE; // [{url, revision}], filled in by scripts/build.py
-const LAZY = self.__BM_LAZY; // files only some machines need: cached on first use
+const LAZY = self.__BM_LAZY; // [{url, revision}]: files only some machines need, cached on first use
 const VERSION = self.__BM_VERSION; // hash of the manifest
 const LAZY_CACHE_PREFIX = "bookmusic-lazy-";
 const LAZY_CACHE = LAZY_CACHE_PREFIX + VERSION;
@@ -30,21 +30,39 @@ addPlugins([
 precacheAndRoute(MANIFEST);
 cleanupOutdatedCaches();
 
-// Cached on first use, in a cache of this version only, so an old copy can never mix in.
-const lazyUrls = new Set(LAZY.map((path) => new URL(path, self.registration.scope).href));
-registerRoute(({ url }) => lazyUrls.has(url.href), new CacheFirst({ cacheName: LAZY_CACHE }));
+// Cached on first use, in a cache of this version, under a key that holds the file's revision:
+// an old copy can never mix in, and a new version carries over every kept file whose revision
+// holds (a reader who kept the instruments or an engine for offline keeps them across updates).
+const lazyKeys = new Map(
+  LAZY.map(({ url, revision }) => {
+    const href = new URL(url, self.registration.scope).href;
+    return [href, `${href}?bm-revision=${revision}`];
+  }),
+);
+registerRoute(
+  ({ url }) => lazyKeys.has(url.href),
+  new CacheFirst({
+    cacheName: LAZY_CACHE,
+    plugins: [{ cacheKeyWillBeUsed: async ({ request }) => lazyKeys.get(request.url) || request.url }],
+  }),
+);
 
-self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches.keys().then((names) =>
-      Promise.all(
-        names
-          .filter((name) => name.startsWith(LAZY_CACHE_PREFIX) && name !== LAZY_CACHE)
-          .map((name) => caches.delete(name)),
-      ),
-    ),
-  );
-});
+async function carryOverLazyFiles() {
+  const wanted = new Set(lazyKeys.values());
+  const current = await caches.open(LAZY_CACHE);
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(LAZY_CACHE_PREFIX) || name === LAZY_CACHE) continue;
+    const old = await caches.open(name);
+    for (const request of await old.keys()) {
+      if (wanted.has(request.url) && !(await current.match(request))) {
+        await current.put(request, await old.match(request));
+      }
+    }
+    await caches.delete(name);
+  }
+}
+
+self.addEventListener("activate", (event) => event.waitUntil(carryOverLazyFiles()));
 // A new version only activates once no page runs the old one (or the reader asked to reload),
 // so taking control at once is safe; on the first visit it lets this very page work offline.
 clientsClaim();
@@ -52,6 +70,6 @@ clientsClaim();
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
   if (event.data?.type === "VERSION") {
-    event.ports[0]?.postMessage({ version: VERSION, files: MANIFEST.length, lazy: LAZY });
+    event.ports[0]?.postMessage({ version: VERSION, files: MANIFEST.length, lazy: LAZY.map((f) => f.url) });
   }
 });

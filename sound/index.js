@@ -3,7 +3,7 @@
 // offline rendering to WAV. The facts it shares with Python come from sound/facts.json.
 export {
   play, stop, unlock, setVolume, level, peak, isPlaying, check, position, setFade, sounds, events,
-  renderOffline, prepare, loudness, setLeveller, scheduled, renderLevel, sounding,
+  renderOffline, prepare, loudness, setLeveller, scheduled, renderLevel, sounding, standInSounds,
 } from "./strudel_player.js";
 export { renderWav } from "./wav_render.js";
 export { facts } from "./facts.js";

@@ -14,7 +14,7 @@
 // some, and every sound must be on the shipped whitelist (sound/facts.json, written by the build
 // from app/seam.py). The reader's intensity cap is Python's: it re-validates and plays again.
 
-import { on } from "../ui/bus.js";
+import { on, status } from "../ui/bus.js";
 import { facts } from "./facts.js";
 import { createLeveller, fadeEdges, levelBuffer } from "./leveller.js";
 
@@ -40,6 +40,11 @@ let gmMap = {};
 let gmBase = "";
 const gmLengths = {}; // sound -> [{midi, seconds, loop}] of its samples, known once preloaded
 const loadedSounds = new Set();
+// Instruments are fetched on first use (the service worker keeps them from then on). One that
+// cannot be fetched (offline before it was ever kept) plays as a synth stand-in rather than
+// silencing its piece; it is tried again with the next piece once the browser is online.
+const standIns = new Map(); // sound -> the synth that plays its part
+const STAND_IN = "triangle";
 
 const CHECK_CYCLES = 4;
 const MIN_LEAD = 0.35; // seconds between deciding a swap and its boundary (the clock looks ahead 0.1 s)
@@ -197,26 +202,69 @@ export async function check(code) {
   }
 }
 
-/** Load the sample files a piece needs before it plays (a note still loading is skipped). */
+/** Load the sample files a piece needs before it plays (a note still loading is skipped). An
+ * instrument that cannot be fetched gets a synth stand-in and a message, never a failed piece. */
 async function preload(sounds) {
   const s = await strudel();
   const ctx = s.getAudioContext();
+  const online = globalThis.navigator?.onLine !== false;
+  const missing = [];
   await Promise.all(
     sounds
       .filter((name) => gmMap[name] && !loadedSounds.has(name))
       .map(async (name) => {
         // Same URL string as Strudel's sampler builds (base + file), so its buffer cache hits.
         const entries = sampleEntries(name);
-        const buffers = await Promise.all(entries.map(([, [f]]) => s.loadBuffer(gmBase + f, ctx)));
-        const loops = facts.gm.loops?.[name] || {};
-        gmLengths[name] = entries.map(([key], i) => ({
-          midi: key === null ? 36 : s.noteToMidi(key),
-          seconds: buffers[i].duration,
-          loop: key !== null && loops[key] ? loopWithin(loops[key], buffers[i].duration) : null,
-        }));
-        loadedSounds.add(name);
+        const urls = entries.map(([, [f]]) => gmBase + f);
+        // Offline, ask the caches first: Strudel keeps a failed fetch for good, so an instrument
+        // it never tried stays loadable once the reader is back online.
+        if (!online && !(await kept(urls))) {
+          if (!standIns.has(name)) missing.push(name);
+          standIns.set(name, STAND_IN);
+          return;
+        }
+        try {
+          const buffers = await Promise.all(urls.map((url) => s.loadBuffer(url, ctx)));
+          const loops = facts.gm.loops?.[name] || {};
+          gmLengths[name] = entries.map(([key], i) => ({
+            midi: key === null ? 36 : s.noteToMidi(key),
+            seconds: buffers[i].duration,
+            loop: key !== null && loops[key] ? loopWithin(loops[key], buffers[i].duration) : null,
+          }));
+          loadedSounds.add(name);
+          standIns.delete(name);
+        } catch (err) {
+          if (!standIns.has(name)) missing.push(name);
+          standIns.set(name, STAND_IN);
+          console.warn(`instrument ${name} could not be fetched; a synth plays its part`, err);
+        }
       }),
   );
+  if (missing.length) {
+    const names = missing.map((n) => n.replace(/^gm_/, "").replaceAll("_", " ")).join(", ");
+    const one = missing.length === 1;
+    const why = online ? `Could not fetch the ${names}` : `Offline: the ${names} ${one ? "was" : "were"} never kept`;
+    status(`${why}; a synth plays ${one ? "its" : "their"} part. “Offline & storage” can keep every instrument.`,
+      "notice");
+  }
+}
+
+/** Whether every file is in this origin's caches (the service worker's, any version). */
+async function kept(urls) {
+  if (!globalThis.caches) return true; // no caches to ask: let the fetch decide
+  const found = await Promise.all(urls.map((url) => caches.match(url, { ignoreSearch: true })));
+  return found.every(Boolean);
+}
+
+/** A note of an instrument that could not be fetched, as its stand-in synth plays it. */
+function standIn(value) {
+  const synth = standIns.get(value.s);
+  return synth ? { ...value, s: synth } : value;
+}
+
+/** The instruments playing as a synth stand-in now (not fetched yet and the fetch failed). */
+export function standInSounds() {
+  return [...standIns.keys()].sort();
 }
 
 /**
@@ -283,7 +331,9 @@ function fitToSample(value, seconds) {
 
 function fitPattern(pattern, secondsPerCycle) {
   return pattern.withHap((h) =>
-    gmLengths[h.value?.s] ? h.withValue((v) => fitToSample(v, h.duration.valueOf() * secondsPerCycle)) : h,
+    gmLengths[h.value?.s] || standIns.has(h.value?.s)
+      ? h.withValue((v) => standIn(fitToSample(v, h.duration.valueOf() * secondsPerCycle)))
+      : h,
   );
 }
 
@@ -350,7 +400,7 @@ function shaped(voice) {
       const t = begin + Math.min(h.whole.end.valueOf() - begin, voice.fade || 0) / 2;
       const g = typeof h.value.gain === "number" ? h.value.gain : 1;
       const seconds = h.duration.valueOf(); // the global clock runs one cycle per second
-      return h.withValue((v) => ({ ...fitToSample(v, seconds), gain: g * env(t) }));
+      return h.withValue((v) => ({ ...standIn(fitToSample(v, seconds)), gain: g * env(t) }));
     });
 }
 

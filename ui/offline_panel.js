@@ -4,6 +4,7 @@
 import { listBooks } from "../storage/book_store.js";
 import { emit, on, state, status } from "./bus.js";
 import { el } from "./dom.js";
+import { instrumentsKept, keepAllInstruments } from "./keep_instruments.js";
 
 const $ = (id) => document.getElementById(id);
 const offline = { registered: false, version: null, files: 0, update: false, error: null };
@@ -197,6 +198,13 @@ async function refresh() {
     : kept.version
       ? `Works offline · version ${kept.version} · ${kept.files} files`
       : "Preparing the offline copy…";
+  const inst = await instrumentsKept();
+  $("instruments-count").textContent = inst.kept === inst.total
+    ? `All ${inst.total} instruments kept for offline use (${mb(inst.keptBytes)}).`
+    : `${inst.kept} of ${inst.total} instruments kept for offline use; the others are fetched when a piece first needs them.`;
+  const keep = $("keep-instruments");
+  keep.hidden = inst.kept === inst.total;
+  keep.textContent = `Keep every instrument (${mb(inst.missingBytes)})`;
   $("kept-usage").textContent = report.quota
     ? `This site uses ${mb(report.usage)} of ${mb(report.quota)} the browser allows.`
     : "";
@@ -207,6 +215,10 @@ function buildPanel() {
     el("summary", {}, "Offline & storage"),
     el("p", { id: "offline-state", class: "meta" }, "Preparing the offline copy…"),
     el("ul", { id: "kept-list", class: "kept-list" }),
+    el("p", { id: "instruments-kept", class: "meta" },
+      el("span", { id: "instruments-count" }, ""), " ",
+      el("button", { id: "keep-instruments", type: "button", hidden: true }, "Keep every instrument"),
+    ),
     el("p", { id: "kept-usage", class: "meta" }),
     el("p", { id: "kept-books", class: "meta" }),
     el("div", { class: "code-actions" },
@@ -216,6 +228,7 @@ function buildPanel() {
   );
   document.querySelector(".side").append(panel);
   panel.addEventListener("toggle", () => panel.open && refresh());
+  $("keep-instruments").addEventListener("click", keepInstruments);
   $("forget-book").addEventListener("click", () => {
     emit("forget-book");
     setTimeout(refresh, 300);
@@ -239,16 +252,35 @@ function buildPanel() {
   });
 }
 
+async function keepInstruments(event) {
+  const button = event.currentTarget;
+  button.disabled = true;
+  try {
+    const result = await keepAllInstruments((done, total, bytes) =>
+      status(`Keeping the instruments for offline use: ${done} of ${total} files, ${mb(bytes)}…`, "notice"));
+    if (result.failed) {
+      status(`${result.failed} instrument files could not be fetched (are you online?). Try again later.`, "problem");
+    } else {
+      status("Every instrument is kept: all the styles sound right offline.", "notice");
+    }
+  } catch (err) {
+    status(`Could not keep the instruments: ${err.message || err}.`, "problem");
+  } finally {
+    button.disabled = false;
+    refresh();
+  }
+}
+
 export function wireOffline() {
   buildPanel();
   window.bookmusic = Object.assign(window.bookmusic || {}, {
-    offline: { state: offline, storageReport, removeStored, refresh },
+    offline: { state: offline, storageReport, removeStored, refresh, instrumentsKept },
   });
   if (document.documentElement.dataset.pyReady === "1") registerSoon();
   else window.addEventListener("bookmusic:ready", registerSoon, { once: true });
 }
 
-// The offline copy (24 MB) downloads in the background, never competing with the first visit's
+// The offline copy (15 MB) downloads in the background, never competing with the first visit's
 // start or its first notes: a few seconds after Python is up, or after the first Play's sound has
 // begun (it starts 0.2-2.5 s after the press) when the reader presses Play first.
 const QUIET_AFTER_READY_MS = 4000;

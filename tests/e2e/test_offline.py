@@ -3,9 +3,10 @@ replaces the old one cleanly: the page runs one version or the other, never a mi
 
 import json
 import shutil
+import time
 
 import pytest
-from build import build_service_worker, precache_manifest
+from build import build_service_worker, precache_manifest, precompress
 from serve import serve_in_thread
 from test_persistence import READY, at_section, read_to, reload, wait_kept
 from test_sound import wait_level
@@ -28,19 +29,32 @@ def test_precache_manifest_lists_every_built_file_with_its_hash():
     dist = ROOT / "dist"
     manifest, lazy, version = precache_manifest(dist)
     urls = {entry["url"] for entry in manifest}
+    lazy_urls = {entry["url"] for entry in lazy}
     built = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
-    assert urls | set(lazy) == built - {"sw.js"}
+    plain = {u for u in built if not u.endswith((".br", ".gz"))}
+    assert urls | lazy_urls == plain - {"sw.js"}
     assert {"index.html", "main.py", "python_worker/worker.js", "bookmusic_py.zip"} <= urls
     assert any(u.endswith("pyodide.asm.wasm") for u in urls)
     assert any(u.startswith("vendor/strudel/") for u in urls)
-    # The engines and the stand-in IndexedDB are cached on first use, not by every visitor.
-    assert sorted(lazy) == [
+    # Cached on first use, not by every visitor: the engines, the stand-in IndexedDB and the GM
+    # instruments (a piece needs one to three). The drum kit is precached.
+    assert {u for u in lazy_urls if not u.startswith("vendor/soundfont/gm_")} == {
         "vendor/fake-indexeddb/auto.js", "vendor/web-llm/index.js", "vendor/wllama/index.js",
         "vendor/wllama/wllama.wasm",
-    ]
+    }
+    assert any(u.startswith("vendor/soundfont/gm_piano/") for u in lazy_urls)
+    assert not [u for u in urls if u.startswith("vendor/soundfont/gm_")]
+    assert any(u.startswith("vendor/soundfont/bd/") for u in urls)
+    assert all(len(entry["revision"]) == 16 for entry in lazy)
+    # What a first visit precaches stays under the 16 MB a reader should download up front.
+    assert sum((dist / u).stat().st_size for u in urls) < 16e6
     # The app's Python runs in its own Pyodide worker: no PyScript is shipped at all.
     assert not [u for u in built if "pyscript" in u]
-    assert any(u.startswith("vendor/soundfont/gm_piano/") for u in urls)  # instruments work offline
+    # Precompressed copies for hosts that serve them; never precached (the plain file is).
+    assert {"vendor/pyodide/pyodide.asm.wasm.br", "vendor/pyodide/pyodide.asm.wasm.gz"} <= built
+    assert (dist / "vendor/pyodide/pyodide.asm.wasm.br").stat().st_size < 0.4 * (
+        dist / "vendor/pyodide/pyodide.asm.wasm").stat().st_size
+    assert not [u for u in built if u.endswith((".whl.br", ".zip.br"))]  # compressed already: no copy
     sw = (dist / "sw.js").read_text()
     assert version in sw and json.dumps(manifest) in sw
     assert "__BM_" not in sw
@@ -64,6 +78,60 @@ def test_boots_offline_reopens_the_last_book_in_place_and_plays(app, tmp_path):
     assert wait_level(app, above=0.01, timeout=30_000) > 0.01
     assert "Section 3" in app.inner_text("#now-meta")
     assert failed == [], f"requests that needed the network: {failed}"
+    assert app.console_errors == []
+
+
+def kept_instruments(page) -> dict:
+    return page.evaluate("window.bookmusic.offline.instrumentsKept()")
+
+
+def wait_until(check, timeout_s=30.0):
+    end = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.2)
+
+
+def test_instruments_are_kept_on_first_use_a_synth_stands_in_offline_and_all_can_be_kept(app):
+    app.wait_for_function(OFFLINE_READY, timeout=60_000)
+    failed = []
+    app.on("requestfailed", lambda r: failed.append(r.url))
+    first = kept_instruments(app)
+    assert first["kept"] < first["total"] >= 24 and first["missingBytes"] > 5e6
+
+    # Online: a piece fetches its instrument, and the service worker keeps it.
+    app.evaluate("(code) => window.bookmusic.sound.play(code)", 'note("c4 e4 g4 c5").s("gm_piano")')
+    assert wait_level(app, above=0.005, timeout=30_000) > 0.005
+    wait_until(lambda: kept_instruments(app)["kept"] == first["kept"] + 1)
+    app.evaluate("window.bookmusic.sound.stop()")
+
+    # Offline, an instrument never kept plays as a synth stand-in, says so, and asks for nothing.
+    app.context.set_offline(True)
+    app.evaluate("(code) => window.bookmusic.sound.play(code)", 'note("c4 e4 g4 c5").s("gm_flute")')
+    assert wait_level(app, above=0.005, timeout=30_000) > 0.005
+    assert app.evaluate("window.bookmusic.sound.standInSounds()") == ["gm_flute"]
+    assert "flute was never kept; a synth plays its part" in app.inner_text("#status")
+    app.evaluate("window.bookmusic.sound.stop()")
+
+    # Back online, one button keeps them all; then offline the flute plays itself.
+    app.context.set_offline(False)
+    app.click("#offline-panel summary")
+    button = app.locator("#keep-instruments")
+    button.wait_for()
+    assert " MB)" in button.inner_text()
+    button.click()
+    app.wait_for_function(
+        "/Every instrument is kept/.test(document.getElementById('status').textContent)", timeout=120_000,
+    )
+    assert kept_instruments(app)["kept"] == first["total"]
+    app.wait_for_function("document.getElementById('keep-instruments').hidden")
+    assert "All " in app.inner_text("#instruments-count")
+
+    app.context.set_offline(True)
+    app.evaluate("(code) => window.bookmusic.sound.play(code)", 'note("c4 e4 g4 c5").s("gm_flute")')
+    assert wait_level(app, above=0.005, timeout=30_000) > 0.005
+    assert app.evaluate("window.bookmusic.sound.standInSounds()") == []
+    assert [u for u in failed if "soundfont" in u] == []
     assert app.console_errors == []
 
 
@@ -118,11 +186,16 @@ def test_a_new_deploy_replaces_the_old_one_without_mixing(page, tmp_path):
         page.wait_for_function(READY, timeout=60_000)
         page.wait_for_function(OFFLINE_READY, timeout=60_000)
         old = page.evaluate("window.bookmusic.offline.state.version")
+        # An instrument kept on first use (a file cached on first use, as the engines are).
+        page.evaluate("(code) => window.bookmusic.sound.play(code)", 'note("c4 e4").s("gm_piano")')
+        wait_until(lambda: kept_instruments(page)["kept"] == 1)
+        page.evaluate("window.bookmusic.sound.stop()")
 
         # Deploy: one file changes, the build writes a new service worker.
         css = site_copy / "ui" / "style.css"
         css.write_text(css.read_text() + "\n/* deploy-2 */\n")
         build_service_worker(site_copy)
+        precompress(site_copy)
         page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
         page.locator("#update-bar").wait_for(timeout=60_000)
         # The running page keeps its own version: the new file is not served to it.
@@ -141,7 +214,11 @@ def test_a_new_deploy_replaces_the_old_one_without_mixing(page, tmp_path):
         app_caches = [c for c in report["caches"] if c["kind"] == "app"]
         assert len(app_caches) == 1
         assert app_caches[0]["entries"] == len(precache_manifest(site_copy)[0])
-        assert len([c for c in report["caches"] if c["kind"] == "app-extra"]) <= 1
+        # The instrument kept under the old version is carried over (its file did not change);
+        # the old version's cache of such files is gone.
+        extras = [c for c in report["caches"] if c["kind"] == "app-extra"]
+        assert len(extras) == 1 and new in extras[0]["name"] and extras[0]["entries"] >= 10
+        assert kept_instruments(page)["kept"] == 1
         # And the new version works offline.
         go_offline_and_reload(page)
         assert "deploy-2" in page.evaluate(css_now)
