@@ -12,6 +12,7 @@ const WORKER_URL = new URL("./worker.js", import.meta.url);
 const MAX_RESTARTS = 3; // per page: a Python that keeps dying is reported, not rebooted in a loop
 
 const state = { worker: null, started: false, restarts: 0, calls: 0, modules: null };
+let portsReady = null; // resolves once the page's port modules are loaded
 const requests = new Map(); // id -> {resolve, reject}
 let nextRequest = 1;
 
@@ -41,6 +42,7 @@ async function onCall({ id, port, method, args }) {
   state.calls += 1;
   const reply = { t: "reply", id, ok: true, value: null };
   try {
+    await portsReady; // loaded long before Python's first call: its boot takes seconds
     const fn = state.modules[port]?.[method];
     if (typeof fn !== "function") throw new Error(`the page has no ${port}.${method}`);
     reply.value = plain(await fn(...args.map(incoming)));
@@ -102,12 +104,20 @@ function restart(worker, reason) {
   start();
 }
 
-/** Start Python once the page's modules are loaded (they are the ports it calls). */
-export async function startPython() {
-  const names = Object.keys(PORTS);
-  const loaded = await Promise.all(names.map((name) => import(new URL(PORTS[name], import.meta.url))));
-  state.modules = Object.fromEntries(names.map((name, i) => [name, loaded[i]]));
+/**
+ * Start Python at once (Pyodide's boot is the long pole of the page's start) and load the page's
+ * port modules meanwhile, after `storage` settles (the store port must see the IndexedDB that
+ * storage/boot.js chose). Python's calls wait for the ports. Resolves once they are loaded.
+ */
+export function startPython({ storage = Promise.resolve() } = {}) {
   start();
+  const names = Object.keys(PORTS);
+  portsReady = (async () => {
+    await storage;
+    const loaded = await Promise.all(names.map((name) => import(new URL(PORTS[name], import.meta.url))));
+    state.modules = Object.fromEntries(names.map((name, i) => [name, loaded[i]]));
+  })();
+  return portsReady;
 }
 
 /** Ask Python for one of the functions main.py exposes; resolves with its (JSON) result. */

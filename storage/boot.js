@@ -1,6 +1,8 @@
-// Starts the app's Python (python_worker/) once browser storage is known to work. When the browser
+// Starts the app's Python (python_worker/) first thing, and meanwhile checks that browser storage
+// works: Python's calls reach the page's modules only once that is known. When the browser
 // refuses IndexedDB (site data blocked, some private modes), an in-memory one (npm fake-indexeddb)
 // stands in: the app runs for this visit, and the reader is told that nothing will be kept.
+import { startPython } from "../python_worker/host.js";
 import { reportRefused } from "./book_store.js";
 
 const PROBE = "bookmusic-probe";
@@ -24,9 +26,11 @@ async function indexedDBWorks() {
   }
 }
 
-if (!(await indexedDBWorks())) {
-  await import("../vendor/fake-indexeddb/auto.js");
-  reportRefused("IndexedDB is not available");
+async function chooseStorage() {
+  if (!(await indexedDBWorks())) {
+    await import("../vendor/fake-indexeddb/auto.js");
+    reportRefused("IndexedDB is not available");
+  }
 }
-const { startPython } = await import("../python_worker/host.js");
-await startPython();
+
+await startPython({ storage: chooseStorage() });
