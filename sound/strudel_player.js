@@ -16,6 +16,7 @@
 
 import { on, status } from "../ui/bus.js";
 import { facts } from "./facts.js";
+import { allCached } from "./instrument_cache.js";
 import { createLeveller, fadeEdges, levelBuffer } from "./leveller.js";
 
 let strudelModule = null;
@@ -43,7 +44,7 @@ const loadedSounds = new Set();
 // Instruments are fetched on first use (the service worker keeps them from then on). One that
 // cannot be fetched (offline before it was ever kept) plays as a synth stand-in rather than
 // silencing its piece; it is tried again with the next piece once the browser is online.
-const standIns = new Map(); // sound -> the synth that plays its part
+const standIns = new Set(); // the sounds a synth plays for now
 const STAND_IN = "triangle";
 
 const CHECK_CYCLES = 4;
@@ -208,7 +209,11 @@ async function preload(sounds) {
   const s = await strudel();
   const ctx = s.getAudioContext();
   const online = globalThis.navigator?.onLine !== false;
-  const missing = [];
+  const missing = []; // newly standing in: the reader is told once
+  const useStandIn = (name) => {
+    if (!standIns.has(name)) missing.push(name);
+    standIns.add(name);
+  };
   await Promise.all(
     sounds
       .filter((name) => gmMap[name] && !loadedSounds.has(name))
@@ -217,10 +222,10 @@ async function preload(sounds) {
         const entries = sampleEntries(name);
         const urls = entries.map(([, [f]]) => gmBase + f);
         // Offline, ask the caches first: Strudel keeps a failed fetch for good, so an instrument
-        // it never tried stays loadable once the reader is back online.
-        if (!online && !(await kept(urls))) {
-          if (!standIns.has(name)) missing.push(name);
-          standIns.set(name, STAND_IN);
+        // it never tried stays loadable once the reader is back online. (No Cache Storage to
+        // ask: the fetch decides.)
+        if (!online && globalThis.caches && !(await allCached(urls))) {
+          useStandIn(name);
           return;
         }
         try {
@@ -234,8 +239,7 @@ async function preload(sounds) {
           loadedSounds.add(name);
           standIns.delete(name);
         } catch (err) {
-          if (!standIns.has(name)) missing.push(name);
-          standIns.set(name, STAND_IN);
+          useStandIn(name);
           console.warn(`instrument ${name} could not be fetched; a synth plays its part`, err);
         }
       }),
@@ -249,22 +253,14 @@ async function preload(sounds) {
   }
 }
 
-/** Whether every file is in this origin's caches (the service worker's, any version). */
-async function kept(urls) {
-  if (!globalThis.caches) return true; // no caches to ask: let the fetch decide
-  const found = await Promise.all(urls.map((url) => caches.match(url, { ignoreSearch: true })));
-  return found.every(Boolean);
-}
-
 /** A note of an instrument that could not be fetched, as its stand-in synth plays it. */
 function standIn(value) {
-  const synth = standIns.get(value.s);
-  return synth ? { ...value, s: synth } : value;
+  return standIns.has(value.s) ? { ...value, s: STAND_IN } : value;
 }
 
 /** The instruments playing as a synth stand-in now (not fetched yet and the fetch failed). */
 export function standInSounds() {
-  return [...standIns.keys()].sort();
+  return [...standIns].sort();
 }
 
 /**

@@ -4,7 +4,7 @@
 import { listBooks } from "../storage/book_store.js";
 import { emit, on, state, status } from "./bus.js";
 import { el } from "./dom.js";
-import { instrumentsKept, keepAllInstruments } from "./keep_instruments.js";
+import { instrumentsKept, keepAllInstruments } from "../sound/instrument_cache.js";
 
 const $ = (id) => document.getElementById(id);
 const offline = { registered: false, version: null, files: 0, update: false, error: null };

@@ -1,9 +1,10 @@
 // The General MIDI instruments are fetched when a piece first needs one, and the service worker
 // keeps each from then on (scripts/build.py lists them as cached on first use). This module says
-// which are kept, and keeps them all for a reader who wants every style to sound right offline.
-import { facts } from "../sound/facts.js";
+// which are kept (the player asks before it fetches offline; "Offline & storage" counts them), and
+// keeps them all for a reader who wants every style to sound right offline.
+import { facts } from "./facts.js";
 
-const base = new URL(facts.gm.base, new URL("../sound/facts.js", import.meta.url));
+const base = new URL(facts.gm.base, import.meta.url);
 const CONCURRENT = 4;
 
 /** The instruments (not the precached drums) with their sample files' URLs and weight. */
@@ -17,15 +18,20 @@ export function instruments() {
     }));
 }
 
-async function isKept(instrument) {
-  const found = await Promise.all(instrument.urls.map((url) => caches.match(url, { ignoreSearch: true })));
+/** Whether every file is in this origin's caches (the service worker's, any version: a lazy
+ * file's cache key carries its revision). Without Cache Storage nothing is known to be kept. */
+export async function allCached(urls) {
+  if (!globalThis.caches) return false;
+  const found = await Promise.all(urls.map((url) => caches.match(url, { ignoreSearch: true })));
   return found.every(Boolean);
 }
+
+const isKept = (instrument) => allCached(instrument.urls);
 
 /** {kept, total, keptBytes, missingBytes}: how many instruments this browser has for offline. */
 export async function instrumentsKept() {
   const all = instruments();
-  const flags = globalThis.caches ? await Promise.all(all.map(isKept)) : all.map(() => false);
+  const flags = await Promise.all(all.map(isKept));
   const sum = (pick) => all.reduce((n, inst, i) => n + (pick(flags[i]) ? inst.bytes : 0), 0);
   return {
     kept: flags.filter(Boolean).length,
