@@ -97,6 +97,7 @@ def join_lines(previous: str, line: str) -> str:
     return previous + " " + line.lstrip()
 
 
+_VOWELS = frozenset("aeiouy")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -144,6 +145,14 @@ class Vocabulary:
         if words[head + tail] or name:
             return False
         first = head.rsplit("-", 1)[-1]
+        if first[-1:] in _VOWELS and tail[:1] == first[-1:]:
+            # The same vowel on both sides (re-establish, pre-eminence, co-operate): spelling puts a
+            # hyphen between a prefix and such a stem, and a hyphenator seldom breaks a doubled vowel.
+            return True
+        if len(first) >= 5 and first.endswith("ly") and len(tail) >= 4:
+            # An adverb before a participle (rapidly-increasing): a word is not split after "-ly"
+            # with four letters or more to follow.
+            return True
         return len(first) >= 2 and len(tail) >= 2 and words[first] > 0 and words[tail] > 0
 
 

@@ -103,6 +103,16 @@ def test_the_books_own_words_decide_a_hyphen():
     assert not words.keeps_hyphen("break", "water")  # the joined word is one
     assert not words.keeps_hyphen("asse", "mbled")  # neither: a soft hyphen
     assert words.keeps_hyphen("half", "a-dozen")  # the rest is hyphenated itself: a compound
+    # The book is silent on these: spelling decides.
+    assert words.keeps_hyphen("re", "establish")  # a prefix before its own vowel
+    assert words.keeps_hyphen("pre", "eminence")
+    assert words.keeps_hyphen("co", "operate")
+    assert not words.keeps_hyphen("pati", "ence")  # different vowels: a soft hyphen as before
+    assert words.keeps_hyphen("rapidly", "increasing")  # an adverb before a participle
+    assert not words.keeps_hyphen("sup", "plying")
+    assert not words.keeps_hyphen("supply", "ing")  # too short to be a word of its own
+    words.add_line("a reestablish")  # the book spells it joined: joined
+    assert not words.keeps_hyphen("re", "establish")
     joiner = LineJoiner(words)
     joiner.add("a breakwa-")
     joiner.add("ter and the drawing-")
