@@ -1,7 +1,7 @@
 """Every style file is valid; a broken one is reported with a reason."""
 
 
-from app.music.styles import check_style, check_styles, load_moods, load_styles, parse_style
+from app.music.styles import check_style, check_styles, load_moods, load_styles, parse_style, routes
 from app.strudel import subset
 from app.strudel.validate import validate
 
@@ -84,3 +84,12 @@ def test_a_style_card_for_prompts_carries_the_example():
     card = load_styles()["noir"].card()
     assert card.startswith("Style noir:") and "setcpm(16..22)" in card and "walking bass" in card
     assert load_styles()["noir"].example in card
+
+
+def test_every_mood_has_a_palette_of_its_own():
+    """The instant composer plays the first style the mood sheet names for a mood: no two moods
+    share it, or two different scenes would sound alike (measured: warm and neutral both played
+    lofi, and the audio told them apart no better than chance)."""
+    own = {mood: styles[0] for mood, styles in routes(load_styles(), load_moods()).items()}
+    assert len(set(own.values())) == len(own), own
+    assert set(own.values()) <= set(load_styles())
