@@ -214,6 +214,7 @@ def scores(pieces: list[Listened], e2e: list[Listened], consecutive: dict, secon
             "all_pairs_median": all_median,
             "same_style_median": by_style["same_median"], "between_styles_median": by_style["between_median"],
             "same_over_between": _ratio(by_style["same_median"], by_style["between_median"]),
+            "same_style_median_per_style": _same_per_style(d, styles, passages),
             "target_same_over_between_min": 0.5,
             "same_mood_median": lf.pair_medians(d, moods, passages)["same_median"],
             "between_moods_median": lf.pair_medians(d, moods, passages)["between_median"],
@@ -251,6 +252,16 @@ def scores(pieces: list[Listened], e2e: list[Listened], consecutive: dict, secon
         },
         "end_to_end": end_to_end(pieces, e2e, z),
     }
+
+
+def _same_per_style(d, styles: list[str], passages: list[str]) -> dict[str, float | None]:
+    """Each style's median distance between its own pieces: which styles vary least."""
+    out = {}
+    for style in sorted(set(styles)):
+        pairs = [float(d[i, j]) for i in range(len(styles)) for j in range(i + 1, len(styles))
+                 if styles[i] == styles[j] == style and passages[i] != passages[j]]
+        out[style] = round(statistics.median(pairs), 3) if pairs else None
+    return out
 
 
 def end_to_end(pieces: list[Listened], e2e: list[Listened], z) -> dict:

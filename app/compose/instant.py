@@ -79,9 +79,10 @@ def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None 
                 arc: str = "steady") -> Setting:
     rng = rng_for(section_id, "vary")
     key = rng.choice(KEYS)
-    # Energy is heard first as tempo: an intense passage sits high in the style's range.
+    # Energy is heard first as tempo: an intense passage sits high in the style's range, never
+    # pinned to its end (0.35, not 0.5: angry and calm pieces were all at one tempo).
     arousal = COORDINATES[mood.label][1]
-    place = max(0.0, min(1.0, 0.5 + 0.5 * arousal + rng.uniform(-0.15, 0.15)))
+    place = max(0.0, min(1.0, 0.5 + 0.35 * arousal + rng.uniform(-0.15, 0.15)))
     cpm = round(style.cpm[0] + place * (style.cpm[1] - style.cpm[0]))
     if previous:
         # Continuity with the piece that plays before: the crossfade overlaps both, so stay in
