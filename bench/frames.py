@@ -5,6 +5,12 @@ Play, wait until the model has written its first piece, then scroll through the 
 --seconds, as a reader does, while the model writes ahead and the music plays. The page records
 every animation frame's gap and every long task (> 50 ms) on its main thread.
 
+`--profile` samples the main thread's JavaScript (CDP Profiler, 1 ms) during the window and says
+whose code ran in every stretch of busy samples longer than 50 ms: ours (ui/, sound/, storage/,
+python_worker/, webllm_bridge/), a vendor bundle (Strudel, wllama, CodeMirror...), or the browser
+itself (style, layout, paint, garbage collection: samples with no script). The profiler slows the
+page down, so its stretches are longer than the unprofiled tasks; read it for shares, not times.
+
 `--compare DIST` serves a second build beside this one and measures both interleaved in one run
 (the same machine noise for both), e.g. the build before the app's Python moved into a worker.
 Prints one JSON object: per build, the median over --runs of the worst frame gap, the frames over
@@ -67,7 +73,80 @@ SCROLL = """async (seconds) => {
 }"""
 
 
-def measure(browser, url: str, seconds: float) -> dict:
+OURS = ("/ui/", "/sound/", "/storage/", "/python_worker/", "/webllm_bridge/", "/index.html")
+BUSY_MS = 50.0
+
+
+def owner(url: str) -> str:
+    """Whose code a script URL is: ours, a vendor bundle (by folder), or the browser (no URL)."""
+    if not url:
+        return "browser"
+    if any(part in url for part in OURS):
+        return "ours:" + url.split("/")[-1]
+    if "/vendor/" in url:
+        return "vendor:" + url.split("/vendor/")[1].split("/")[0]
+    return "other:" + url.split("/")[-1]
+
+
+def busy_stretches(profile: dict) -> list[dict]:
+    """Stretches of consecutive non-idle samples longer than BUSY_MS, each with the share of its
+    samples by owner: the innermost frame that has a script URL decides (a browser builtin called
+    from our code counts as ours)."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    parent = {c: n["id"] for n in profile["nodes"] for c in n.get("children", [])}
+
+    def who(node_id: int) -> str | None:
+        frame = nodes[node_id]["callFrame"]
+        if frame["functionName"] == "(idle)":
+            return None
+        at: int | None = node_id
+        while at is not None:
+            url = nodes[at]["callFrame"].get("url", "")
+            if url:
+                return owner(url)
+            at = parent.get(at)
+        return "browser"
+
+    def entry(node_id: int) -> str:
+        """The outermost scripted frame of a sample's stack: what the task was started for."""
+        at: int | None = node_id
+        found = "(no script)"
+        while at is not None:
+            frame = nodes[at]["callFrame"]
+            if frame.get("url"):
+                found = f"{frame['functionName'] or '(anonymous)'} {owner(frame['url'])}"
+            at = parent.get(at)
+        return found
+
+    stretches: list[tuple[float, list[tuple[str, str]]]] = []
+    current: list[tuple[str, str]] = []
+    start = now = 0.0
+    for node_id, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        now += delta / 1000
+        owner_of = who(node_id)
+        if owner_of is None:
+            if current and now - start > BUSY_MS:
+                stretches.append((now - start, current))
+            current = []
+            continue
+        if not current:
+            start = now
+        current.append((owner_of, entry(node_id)))
+    out = []
+    for length, samples in sorted(stretches, key=lambda s: -s[0]):
+        out.append({"ms": round(length, 1), "by": _shares([o for o, _ in samples]),
+                    "started_by": _shares([e for _, e in samples], 3)})
+    return out
+
+
+def _shares(items: list[str], top: int = 4) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return {k: round(v / len(items), 2) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:top]}
+
+
+def measure(browser, url: str, seconds: float, profile: bool = False) -> dict:
     ctx = new_context(browser)
     try:
         page = ctx.new_page()
@@ -81,7 +160,13 @@ def measure(browser, url: str, seconds: float) -> dict:
         page.wait_for_function(f"{WRITTEN} >= 1", timeout=900_000, polling=1000)
         before = page.evaluate(WRITTEN)
         attempts_before = len(page.evaluate(REPORT).get("attempts", []))
+        if profile:
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 1000})
+            cdp.send("Profiler.start")
         rec = page.evaluate(SCROLL, seconds)
+        stretches = busy_stretches(cdp.send("Profiler.stop")["profile"]) if profile else None
         gaps, tasks = rec["gaps"], rec["tasks"]
         report = page.evaluate(REPORT)
         assert not ctx.outside_requests, ctx.outside_requests
@@ -96,6 +181,10 @@ def measure(browser, url: str, seconds: float) -> dict:
             "model_writing_share": round(rec["writing"] / max(1, rec["samples"]), 2),
             "model_pieces_before_window": before,
             "model_state": report["state"],
+            **({"profiled_stretches_over_50ms": stretches[:12], "profiled_stretches": len(stretches),
+                "profiled_stretches_with_ours_over_half": sum(
+                    sum(v for k, v in st["by"].items() if k.startswith("ours")) > 0.5 for st in stretches)}
+               if stretches is not None else {}),
         }
     finally:
         ctx.close()
@@ -103,13 +192,14 @@ def measure(browser, url: str, seconds: float) -> dict:
 
 def median_of(runs: list[dict]) -> dict:
     return {k: (statistics.median(r[k] for r in runs) if isinstance(runs[0][k], int | float) else runs[0][k])
-            for k in runs[0]}
+            for k in runs[0] if not k.startswith("profiled_stretches_over")}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--profile", action="store_true", help="whose code runs in the busy stretches")
     parser.add_argument("--compare", type=Path, help="a second build (dist folder) measured beside this one")
     args = parser.parse_args()
     builds = {"this": ROOT / "dist"}
@@ -124,7 +214,7 @@ def main() -> None:
             try:
                 for _ in range(args.runs):
                     for name in builds:  # interleaved: both see the same machine
-                        results[name].append(measure(browser, f"{base}/{name}/", args.seconds))
+                        results[name].append(measure(browser, f"{base}/{name}/", args.seconds, args.profile))
             finally:
                 browser.close()
     finally:

@@ -18,6 +18,7 @@ import { on, status } from "../ui/bus.js";
 import { facts } from "./facts.js";
 import { allCached } from "./instrument_cache.js";
 import { createLeveller, fadeEdges, levelBuffer } from "./leveller.js";
+import { yieldToPage } from "./yield_to_page.js";
 
 let strudelModule = null;
 let repl = null;
@@ -185,21 +186,30 @@ export async function renderOffline(code, seconds = 12, sampleRate = 22050) {
  * Resolves {ok, sounds, events, cpm, ms} or {ok: false, error}.
  */
 export async function check(code) {
+  return (await checked(code)).verdict;
+}
+
+/** `check`, and the pattern it compiled (a piece about to play is not compiled twice). The
+ * compile and the query each take a task of their own: together they held up a frame. */
+async function checked(code) {
   const t0 = performance.now();
+  const refused = (error) => ({ verdict: { ok: false, error }, piece: null });
   try {
     const piece = await compile(code);
+    await yieldToPage();
     const haps = piece.pattern.queryArc(0, CHECK_CYCLES).filter((h) => h.hasOnset());
-    if (!haps.length) return { ok: false, error: `no notes in the first ${CHECK_CYCLES} cycles` };
+    if (!haps.length) return refused(`no notes in the first ${CHECK_CYCLES} cycles`);
     const sounds = new Set();
     for (const h of haps) {
       const name = typeof h.value === "object" ? h.value.s : undefined;
-      if (!name) return { ok: false, error: "a note has no sound" };
-      if (!allowed.has(name)) return { ok: false, error: `sound "${name}" is not in the whitelist` };
+      if (!name) return refused("a note has no sound");
+      if (!allowed.has(name)) return refused(`sound "${name}" is not in the whitelist`);
       sounds.add(name);
     }
-    return { ok: true, sounds: [...sounds].sort(), events: haps.length, cpm: piece.cpm, ms: performance.now() - t0 };
+    const ms = performance.now() - t0;
+    return { verdict: { ok: true, sounds: [...sounds].sort(), events: haps.length, cpm: piece.cpm, ms }, piece };
   } catch (err) {
-    return { ok: false, error: String(err?.message || err) };
+    return refused(String(err?.message || err));
   }
 }
 
@@ -429,10 +439,11 @@ async function swapIn(code, gen) {
   const s = await strudel();
   await s.getAudioContext().resume();
   await loadWorklets(s);
-  const verdict = await check(code);
+  const { verdict, piece } = await checked(code);
   if (!verdict.ok) throw new Error(`Strudel could not play this code: ${verdict.error}`);
   await preload(verdict.sounds);
-  const { pattern, cpm } = await compile(code);
+  await yieldToPage();
+  const { pattern, cpm } = piece;
   if (gen !== generation) return { cancelled: true };
   const rate = cpm / 60;
   const sched = repl.scheduler;
