@@ -42,9 +42,9 @@ def pick_style(mood: Mood) -> Style:
     changes; the arranger makes every piece in it different (form, chords, tune, figures, colour,
     instrument, key, tempo). Measured on the listening bench (bench/music.py, 4 passages a mood,
     one run): mood told from audio alone 64 % with the mood's own style, 36 % when its other
-    styles play about one section in seven, 28 % two in five; 75-77 % once no two moods shared
-    an own style (hearth for warm, elegy for melancholy). The mood's other styles serve the
-    model's frame (app/music/frame.py) and endless mode."""
+    styles play about one section in seven, 28 % two in five; 70-77 % (four runs) once no two
+    moods shared an own style (hearth for warm, elegy for melancholy). The mood's other styles
+    serve the model's frame (app/music/frame.py) and endless mode."""
     styles, by_mood = style_library()
     return styles[(by_mood.get(mood.label) or by_mood["neutral"])[0]]
 
