@@ -141,10 +141,10 @@ export function renderLevel() {
  */
 export async function renderOffline(code, seconds = 12, sampleRate = 22050) {
   const s = await strudel();
-  const verdict = await check(code);
+  const { verdict, piece } = await checked(code);
   if (!verdict.ok) throw new Error(verdict.error);
   await preload(verdict.sounds);
-  const { pattern: raw, cpm } = await compile(code);
+  const { pattern: raw, cpm } = piece;
   const cps = cpm / 60;
   const pattern = fitPattern(raw, 1 / cps); // exactly what the live player does to each note
   // The renderer hands its WAV to a download link: catch the blob instead of downloading it.
