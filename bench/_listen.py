@@ -473,3 +473,25 @@ def quadrant(valence: float, arousal: float) -> str:
 
 def as_dict(record: object) -> dict:
     return asdict(record)  # type: ignore[call-overload]
+
+
+def separation(z: np.ndarray, labels: Sequence[str], names: Sequence[str]) -> dict[str, dict]:
+    """Per label: its spread (median distance of its rows to their centroid), the nearest other
+    label's centroid, and the features that part the two most and least (in z units): where two
+    moods must move apart, and which feature carries a style's own variety."""
+    groups = {lab: [i for i, x in enumerate(labels) if x == lab] for lab in sorted(set(labels))}
+    centre = {lab: z[rows].mean(axis=0) for lab, rows in groups.items()}
+    out: dict[str, dict] = {}
+    for lab, rows in groups.items():
+        spread = float(np.median([np.linalg.norm(z[i] - centre[lab]) for i in rows]))
+        others = [(float(np.linalg.norm(centre[lab] - centre[o])), o) for o in groups if o != lab]
+        gap, nearest = min(others)
+        diff = centre[lab] - centre[nearest]
+        order = np.argsort(-np.abs(diff))
+        own_sd = z[rows].std(axis=0)
+        out[lab] = {
+            "spread": round(spread, 2), "nearest": nearest, "gap": round(gap, 2),
+            "parted_by": {names[k]: round(float(diff[k]), 2) for k in order[:3]},
+            "varies_in": {names[k]: round(float(own_sd[k]), 2) for k in np.argsort(-own_sd)[:3]},
+        }
+    return out

@@ -224,6 +224,7 @@ def scores(pieces: list[Listened], e2e: list[Listened], consecutive: dict, secon
             "moods_accuracy": mood_confusion.accuracy(), "moods_chance": round(1 / len(set(moods)), 3),
             "quadrants_accuracy": quadrant_confusion.accuracy(), "target_min": 0.7,
             "moods_confusion": mood_confusion.rows(), "quadrants_confusion": quadrant_confusion.rows(),
+            "separation": lf.separation(z, moods, lf.FEATURE_NAMES),
         },
         "contrasting_moods_distance": {**contrasts, "all_pairs_median": all_median},
         "consecutive_code_similarity": consecutive,

@@ -25,6 +25,7 @@ from app.music.styles import Style
 
 FIGURED = ("arp", "chords")  # accompaniment whose figure a player may turn round (a bass keeps its root down)
 LOWER_OCTAVE = {"A", "Bb", "B"}  # these sit below C: one octave down keeps the pitch close
+BRIGHT_REGISTER = 0.62  # a mood brighter than this plays a style's "brighten" parts an octave up
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,12 @@ class Setting:
     key: str
     mode: str
     cpm: int
-    brightness: float  # 0 dark .. 1 bright: instruments, registers, filters
+    brightness: float  # 0 dark .. 1 bright: instruments, filters, colours (with a little chance)
     arc: str = "steady"  # where the passage is going: "rise", "fall" or "steady"
     urgent: bool = False  # an intense mood: the band plays from the first bar
+    # The mood's own brightness, without chance: it alone lifts a part an octave, so a mood keeps
+    # its register (chance near the line split pastoral pieces between two octaves, 0.8 vs 1.6 kHz).
+    register: float | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,8 @@ def _part_layer(part: Part, style: Style, setting: Setting, form: Form, plans: d
         phrases.append(_phrase_text(steps))
     mini = f"<{' '.join(phrases)}>/{PHRASE}"
     octave = part.octave - (1 if setting.key in LOWER_OCTAVE and part.octave > 1 else 0)
-    if part.brighten and setting.brightness > 0.62 and octave < 6:
+    lift = setting.brightness if setting.register is None else setting.register
+    if part.brighten and lift > BRIGHT_REGISTER and octave < 6:
         octave += 1
     cutoff = None
     if part.lpf:

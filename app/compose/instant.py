@@ -69,10 +69,15 @@ def arc_of(text: str) -> str:
     return "rise" if change > ARC_TURN else "fall" if change < -ARC_TURN else "steady"
 
 
-def brightness_of(mood: Mood, rng: random.Random) -> float:
-    """How bright the palette is: mostly the mood's valence, a little its energy, a little chance."""
+def own_brightness(mood: Mood) -> float:
+    """How bright a mood is: mostly its valence, a little its energy."""
     valence, arousal = COORDINATES[mood.label]
-    return max(0.0, min(1.0, 0.5 + 0.42 * valence + 0.1 * arousal + rng.uniform(-0.08, 0.08)))
+    return max(0.0, min(1.0, 0.5 + 0.42 * valence + 0.1 * arousal))
+
+
+def brightness_of(mood: Mood, rng: random.Random) -> float:
+    """How bright this piece's palette is: the mood's own brightness and a little chance."""
+    return max(0.0, min(1.0, own_brightness(mood) + rng.uniform(-0.08, 0.08)))
 
 
 def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None = None,
@@ -100,7 +105,7 @@ def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None 
     elif valence > 0.2:
         modes = [m for m in modes if m not in DARK_MODES] or modes
     return Setting(key, rng.choice(modes), cpm, brightness_of(mood, rng), arc,
-                   urgent=arousal > URGENT_AROUSAL)
+                   urgent=arousal > URGENT_AROUSAL, register=own_brightness(mood))
 
 
 def compose(

@@ -99,3 +99,21 @@ def test_previous_piece_sets_key_and_tempo_for_continuity():
     low, high = load_styles()[after.style].cpm
     assert f"setcpm({max(low, min(high, cpm))})" in after.code
     assert after == compose("a2", "Rain, thunder, fear and danger in the storm.", previous=before.code)
+
+
+def test_a_mood_keeps_its_register_while_chance_varies_its_colours():
+    """A style's "brighten" parts sit an octave up for bright moods. The mood decides that, not
+    the chance in a piece's brightness: pastoral sits near the line, and its pieces were split
+    between two octaves (spectral centroid 0.8 vs 1.6 kHz on the listening bench)."""
+    import re
+
+    from app.compose.instant import compose_mood
+
+    register = re.compile(r'scale\("([A-G][#b]?)(\d)')
+    for mood in ("pastoral", "warm", "dreamy", "joyful", "tender"):
+        by_key: dict[str, set[tuple[str, ...]]] = {}
+        for i in range(24):
+            layers = register.findall(compose_mood(f"register-{mood}-{i}", mood).program.code)
+            # every layer's octave; the key is one for all layers (A, Bb and B sit an octave lower)
+            by_key.setdefault(layers[0][0], set()).add(tuple(octave for _, octave in layers))
+        assert all(len(octaves) == 1 for octaves in by_key.values()), (mood, by_key)

@@ -154,3 +154,17 @@ def test_scores_over_pieces():
     medians = lf.pair_medians(lf.distance_matrix(rows), labels)
     assert medians["same_median"] < 0.2 < 7 < medians["between_median"]
     assert lf.quadrant(-0.9, 0.9) == "intense-dark" and lf.quadrant(0.4, -0.8) == "calm-bright"
+
+
+def test_separation_names_the_nearest_mood_and_the_feature_that_parts_them():
+    lf = listen()
+    np = lf.np
+    # Three groups on a line in feature "a"; the middle one varies in feature "b" only.
+    rows = np.array([[0, 0], [0, 0], [2, 1], [2, -1], [9, 0], [9, 0]], dtype=float)
+    labels = ["calm", "calm", "tense", "tense", "angry", "angry"]
+    out = lf.separation(rows, labels, ["a", "b"])
+    assert out["calm"]["nearest"] == "tense" and out["calm"]["gap"] == 2.0
+    assert out["angry"]["nearest"] == "tense" and out["angry"]["gap"] == 7.0
+    assert list(out["calm"]["parted_by"])[0] == "a" and out["calm"]["parted_by"]["a"] == -2.0
+    assert out["tense"]["spread"] == 1.0 and list(out["tense"]["varies_in"])[0] == "b"
+    assert out["calm"]["spread"] == 0.0
