@@ -43,8 +43,9 @@ def pick_style(mood: Mood) -> Style:
     instrument, key, tempo). Measured on the listening bench (bench/music.py, 4 passages a mood,
     one run): mood told from audio alone 64 % with the mood's own style, 36 % when its other
     styles play about one section in seven, 28 % two in five; 70-77 % (four runs) once no two
-    moods shared an own style (hearth for warm, elegy for melancholy). The mood's other styles
-    serve the model's frame (app/music/frame.py) and endless mode."""
+    moods shared an own style (hearth for warm, elegy for melancholy); 79 % (two runs) once playful
+    had its caper instead of sharing chillhop's groove with neutral. The mood's other styles serve
+    the model's frame (app/music/frame.py) and endless mode."""
     styles, by_mood = style_library()
     return styles[(by_mood.get(mood.label) or by_mood["neutral"])[0]]
 
