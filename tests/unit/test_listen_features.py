@@ -165,6 +165,6 @@ def test_separation_names_the_nearest_mood_and_the_feature_that_parts_them():
     out = lf.separation(rows, labels, ["a", "b"])
     assert out["calm"]["nearest"] == "tense" and out["calm"]["gap"] == 2.0
     assert out["angry"]["nearest"] == "tense" and out["angry"]["gap"] == 7.0
-    assert list(out["calm"]["parted_by"])[0] == "a" and out["calm"]["parted_by"]["a"] == -2.0
-    assert out["tense"]["spread"] == 1.0 and list(out["tense"]["varies_in"])[0] == "b"
+    assert next(iter(out["calm"]["parted_by"])) == "a" and out["calm"]["parted_by"]["a"] == -2.0
+    assert out["tense"]["spread"] == 1.0 and next(iter(out["tense"]["varies_in"])) == "b"
     assert out["calm"]["spread"] == 0.0
