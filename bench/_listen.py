@@ -477,8 +477,9 @@ def as_dict(record: object) -> dict:
 
 def separation(z: np.ndarray, labels: Sequence[str], names: Sequence[str]) -> dict[str, dict]:
     """Per label: its spread (median distance of its rows to their centroid), the nearest other
-    label's centroid, and the features that part the two most and least (in z units): where two
-    moods must move apart, and which feature carries a style's own variety."""
+    label's centroid, the three features that part the two most (centroid difference in z units),
+    and the three in which the label's own pieces vary most: where two moods must move apart, and
+    what carries a style's own variety."""
     groups = {lab: [i for i, x in enumerate(labels) if x == lab] for lab in sorted(set(labels))}
     centre = {lab: z[rows].mean(axis=0) for lab, rows in groups.items()}
     out: dict[str, dict] = {}
