@@ -13,7 +13,8 @@ split only (the `test` split is kept for the mood reader's score, LABELLING.md),
 prompts/moods.toml the first PER_MOOD passages by id (calm has 2 dev passages, joyful 3: they give
 what they have). Section ids: "listen-<passage id>".
 * mood block: each passage composed with its labelled mood given (`compose_mood`), so the music is
-  judged apart from the mood reader;
+  judged apart from the mood reader, and with the passage's own arc (`arc_of`: whether its second
+  half grows more or less intense), as the app composes it;
 * consecutive pairs (code only): within a mood, passage B composed with `previous=` passage A's
   code (a scene going on); across moods, each mood's first passage after the previous mood's;
 * end-to-end block: each mood's first passage composed from its text (`compose`, mood read).
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import _listen as lf  # noqa: E402
 
-from app.compose.instant import compose, compose_mood  # noqa: E402
+from app.compose.instant import arc_of, compose, compose_mood  # noqa: E402
 from app.music.mood import COORDINATES, NEIGHBOURS  # noqa: E402
 from app.music.styles import load_styles  # noqa: E402
 from app.sample import sample_book  # noqa: E402
@@ -110,7 +111,7 @@ def compose_all(chosen: dict[str, list[dict]]) -> tuple[list[Listened], list[Lis
     pieces = []
     for mood, passages in chosen.items():
         for p in passages:
-            piece = compose_mood(section_id(p), mood)
+            piece = compose_mood(section_id(p), mood, arc=arc_of(p["text"]))
             pieces.append(Listened("mood", p["id"], mood, piece.mood, piece.style, piece.program.code))
     e2e = []
     for mood, passages in chosen.items():
@@ -122,11 +123,12 @@ def compose_all(chosen: dict[str, list[dict]]) -> tuple[list[Listened], list[Lis
     within, across = [], []
     for mood, passages in chosen.items():
         for a, b in itertools.pairwise(passages):
-            follower = compose_mood(section_id(b), mood, previous=code_of[(a["id"], mood)])
+            follower = compose_mood(section_id(b), mood, previous=code_of[(a["id"], mood)],
+                                    arc=arc_of(b["text"]))
             within.append(lf.code_similarity(code_of[(a["id"], mood)], follower.program.code))
     firsts = [(m, ps[0]) for m, ps in chosen.items() if ps]
     for (ma, pa), (mb, pb) in itertools.pairwise(firsts):
-        follower = compose_mood(section_id(pb), mb, previous=code_of[(pa["id"], ma)])
+        follower = compose_mood(section_id(pb), mb, previous=code_of[(pa["id"], ma)], arc=arc_of(pb["text"]))
         across.append(lf.code_similarity(code_of[(pa["id"], ma)], follower.program.code))
     consecutive = {"within_mood": _spread(within), "across_moods": _spread(across)}
     return pieces, e2e, consecutive
