@@ -74,15 +74,6 @@ def write_worklets_apart(bundle: Path, out: Path) -> int:
     return found
 
 
-def minify_whitespace(module: Path) -> None:
-    """Rewrite an ES module in place without its whitespace and comments; identifiers stay."""
-    subprocess.run(
-        [str(NODE / ".bin" / "esbuild"), str(module), "--format=esm", "--minify-whitespace",
-         "--minify-syntax", "--log-level=warning", f"--outfile={module}", "--allow-overwrite"],
-        check=True,
-    )
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -155,13 +146,14 @@ def zip_python(dest: Path) -> None:
                     zf.write(path, path.relative_to(ROOT).as_posix())
 
 
-def esbuild(entry: Path, out: Path, *options: str) -> None:
-    """Bundle an npm package (or our source using one) into one browser file."""
+def esbuild(entry: Path, out: Path, *options: str, bundle: bool = True) -> None:
+    """Bundle an npm package (or our source using one) into one browser file; with bundle=False,
+    only rewrite one module (its syntax left as new as it was)."""
+    bundling = ["--bundle", "--platform=browser", "--target=es2020"] if bundle else []
     subprocess.run(
         [
-            str(NODE / ".bin" / "esbuild"), str(entry), "--bundle", "--platform=browser",
-            "--target=es2020", "--minify-syntax", "--log-level=warning", f"--outfile={out}",
-            *options,
+            str(NODE / ".bin" / "esbuild"), str(entry), *bundling, "--minify-syntax",
+            "--log-level=warning", f"--outfile={out}", *options,
         ],
         check=True,
     )
@@ -252,7 +244,8 @@ def build(dist: Path) -> dict:
     write_worklets_apart(strudel / "index.mjs", vendor / "strudel")
     # Its bundle comes formatted for reading (0.75 MB, every visitor precaches it): spaces and
     # line breaks out, names kept (Strudel finds its functions by name when it evaluates a piece).
-    minify_whitespace(vendor / "strudel" / "index.mjs")
+    bundle = vendor / "strudel" / "index.mjs"
+    esbuild(bundle, bundle, "--format=esm", "--minify-whitespace", "--allow-overwrite", bundle=False)
     for src in (strudel / "assets").iterdir():
         copy(src, vendor / "strudel" / "assets" / src.name)
 

@@ -76,9 +76,9 @@ def own_brightness(mood: Mood) -> float:
     return max(0.0, min(1.0, 0.5 + 0.42 * valence + 0.1 * arousal))
 
 
-def brightness_of(mood: Mood, rng: random.Random) -> float:
+def brightness_of(own: float, rng: random.Random) -> float:
     """How bright this piece's palette is: the mood's own brightness and a little chance."""
-    return max(0.0, min(1.0, own_brightness(mood) + rng.uniform(-0.08, 0.08)))
+    return max(0.0, min(1.0, own + rng.uniform(-0.08, 0.08)))
 
 
 def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None = None,
@@ -105,8 +105,9 @@ def setting_for(style: Style, section_id: str, mood: Mood, previous: str | None 
         modes = [m for m in modes if m in DARK_MODES] or modes
     elif valence > 0.2:
         modes = [m for m in modes if m not in DARK_MODES] or modes
-    return Setting(key, rng.choice(modes), cpm, brightness_of(mood, rng), arc,
-                   urgent=arousal > URGENT_AROUSAL, register=own_brightness(mood))
+    own = own_brightness(mood)
+    return Setting(key, rng.choice(modes), cpm, brightness_of(own, rng), arc,
+                   urgent=arousal > URGENT_AROUSAL, register=own)
 
 
 def compose(

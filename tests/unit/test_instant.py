@@ -1,6 +1,8 @@
 """The instant composer: mood → style → deterministic variation, always valid code."""
 
-from app.compose.instant import compose
+import re
+
+from app.compose.instant import compose, compose_mood
 from app.music.mood import score_mood
 from app.music.styles import load_styles
 from app.sample import sample_book
@@ -105,10 +107,6 @@ def test_a_mood_keeps_its_register_while_chance_varies_its_colours():
     """A style's "brighten" parts sit an octave up for bright moods. The mood decides that, not
     the chance in a piece's brightness: pastoral sits near the line, and its pieces were split
     between two octaves (spectral centroid 0.8 vs 1.6 kHz on the listening bench)."""
-    import re
-
-    from app.compose.instant import compose_mood
-
     register = re.compile(r'scale\("([A-G][#b]?)(\d)')
     for mood in ("pastoral", "warm", "dreamy", "joyful", "tender"):
         by_key: dict[str, set[tuple[str, ...]]] = {}
