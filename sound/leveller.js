@@ -9,21 +9,32 @@
 // dBFS RMS (gated) of the music after the stage, before the reader's volume: the middle of what
 // the instant pieces measure as written (bench/level.py), so they change least.
 export const TARGET_DB = -22;
-export const MAX_BOOST_DB = 24; // a quiet piece comes up at most this much (model pieces measured -44 dBFS)
+// A quiet piece comes up at most this much: sparse pieces the validator lets through (a bell every
+// five seconds, a piece at its loudness floor) measure -48 to -50 dBFS as written.
+export const MAX_BOOST_DB = 30;
 export const MAX_CUT_DB = -18; // a loud one comes down at most this much
 export const PEAK_CEILING = 0.9; // never boost a piece's recent peak past this (the limiter is at -3 dB)
 // Silence (rests, decaying tails) is left out of the measure, as in EBU R128's gating: blocks
 // under an absolute floor, then blocks more than RELATIVE_GATE_DB under the mean of the rest.
 const GATE_DB = -70;
 const RELATIVE_GATE_DB = -20;
-const SILENT_DB = -60; // music measured under this is left as it is
-const WINDOW_S = 2.5; // seconds of music the level is measured over
+const SILENT_DB = -60;
+const REST_DB = -20; // the last second this far under the window's loudest block: a rest or a tail // music measured under this is left as it is
+// Seconds of music the level is measured over: the piece, not its phrases. Long enough that a
+// sparse piece's decaying tails and rests (a bell, then ten seconds of nothing) are measured with
+// its notes: with 2.5 s the stage heard only the tail, boosted it 9 dB too far, and the next note
+// came in that loud. A swap forgets the outgoing piece (swap()), so a new piece is measured alone.
+const WINDOW_S = 8;
 const MIN_MEASURED_S = 1.5; // no correction before this much music has been heard
 // How fast the correction may move, in dB per second: slow enough that a drum hit, a pad's slow
 // attack or a crossfade never pumps it; coming down is quicker than going up (a loud surprise
 // is worse than a quiet one).
 const BOOST_DB_PER_S = 3;
 const CUT_DB_PER_S = 8;
+// Far under the target (a piece written near silence), it comes up twice as fast: at 3 dB/s the
+// last 30 dB would take ten seconds, a sixth of the section.
+const FAR_DB = 12;
+const FAR_BOOST_DB_PER_S = 6;
 const TICK_MS = 100;
 
 const dbToGain = (db) => Math.pow(10, db / 20);
@@ -71,6 +82,7 @@ export function measure(left, right, sampleRate) {
 /**
  * The live stage: `input` takes the music, `output` gives it back levelled.
  * start(): a piece starts from silence (measure afresh, never louder than unity at first);
+ * swap(s): a new piece is alone after s seconds (forget the old one then);
  * hold(): the music stops (keep the gain, measure nothing); state(): what the page shows.
  */
 export function createLeveller(ctx) {
@@ -85,6 +97,7 @@ export function createLeveller(ctx) {
   let measured = 0;
   let enabled = true;
   let offsetDb = 0; // the reader's intensity: a softer cap plays under the target
+  let forgetAt = null; // when a swap's crossfade is over: the outgoing piece is forgotten then
 
   function tick() {
     if (ctx.state !== "running") return;
@@ -95,20 +108,35 @@ export function createLeveller(ctx) {
       p = Math.max(p, Math.abs(x));
     }
     const now = ctx.currentTime;
+    if (forgetAt !== null && now >= forgetAt) {
+      blocks = blocks.filter((b) => b.t >= forgetAt);
+      forgetAt = null;
+    }
     if (s / buf.length > dbToGain(GATE_DB) ** 2) blocks.push({ t: now, ms: s / buf.length, peak: p });
     blocks = blocks.filter((b) => b.t > now - WINDOW_S);
     if (held || !enabled) return;
     if (blocks.length * (TICK_MS / 1000) < MIN_MEASURED_S) return; // not enough music heard yet
     const level = gated(blocks);
     measured = level.rms;
-    const want = gainToDb(correction(level.rms, level.peak)) + offsetDb;
     const have = gainToDb(output.gain.value);
+    let want = gainToDb(correction(level.rms, level.peak)) + offsetDb;
+    if (resting(now)) want = Math.min(want, have); // a rest or a decaying tail is never boosted
     const dt = TICK_MS / 1000;
-    const next = have + Math.max(-CUT_DB_PER_S * dt, Math.min(BOOST_DB_PER_S * dt, want - have));
+    const up = want - have > FAR_DB ? FAR_BOOST_DB_PER_S : BOOST_DB_PER_S;
+    const next = have + Math.max(-CUT_DB_PER_S * dt, Math.min(up * dt, want - have));
     // A straight ramp to the next value over the next tick: smooth, no steps to hear.
     output.gain.cancelScheduledValues(now);
     output.gain.setValueAtTime(output.gain.value, now);
     output.gain.linearRampToValueAtTime(dbToGain(next), now + dt);
+  }
+  // The last second is far under the loudest moment of the window: the music rests or a note
+  // dies away. Measured then, the tail would pass for quiet music (a bell's ten-second tail was
+  // boosted 9 dB too far and the next note came in that loud).
+  function resting(now) {
+    const recent = blocks.filter((b) => b.t > now - 1);
+    const loudest = blocks.reduce((m, b) => Math.max(m, b.ms), 0);
+    const mean = recent.reduce((a, b) => a + b.ms, 0) / Math.max(1, recent.length);
+    return !recent.length || mean < loudest * dbToGain(REST_DB) ** 2;
   }
   const timer = setInterval(tick, TICK_MS);
 
@@ -119,6 +147,7 @@ export function createLeveller(ctx) {
       blocks = [];
       measured = 0;
       held = false;
+      forgetAt = null;
       // From silence: a piece after a quiet (boosted) one must not start boosted.
       const g = Math.min(1, output.gain.value);
       output.gain.cancelScheduledValues(ctx.currentTime);
@@ -126,6 +155,11 @@ export function createLeveller(ctx) {
       // an automation event shows only after the audio thread's next quantum (a busy machine read
       // the old boost right after start).
       output.gain.value = g;
+    },
+    /** A new piece crossfades in and is alone `afterS` seconds from now: measure it alone from then
+     * (until it has been heard long enough, the gain stays where the outgoing piece left it). */
+    swap(afterS) {
+      forgetAt = ctx.currentTime + Math.max(0, afterS);
     },
     hold() {
       held = true;

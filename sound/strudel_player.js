@@ -470,6 +470,7 @@ async function swapIn(code, gen) {
       old.end = Math.min(old.end, start + fade);
       old.fade = fade;
     }
+    leveller.swap(start - now + fade); // the new piece is measured alone once the old one is gone
   }
   const at = start;
   const fadeIn = fade;

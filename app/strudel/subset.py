@@ -112,6 +112,11 @@ MAX_EVENTS_PER_CYCLE = 64
 # layers of big chords cannot be louder than a full style. Measured in the page (the master output
 # before its limiter): layers all in phase at the budget peak just under full scale.
 LOUDNESS_BUDGET = 1.0
+# Under this a whole piece is too quiet to be the music of a section (a model's piece measured
+# -44 dBFS, a lone bell at gain 0.05): its gains are raised together until it reaches it, so the
+# player's loudness stage has a piece it can bring to the target within its bounded boost. The
+# shipped styles sit at 0.5-1.0, ten times above it.
+LOUDNESS_FLOOR = 0.05
 # Peak per unit of gain, measured in the page: a synthesized kick's attack and the bright
 # oscillators peak above the gain they are given, and so do a few SoundFont instruments' loudest
 # samples (bench/palette.py: each sound's lowest, middle and highest sample, to 0.1); every

@@ -651,12 +651,15 @@ def _emit_layer(
     layer: Layer, ceiling: float, default_sound: str, notes: list[str], factor: float | None
 ) -> str:
     """One layer re-emitted: effects clamped into the table and the layer's own bounds; with a
-    `factor`, its gain brought toward its floor by it (the whole program's loudness budget)."""
+    `factor`, its gain brought toward its floor by it (the whole program's loudness budget) or,
+    over 1, raised by it (the loudness floor)."""
     src = layer.source
     has_sound = _has_sound(layer)
     has_gain = any(m.name == "gain" for m in layer.methods)
     bounds = layer.bounds(ceiling)
-    squeeze = None if factor is None else (bounds["gain"].low, factor)
+    # Over the budget gains come down toward their floors; under the loudness floor they all go up
+    # in proportion.
+    squeeze = None if factor is None else (bounds["gain"].low if factor < 1 else 0.0, factor)
     last = {m.name: i for i, m in enumerate(layer.methods)}
     methods = []
     for i, m in enumerate(layer.methods):
@@ -750,7 +753,14 @@ def validate(
     ceiling = subset.GAIN_CEILING if max_gain is None else min(subset.GAIN_CEILING, max_gain)
     loudness = sum(ly.loudness(ceiling) for ly in layers)
     factor = None
-    if loudness > subset.LOUDNESS_BUDGET + 1e-9:
+    if 0 < loudness < subset.LOUDNESS_FLOOR - 1e-9:
+        # Every gain goes up by one factor (each stays under the ceiling); a little over the floor,
+        # so the 3 decimals the output keeps cannot leave it under the floor when read back.
+        factor = min(subset.LOUDNESS_FLOOR * 1.1 / loudness,
+                     min(ceiling / ly.loudest_gain(ceiling) for ly in layers))
+        notes.append(f"gains raised by {_fmt(factor)}: {_fmt(loudness)} voice-weighted loudness is "
+                     f"under {_fmt(subset.LOUDNESS_FLOOR)}, too soft to carry a section")
+    elif loudness > subset.LOUDNESS_BUDGET + 1e-9:
         # Every gain comes down toward its floor by one factor, so the sum meets the budget and
         # no layer falls silent: floors x weights stay far under the budget (subset.GAIN_FLOOR).
         base = sum(ly.loudness_per_gain() * ly.gain_floor(ceiling) for ly in layers)

@@ -102,6 +102,39 @@ def test_stage_holds_at_stop_and_never_starts_a_piece_boosted(sound_page):
     page.evaluate("() => window.__sound.stop()")
 
 
+TRACE = """async ([code, seconds]) => {
+  const S = window.__sound;
+  await S.play(code);
+  const rows = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    rows.push({ level: S.level(), gainDb: S.loudness().gainDb });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await S.stop();
+  return rows;
+}"""
+
+
+def test_a_sparse_piece_is_not_boosted_through_its_rests(sound_page):
+    # A bell, then ten seconds of rest (12 cpm, two of every four cycles silent): the stage must
+    # not take the dying tail for quiet music. With a 2.5 s window it boosted the tail 9 dB past
+    # the right gain and the next bell came in at -13 dBFS.
+    bell = validate('setcpm(12)\nn("<7 ~ ~ 9>").scale("C5:major").sound("sine").release(3).gain(0.05)')
+    assert bell.ok
+    rows = sound_page.evaluate(TRACE, [bell.code, 17])
+    volume, target = 0.8, sound_page.evaluate(TARGET)
+    per_s = len(rows) / 17
+    first = rows[: round(7 * per_s)]
+    rest = rows[round(9 * per_s): round(14 * per_s)]
+    second = rows[round(15.5 * per_s):]
+    assert gated_db([r["level"] for r in rest], volume) is None or max(r["level"] for r in rest) < 0.01
+    # Through the rest the gain holds where the first bell left it.
+    assert max(r["gainDb"] for r in rest) - first[-1]["gainDb"] < 1.5, (first[-1], rest[-1])
+    level = gated_db([r["level"] for r in second], volume)
+    assert level is not None and abs(level - target) <= 3, (level, rest[-1])
+
+
 GLIDE = """async ([a, b, fade]) => {
   const S = window.__sound;
   S.setFade(fade);

@@ -75,17 +75,39 @@ def test_hard_pans_come_toward_the_middle():
     assert numbers(stable('n("0").sound("sine").pan(saw).gain(0.2)'), "pan") == [low, high]  # 0..1 by default
 
 
+BAND = 'n("0 2 4 2").scale("C3:minor").sound("triangle").gain(0.3)'  # a layer at an ordinary level
+
+
 def test_a_gain_too_quiet_to_hear_is_raised_to_the_floor():
-    result = validate('n("0 2").scale("C3:minor").sound("sine").gain(0.003)')
-    assert numbers(result.code, "gain") == [subset.GAIN_FLOOR]
+    result = validate(f'stack({BAND}, n("0 2").scale("C3:minor").sound("sine").gain(0.003))')
+    assert numbers(result.code, "gain") == [0.3, subset.GAIN_FLOOR]
     assert any("too quiet to hear" in n for n in result.notes)
     # The low end of a gain signal too; a chord's notes together reach the floor.
     swell = stable('n("0").sound("sine").gain(sine.range(0, 0.3))')
     assert numbers(swell, "gain") == [subset.GAIN_FLOOR, 0.3]
-    (chord_gain,) = numbers(stable('n("[0,2,4,6]").scale("C3:minor").sound("sine").gain(0.001)'), "gain")
+    chord = stable(f'stack({BAND}, n("[0,2,4,6]").scale("C3:minor").sound("sine").gain(0.001))')
+    chord_gain = numbers(chord, "gain")[-1]
     assert chord_gain * 4 >= subset.GAIN_FLOOR > chord_gain
     # The quietest shipped layers (noise beds at 0.025) stay as written.
-    assert "gain(0.025)" in stable('s("pink").gain(0.025)')
+    assert "gain(0.025)" in stable(f'stack({BAND}, s("pink").gain(0.025))')
+
+
+def test_a_whole_piece_too_soft_to_carry_a_section_comes_up_to_the_loudness_floor():
+    # Two layers just over their own floors (the issue's model piece at -44 dBFS) and a lone bell.
+    ceiling = subset.GAIN_CEILING
+    for code in ('stack(n("0 ~ 2 ~").scale("C4:minor").sound("sine").gain(0.012), '
+                 'n("<0 -3>").scale("C3:minor").sound("triangle").gain(0.01))',
+                 'n("<7 ~ ~ 9>").scale("C5:major").sound("sine").release(3).gain(0.03)'):
+        before = [ly.loudest_gain(ceiling) for ly in Parser(code).program().layers]
+        result = validate(code)
+        assert any("gains raised" in n for n in result.notes), result.notes
+        program = Parser(stable(code)).program()
+        assert sum(ly.loudness(ceiling) for ly in program.layers) >= subset.LOUDNESS_FLOOR
+        after = [ly.loudest_gain(ceiling) for ly in program.layers]
+        # All gains go up by one factor (to the 3 decimals kept): the balance stays as written.
+        assert len({round(a / b, 1) for a, b in zip(after, before, strict=True)}) == 1
+    # A sparse piece at an ordinary gain is music as written.
+    assert "gain(0.2)" in stable('n("<7 ~ ~ 9>").scale("C5:major").sound("sine").release(3).gain(0.2)')
 
 
 def test_the_loudness_budget_never_pushes_a_layer_under_its_floor():
