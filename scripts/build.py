@@ -42,12 +42,31 @@ SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # (ui/offline_panel.js); one never fetched plays as a synth stand-in offline (sound/).
 LAZY_PREFIXES = (
     "vendor/web-llm/", "vendor/wllama/", "vendor/fake-indexeddb/", "vendor/soundfont/gm_",
+    # micropip installs nothing in the page; only the Pyodide test runner uses it.
+    "vendor/pyodide/micropip-",
 )
+
+
+def lazy_prefixes() -> tuple[str, ...]:
+    from music_assets import drums_no_style_plays
+
+    return LAZY_PREFIXES + tuple(f"vendor/soundfont/{name}/" for name in drums_no_style_plays())
 # Precompressed copies (scripts/precompress.mjs) are for the host, never for the service worker.
 PRECOMPRESSED = (".br", ".gz")
 COMPRESS_CACHE = BUILD / "compressed"
 
-PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
+# Standard-library modules a page in a browser never imports (mail and FTP clients, process
+# pools, profilers, the web-server gateway, sqlite without its C module): Pyodide's stdlib zip
+# ships without them, 0.29 MB less for every first visit. The REPL (_pyrepl) and pydoc stay:
+# pdb imports them, and pytest imports pdb (the Pyodide test run is the check that this list is
+# safe: tests/pyodide/).
+STDLIB_UNUSED = frozenset({
+    "multiprocessing", "xmlrpc", "wsgiref", "imaplib.py", "smtplib.py", "poplib.py", "ftplib.py",
+    "mailbox.py", "webbrowser.py", "antigravity.py", "this.py", "__hello__.py", "__phello__",
+    "tabnanny.py", "pyclbr.py", "modulefinder.py", "zipapp.py", "pty.py", "tty.py", "cProfile.py",
+    "profile.py", "pstats.py", "trace.py", "sqlite3",
+})
 
 
 DATA_SCRIPT = re.compile(r'"data:text/javascript;base64,([A-Za-z0-9+/=]+)"')
@@ -81,6 +100,16 @@ def sha256(path: Path) -> str:
 def copy(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dst)
+
+
+def trim_stdlib(src: Path, dst: Path) -> None:
+    """Pyodide's stdlib zip without STDLIB_UNUSED; entries keep their names and dates (the same
+    input gives the same bytes)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename.split("/")[0] not in STDLIB_UNUSED:
+                zout.writestr(info, zin.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def download_wheels(requirements: Path, dest: Path) -> list[Path]:
@@ -134,6 +163,10 @@ def localize_lock(lock_src: Path, wheels: list[Path], out_dir: Path) -> None:
         }
         entry.update(version=version, file_name=wheel.name, sha256=sha256(wheel))
         packages[name] = entry
+    # The lock lists only what this folder serves (112 KB -> 1 KB, read by every visit): the other
+    # 350 entries name wheels we do not ship, so loading one of them could only fail.
+    shipped = {wheel.name.split("-")[0].lower().replace("_", "-") for wheel in wheels}
+    lock["packages"] = {name: entry for name, entry in packages.items() if name in shipped}
     (out_dir / "pyodide-lock.json").write_text(json.dumps(lock, separators=(",", ":")))
 
 
@@ -163,12 +196,13 @@ def precache_manifest(dist: Path) -> tuple[list[dict], list[dict], str]:
     """Every file of the build with its content hash: those precached, those cached on first use
     ({url, revision}), and a version."""
     manifest, lazy = [], []
+    lazy_prefixes_ = lazy_prefixes()
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         rel = path.relative_to(dist).as_posix()
         if rel == "sw.js" or rel.endswith(PRECOMPRESSED):
             continue
         digest = hashlib.sha256(path.read_bytes())
-        if rel.startswith(LAZY_PREFIXES):
+        if rel.startswith(lazy_prefixes_):
             # Lazy files are versioned too: a changed web-llm changes the version, and the
             # service worker carries a kept file over to a new version only if its revision holds.
             lazy.append({"url": rel, "revision": digest.hexdigest()[:16]})
@@ -234,6 +268,7 @@ def build(dist: Path) -> dict:
     pyodide_dir = vendor / "pyodide"
     for name in PYODIDE_FILES:
         copy(NODE / "pyodide" / name, pyodide_dir / name)
+    trim_stdlib(NODE / "pyodide" / "python_stdlib.zip", pyodide_dir / "python_stdlib.zip")
     wheels = download_wheels(ROOT / "requirements/pyodide-wheels.txt", BUILD / "wheels")
     localize_lock(NODE / "pyodide/pyodide-lock.json", wheels, pyodide_dir)
 

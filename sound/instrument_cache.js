@@ -7,10 +7,12 @@ import { facts } from "./facts.js";
 const base = new URL(facts.gm.base, import.meta.url);
 const CONCURRENT = 4;
 
-/** The instruments (not the precached drums) with their sample files' URLs and weight. */
+/** The sounds cached on first use (the instruments, and the drums no style plays; the build
+ * says which) with their sample files' URLs and weight. */
 export function instruments() {
+  const lazy = new Set(facts.gm.lazy || []);
   return Object.entries(facts.gm.map || {})
-    .filter(([name]) => name.startsWith("gm_"))
+    .filter(([name]) => lazy.has(name))
     .map(([name, bank]) => ({
       name,
       urls: (Array.isArray(bank) ? bank : Object.values(bank).flat()).map((f) => new URL(f, base).href),

@@ -255,7 +255,9 @@ async function preload(sounds) {
       }),
   );
   if (missing.length) {
-    const names = missing.map((n) => n.replace(/^gm_/, "").replaceAll("_", " ")).join(", ");
+    const names = missing
+      .map((n) => (n.startsWith("gm_") ? n.slice(3).replaceAll("_", " ") : `“${n}” drum`))
+      .join(", ");
     const one = missing.length === 1;
     const why = online ? `Could not fetch the ${names}` : `Offline: the ${names} ${one ? "was" : "were"} never kept`;
     status(`${why}; a synth plays ${one ? "its" : "their"} part. “Offline & storage” can keep every instrument.`,

@@ -4,9 +4,11 @@ replaces the old one cleanly: the page runs one version or the other, never a mi
 import json
 import shutil
 import time
+import zipfile
 
 import pytest
 from build import build_service_worker, precache_manifest, precompress
+from music_assets import drums_no_style_plays
 from serve import serve_in_thread
 from test_persistence import READY, at_section, read_to, reload, wait_kept
 from test_sound import wait_level
@@ -36,15 +38,26 @@ def test_precache_manifest_lists_every_built_file_with_its_hash():
     assert {"index.html", "main.py", "python_worker/worker.js", "bookmusic_py.zip"} <= urls
     assert any(u.endswith("pyodide.asm.wasm") for u in urls)
     assert any(u.startswith("vendor/strudel/") for u in urls)
-    # Cached on first use, not by every visitor: the engines, the stand-in IndexedDB and the GM
-    # instruments (a piece needs one to three). The drum kit is precached.
+    # Cached on first use, not by every visitor: the engines, the stand-in IndexedDB, the GM
+    # instruments (a piece needs one to three), micropip (only the Pyodide test run installs with
+    # it) and the drums no style plays (a model may still write them). The styles' drums are
+    # precached.
     assert {u for u in lazy_urls if not u.startswith("vendor/soundfont/gm_")} == {
         "vendor/fake-indexeddb/auto.js", "vendor/web-llm/index.js", "vendor/wllama/index.js",
-        "vendor/wllama/wllama.wasm",
+        "vendor/wllama/wllama.wasm", "vendor/pyodide/micropip-0.11.1-py3-none-any.whl",
+        "vendor/soundfont/cr/49.ogg", "vendor/soundfont/ht/50.ogg", "vendor/soundfont/oh/46.ogg",
     }
+    assert drums_no_style_plays() == ["cr", "ht", "oh"]
     assert any(u.startswith("vendor/soundfont/gm_piano/") for u in lazy_urls)
     assert not [u for u in urls if u.startswith("vendor/soundfont/gm_")]
-    assert any(u.startswith("vendor/soundfont/bd/") for u in urls)
+    for drum in ("bd", "sd", "hh", "rim", "rd", "cp", "lt"):
+        assert any(u.startswith(f"vendor/soundfont/{drum}/") for u in urls), drum
+    # Pyodide's lock names only the wheels this build serves; its stdlib has no mail clients.
+    lock = json.loads((dist / "vendor/pyodide/pyodide-lock.json").read_text())
+    assert set(lock["packages"]) == {"micropip", "pypdf"}
+    with zipfile.ZipFile(dist / "vendor/pyodide/python_stdlib.zip") as stdlib:
+        names = {n.split("/")[0] for n in stdlib.namelist()}
+    assert {"smtplib.py", "multiprocessing"}.isdisjoint(names) and {"json", "pdb.py", "_pyrepl"} <= names
     assert all(len(entry["revision"]) == 16 for entry in lazy)
     # What a first visit precaches stays under the 16 MB a reader should download up front.
     assert sum((dist / u).stat().st_size for u in urls) < 16e6
