@@ -82,7 +82,7 @@ def test_adding_a_style_is_adding_one_file():
 
 def test_a_style_card_for_prompts_carries_the_example():
     card = load_styles()["noir"].card()
-    assert card.startswith("Style noir:") and "setcpm(16..22)" in card and "walking bass" in card
+    assert card.startswith("Style noir:") and "setcpm(14..24)" in card and "walking bass" in card
     assert load_styles()["noir"].example in card
 
 
