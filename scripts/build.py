@@ -37,20 +37,15 @@ SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # front (the service worker still keeps them, and keeps them across versions while unchanged):
 # the two LLM engines (web-llm 6.6 MB for WebGPU, wllama 9.1 MB for the CPU; a reader who loads a
 # model has it offline from then on), the in-memory IndexedDB for browsers that refuse storage,
-# and the General MIDI instruments (8.7 MB, a piece needs one to three of them; the drum kit, 0.4
-# MB, is precached). A reader keeps every instrument for offline use with one button
-# (ui/offline_panel.js); one never fetched plays as a synth stand-in offline (sound/).
+# the General MIDI instruments (8.7 MB, a piece needs one to three of them) and the drums no style
+# plays (lazy_prefixes(); the styles' drums, 0.2 MB, are precached). A reader keeps every
+# instrument for offline use with one button (ui/offline_panel.js); one never fetched plays as a
+# synth stand-in offline (sound/).
 LAZY_PREFIXES = (
     "vendor/web-llm/", "vendor/wllama/", "vendor/fake-indexeddb/", "vendor/soundfont/gm_",
     # micropip installs nothing in the page; only the Pyodide test runner uses it.
     "vendor/pyodide/micropip-",
 )
-
-
-def lazy_prefixes() -> tuple[str, ...]:
-    from music_assets import drums_no_style_plays
-
-    return LAZY_PREFIXES + tuple(f"vendor/soundfont/{name}/" for name in drums_no_style_plays())
 # Precompressed copies (scripts/precompress.mjs) are for the host, never for the service worker.
 PRECOMPRESSED = (".br", ".gz")
 COMPRESS_CACHE = BUILD / "compressed"
@@ -190,6 +185,13 @@ def esbuild(entry: Path, out: Path, *options: str, bundle: bool = True) -> None:
         ],
         check=True,
     )
+
+
+def lazy_prefixes() -> tuple[str, ...]:
+    """LAZY_PREFIXES and the kit's drums that no style plays (scripts/music_assets.py)."""
+    from music_assets import drums_no_style_plays
+
+    return LAZY_PREFIXES + tuple(f"vendor/soundfont/{name}/" for name in drums_no_style_plays())
 
 
 def precache_manifest(dist: Path) -> tuple[list[dict], list[dict], str]:

@@ -18,8 +18,8 @@ export const PEAK_CEILING = 0.9; // never boost a piece's recent peak past this 
 // under an absolute floor, then blocks more than RELATIVE_GATE_DB under the mean of the rest.
 const GATE_DB = -70;
 const RELATIVE_GATE_DB = -20;
-const SILENT_DB = -60;
-const REST_DB = -20; // the last second this far under the window's loudest block: a rest or a tail // music measured under this is left as it is
+const SILENT_DB = -60; // music measured under this is left as it is
+const REST_DB = -20; // the last second this far under the window's loudest block: a rest or a tail
 // Seconds of music the level is measured over: the piece, not its phrases. Long enough that a
 // sparse piece's decaying tails and rests (a bell, then ten seconds of nothing) are measured with
 // its notes: with 2.5 s the stage heard only the tail, boosted it 9 dB too far, and the next note
