@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 from pathlib import Path
@@ -56,11 +55,6 @@ def pieces(sections: int) -> dict[str, str]:
     return found
 
 
-def cpm_of(code: str) -> float:
-    found = re.search(r"setcpm\(([0-9.]+)\)", code)
-    return float(found.group(1)) if found else 30.0
-
-
 def short_term(levels: list[float], volume: float, span: float, window: float = 3.0) -> list[float] | None:
     """The quietest and loudest gated 3-second window of the readings, one window a second."""
     per_s = len(levels) / span
@@ -94,7 +88,9 @@ def main() -> None:
         for name, code in codes.items():
             # At least four cycles: a sparse piece's notes, not only its rests (a bell every ten
             # seconds rests through a whole six-second span).
-            span = max(args.span, 4 * 60 / cpm_of(code))
+            program = validate(code).program
+            assert program is not None, name
+            span = max(args.span, 4 * 60 / program.cpm)
             got = page.evaluate(SETTLE, [code, args.settle, span])
             raw = [x for x in got["raw"] if x is not None and x > -200]
             rows[name] = {
@@ -106,9 +102,11 @@ def main() -> None:
         page.evaluate("() => window.__sound.stop()")
         assert ctx.outside_requests == []
 
-    def spread(key: str, hostile: bool | None = None) -> dict:
+    def spread(key: str, hostile: bool | None = None) -> dict | None:
         vals = [r[key] for n, r in rows.items()
                 if r[key] is not None and (hostile is None or n.startswith("hostile/") == hostile)]
+        if not vals:  # --only left none of this group
+            return None
         return {"min": min(vals), "max": max(vals), "range_db": round(max(vals) - min(vals), 2)}
 
     within = [n for n, r in rows.items() if r["after_db"] is not None and abs(r["after_db"] - target) <= 3]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +49,8 @@ def build_music_assets(dist: Path) -> dict:
     }
     # What the service worker caches on first use (scripts/build.py): the page keeps these for
     # offline with one button, and plays a synth in their place when one was never fetched.
-    gm["lazy"] = sorted(name for name in gm["map"]
-                        if name.startswith("gm_") or name in drums_no_style_plays())
+    unplayed = set(drums_no_style_plays())
+    gm["lazy"] = sorted(name for name in gm["map"] if name.startswith("gm_") or name in unplayed)
     return write_facts(dist, gm)
 
 
@@ -59,13 +58,12 @@ def drums_no_style_plays() -> list[str]:
     """The kit's drums that no style's cells or fills play (prompts/styles/*.toml): a model may
     still write them, so they ship, but cached on first use like the instruments (open hi-hat,
     high tom and crash: 0.19 MB that no first visit needs)."""
-    kit = tomllib.loads((ROOT / "prompts" / "soundfont.toml").read_text())["drums"]
-    played: set[str] = set()
-    for path in sorted((ROOT / "prompts" / "styles").glob("*.toml")):
-        for part in tomllib.loads(path.read_text()).get("parts", []):
-            for cell in [*part.get("cells", []), *part.get("fills", [])]:
-                played.update(re.findall(r"[a-z]+", cell))
-    return sorted(set(kit) - played)
+    from app.music.styles import load_styles
+    from app.strudel.subset import GM_DRUMS
+
+    played = {word for style in load_styles().values() for part in style.parts
+              for cell in part.cells + part.fills for word in re.findall(r"[a-z]+", cell)}
+    return sorted(set(GM_DRUMS) - played)
 
 
 def files(bank: list[str] | dict[str, list[str]]) -> list[str]:
